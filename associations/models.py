@@ -1,0 +1,1 @@
+"""Models of the associations app: they arrive with the issue that builds it."""

@@ -1,0 +1,121 @@
+"""Read-only API of the territory and taxonomy, and the signed-in user's own record."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, viewsets
+from rest_framework.permissions import IsAuthenticated
+
+from hub.access import DeclaredPolicyPermission
+from hub.models import AgeBand, Area, MacroArea, Municipality, Network, User
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    networks = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Municipality
+        fields = ["id", "name", "slug", "istat_code", "province", "website", "networks"]
+
+
+class NetworkSerializer(serializers.ModelSerializer):
+    municipalities = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Network
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "slug",
+            "kind",
+            "description",
+            "certified_family_in_italia",
+            "website",
+            "municipalities",
+        ]
+
+
+class MacroAreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MacroArea
+        fields = ["code", "name"]
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    macro_area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Area
+        fields = ["id", "name", "slug", "macro_area"]
+
+
+class AgeBandSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgeBand
+        fields = ["id", "name", "slug", "min_age", "max_age", "whole_family"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "date_joined"]
+        read_only_fields = fields
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [DeclaredPolicyPermission]
+    lookup_field = "slug"
+
+
+class NetworkViewSet(ReadOnlyViewSet):
+    """Networks of municipalities (consortia and Reti dei Comuni amici della famiglia)."""
+
+    serializer_class = NetworkSerializer
+    queryset = Network.objects.prefetch_related(
+        Prefetch("municipalities", queryset=Municipality.objects.order_by("name"))
+    ).order_by("name")
+
+
+class MunicipalityViewSet(ReadOnlyViewSet):
+    """Municipalities, filterable by network (`?network=<slug>`)."""
+
+    serializer_class = MunicipalitySerializer
+
+    def get_queryset(self):
+        queryset = Municipality.objects.prefetch_related("networks").order_by("name")
+        network = self.request.query_params.get("network")
+        if network:
+            queryset = queryset.filter(networks__slug=network)
+        return queryset
+
+
+class AreaViewSet(ReadOnlyViewSet):
+    """Areas of the mappatura, each with its Family in Italia macro-area."""
+
+    serializer_class = AreaSerializer
+    queryset = Area.objects.select_related("macro_area")
+    pagination_class = None
+
+
+class MacroAreaViewSet(ReadOnlyViewSet):
+    serializer_class = MacroAreaSerializer
+    queryset = MacroArea.objects.all()
+    lookup_field = "code"
+    pagination_class = None
+
+
+class AgeBandViewSet(ReadOnlyViewSet):
+    serializer_class = AgeBandSerializer
+    queryset = AgeBand.objects.all()
+    pagination_class = None
+
+
+@extend_schema(summary="The signed-in user")
+class MeView(generics.RetrieveAPIView):
+    permission_classes = [DeclaredPolicyPermission, IsAuthenticated]
+    serializer_class = MeSerializer
+
+    def get_object(self):
+        return self.request.user

@@ -1,0 +1,90 @@
+"""One error format for the whole API: {"error": {"code", "message", "fields"}}."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+# Stable codes for the statuses an API client can meet without a DRF exception.
+STATUS_CODES = {
+    400: "invalid",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    415: "unsupported_media_type",
+    429: "throttled",
+    500: "server_error",
+}
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
+
+
+def _flatten(detail) -> dict[str, list[str]] | list[str] | str:
+    """DRF ErrorDetail trees to plain strings, keeping the field structure."""
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def _first_code(detail) -> str | None:
+    if isinstance(detail, dict):
+        for value in detail.values():
+            return _first_code(value)
+    if isinstance(detail, list):
+        return _first_code(detail[0]) if detail else None
+    return getattr(detail, "code", None)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        # Let Django's 500 handler (hub.views.server_error) answer in the same format.
+        return None
+
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        if isinstance(detail, dict):
+            fields = _flatten({k: v for k, v in detail.items() if k != "non_field_errors"})
+            general = detail.get("non_field_errors")
+            message = str(general[0]) if general else _("I dati inviati non sono validi.")
+        else:
+            fields = {}
+            flat = _flatten(detail)
+            message = flat[0] if isinstance(flat, list) and flat else str(flat)
+        body = error_body("invalid", message, fields)
+    else:
+        code = getattr(exc, "default_code", None) or STATUS_CODES.get(response.status_code, "error")
+        if isinstance(exc, exceptions.APIException):
+            code = _first_code(exc.detail) or code
+        message = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        body = error_body(code, str(message))
+        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+            body["error"]["retry_after_seconds"] = int(exc.wait)
+    return Response(body, status=response.status_code, headers=_keep_headers(response))
+
+
+def _keep_headers(response: Response) -> dict:
+    return {k: v for k, v in response.items() if k in {"Retry-After", "WWW-Authenticate", "Allow"}}
+
+
+def json_error(status_code: int, message: str, *, code: str | None = None) -> JsonResponse:
+    code = code or STATUS_CODES.get(status_code, "error")
+    return JsonResponse(error_body(code, message), status=status_code)
+
+
+__all__ = ["error_body", "exception_handler", "json_error", "status"]

@@ -1,0 +1,34 @@
+"""ASGI entry point: HTTP and WebSocket from one application.
+
+The WebSocket router is composed from each app's `routing.websocket_urlpatterns`.
+"""
+
+import os
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
+
+from hub.config import ConfigError
+
+try:
+    from django.core.asgi import get_asgi_application
+
+    django_asgi_app = get_asgi_application()
+except ConfigError as error:
+    print(f"Configuration error: {error}", file=sys.stderr)
+    raise SystemExit(2) from None
+
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+
+from hub.routing import websocket_urlpatterns
+from hub.websocket import SessionAuthStack
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            SessionAuthStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

@@ -1,0 +1,105 @@
+"""Reading the hub's configuration from environment variables.
+
+Every production setting comes from the environment. A missing or malformed variable
+raises ConfigError naming the variable; the entry points (manage.py, asgi.py) turn it
+into one line on stderr and a non-zero exit instead of a traceback.
+"""
+
+import os
+from urllib.parse import urlsplit
+
+
+class ConfigError(Exception):
+    """A configuration variable is missing or malformed."""
+
+    def __init__(self, variable: str, problem: str):
+        self.variable = variable
+        self.problem = problem
+        super().__init__(f"{variable}: {problem}")
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str | None = None, *, required: bool = False) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        if required:
+            raise ConfigError(name, "is required but not set")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ConfigError(name, f"must be true or false, not {value!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(name, f"must be a whole number, not {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ConfigError(name, f"must be at least {minimum}, not {number}")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_url(name: str, *, schemes: set[str]) -> str | None:
+    """A URL whose scheme is one of `schemes` and which names a host, or None when unset."""
+    value = env_str(name)
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError as error:
+        raise ConfigError(name, f"is not a valid URL ({error})") from None
+    if parts.scheme not in schemes:
+        expected = ", ".join(sorted(schemes))
+        raise ConfigError(name, f"must start with one of {expected}, not {parts.scheme or '?'}://")
+    if not parts.hostname and parts.scheme not in {"sqlite"}:
+        raise ConfigError(name, "names no host")
+    return value
+
+
+def database_config(url: str | None, *, default_sqlite_path) -> dict:
+    """DATABASES['default'] from DATABASE_URL, or the embedded SQLite file."""
+    if url is None:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": default_sqlite_path,
+            # IMMEDIATE makes every transaction take the write lock at BEGIN, so
+            # concurrent writers queue (up to the timeout) instead of failing with
+            # "database is locked" when a read lock is upgraded.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            "TEST": {"NAME": None},
+        }
+    import dj_database_url
+
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except (ValueError, dj_database_url.UnknownSchemeError) as error:
+        raise ConfigError("DATABASE_URL", f"cannot be parsed ({error})") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        config["CONN_MAX_AGE"] = 0
+    return config

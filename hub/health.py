@@ -1,0 +1,112 @@
+"""Health checks of the backing services, each bounded in time and never raising."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.db import connection
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    ok: bool
+    backend: str
+    detail: str
+    latency_ms: float
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "backend": self.backend,
+            "detail": self.detail,
+            "latency_ms": round(self.latency_ms, 1),
+        }
+
+
+def check_database() -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return connection.vendor, "SELECT 1"
+
+
+def check_channel_layer() -> tuple[str, str]:
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    backend = type(layer).__name__
+
+    async def round_trip():
+        channel = await layer.new_channel("healthz.")
+        token = uuid.uuid4().hex
+        await layer.send(channel, {"type": "healthz.ping", "token": token})
+        message = await asyncio.wait_for(layer.receive(channel), timeout=1.5)
+        if message.get("token") != token:
+            raise RuntimeError("round trip returned another message")
+
+    async_to_sync(round_trip)()
+    return backend, "send/receive round trip"
+
+
+def check_task_broker() -> tuple[str, str]:
+    from django_q.brokers import get_broker
+
+    broker = get_broker()
+    if not broker.ping():
+        raise RuntimeError("broker did not answer ping")
+    return type(broker).__name__, "ping"
+
+
+def check_search() -> tuple[str, str]:
+    from search.backends import get_backend
+
+    backend = get_backend()
+    backend.ping()
+    return backend.name, "ping"
+
+
+CHECKS: dict[str, Callable[[], tuple[str, str]]] = {
+    "database": check_database,
+    "channel_layer": check_channel_layer,
+    "task_broker": check_task_broker,
+    "search": check_search,
+}
+
+
+def _run_one(name: str, check: Callable[[], tuple[str, str]], timeout: float) -> CheckResult:
+    started = time.perf_counter()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"healthz-{name}")
+    future = pool.submit(_in_thread, check)
+    try:
+        backend, detail = future.result(timeout=timeout)
+        ok = True
+    except FutureTimeout:
+        backend, detail, ok = "?", f"no answer within {timeout:g} s", False
+    except Exception as error:
+        backend, detail, ok = "?", f"{type(error).__name__}: {error}"[:300], False
+    finally:
+        # Never wait for a hung check: the answer must come within the timeout.
+        pool.shutdown(wait=False, cancel_futures=True)
+    return CheckResult(name, ok, backend, detail, (time.perf_counter() - started) * 1000)
+
+
+def _in_thread(check):
+    try:
+        return check()
+    finally:
+        # A check run in a worker thread opens its own database connection: close it.
+        connection.close()
+
+
+def run_checks() -> list[CheckResult]:
+    timeout = settings.HUB_HEALTH_TIMEOUT_SECONDS
+    return [_run_one(name, check, timeout) for name, check in CHECKS.items()]

@@ -1,0 +1,67 @@
+"""Writes of the core data. The only way state changes, whatever the entry point."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import APIToken
+
+from hub.models import Child, Family, FamilyMember, Municipality
+
+
+@transaction.atomic
+def family_create(
+    *, user, name: str, municipality: Municipality, child_birth_years: list[int]
+) -> Family:
+    if FamilyMember.objects.filter(user=user).exists():
+        raise ValidationError(_("Fai già parte di una famiglia."), code="already_in_family")
+    family = Family(name=name.strip(), municipality=municipality)
+    family.full_clean()
+    family.save()
+    FamilyMember.objects.create(family=family, user=user, is_manager=True)
+    family_set_children(family=family, child_birth_years=child_birth_years)
+    return family
+
+
+@transaction.atomic
+def family_update(
+    *, family: Family, name: str, municipality: Municipality, child_birth_years: list[int]
+) -> Family:
+    family.name = name.strip()
+    family.municipality = municipality
+    family.full_clean()
+    family.save(update_fields=["name", "municipality"])
+    family_set_children(family=family, child_birth_years=child_birth_years)
+    return family
+
+
+@transaction.atomic
+def family_set_children(*, family: Family, child_birth_years: list[int]) -> None:
+    this_year = timezone.localdate().year
+    for year in child_birth_years:
+        if not 1900 <= year <= this_year + 1:
+            raise ValidationError(
+                _("Anno di nascita non valido: %(year)s.") % {"year": year}, code="birth_year"
+            )
+    family.children.all().delete()
+    Child.objects.bulk_create(Child(family=family, birth_year=y) for y in sorted(child_birth_years))
+
+
+def api_token_create(*, user, name: str) -> tuple[APIToken, str]:
+    """A new API token (Wagtail's model: only an HMAC digest is stored).
+
+    The plaintext is returned once and never stored or logged.
+    """
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Dai un nome al token.")}, code="required")
+    return APIToken.create_token(user=user, name=name[:80])
+
+
+def api_token_revoke(*, user, token_id: int) -> bool:
+    updated = APIToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return bool(updated)

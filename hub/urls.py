@@ -1,0 +1,96 @@
+"""URL configuration. Every route declares its access policy (hub.access)."""
+
+from django.conf import settings
+from django.conf.urls.i18n import set_language
+from django.conf.urls.static import static
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from hub import access, api, views
+
+router = SimpleRouter()
+# (prefix, viewset, policy): the policy covers every route the router makes for it.
+API_RESOURCES = [
+    ("networks", api.NetworkViewSet, access.PUBLIC),
+    ("municipalities", api.MunicipalityViewSet, access.PUBLIC),
+    ("areas", api.AreaViewSet, access.PUBLIC),
+    ("macro-areas", api.MacroAreaViewSet, access.PUBLIC),
+    ("age-bands", api.AgeBandViewSet, access.PUBLIC),
+]
+for prefix, viewset, policy in API_RESOURCES:
+    router.register(prefix, viewset, basename=prefix)
+    for suffix in ("list", "detail"):
+        access.declare(f"api:{prefix}-{suffix}", policy)
+
+api_patterns = [
+    access.route(
+        "me/", api.MeView.as_view(), name="me", policy=access.AUTHENTICATED, namespace="api"
+    ),
+    access.route(
+        "schema/",
+        SpectacularAPIView.as_view(),
+        name="schema",
+        policy=access.PUBLIC,
+        namespace="api",
+    ),
+    access.route(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema"),
+        name="docs",
+        policy=access.PUBLIC,
+        namespace="api",
+    ),
+    access.route(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="api:schema"),
+        name="redoc",
+        policy=access.PUBLIC,
+        namespace="api",
+    ),
+    *router.urls,
+]
+
+account_patterns = [
+    access.route("profilo/", views.profile, name="profile", policy=access.AUTHENTICATED),
+    access.route("famiglia/", views.family_edit, name="family_edit", policy=access.AUTHENTICATED),
+    access.route(
+        "token/", views.api_token_create, name="api_token_create", policy=access.AUTHENTICATED
+    ),
+    access.route(
+        "token/<int:token_id>/revoca/",
+        views.api_token_revoke,
+        name="api_token_revoke",
+        policy=access.object_policy("hub.rules.owns_api_token", "the token's owner"),
+    ),
+]
+
+access.declare_prefix("admin/", access.WAGTAIL_ADMIN)
+access.declare_prefix("documents/", access.WAGTAIL_PAGES)
+access.declare_prefix("accounts/", access.ACCOUNT_FLOW)
+access.declare("wagtail_serve", access.WAGTAIL_PAGES)
+
+urlpatterns = [
+    access.route("healthz", views.healthz, name="healthz", policy=access.PUBLIC),
+    access.route("i18n/setlang/", set_language, name="set_language", policy=access.PUBLIC),
+    path("api/v1/", include((api_patterns, "api"))),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include(account_patterns)),
+]
+
+if settings.DEBUG:
+    access.declare_prefix("media/", access.PUBLIC)
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# The page tree comes last: it matches every other path.
+urlpatterns.append(path("", include(wagtail_urls)))
+
+handler400 = "hub.views.bad_request"
+handler403 = "hub.views.permission_denied"
+handler404 = "hub.views.page_not_found"
+handler500 = "hub.views.server_error"

@@ -1,0 +1,1 @@
+"""Models of the search app: they arrive with the issue that builds it."""
