@@ -76,7 +76,7 @@ def env_url(name: str, *, schemes: set[str]) -> str | None:
     if parts.scheme not in schemes:
         expected = ", ".join(sorted(schemes))
         raise ConfigError(name, f"must start with one of {expected}, not {parts.scheme or '?'}://")
-    if not parts.hostname and parts.scheme not in {"sqlite"}:
+    if not parts.hostname and parts.scheme not in {"sqlite", "console", "unix"}:
         raise ConfigError(name, "names no host")
     return value
 

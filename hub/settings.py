@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "hub.access.AccessPolicyMiddleware",
+    "hub.middleware.InvalidFormStatusMiddleware",
 ]
 
 ROOT_URLCONF = "hub.urls"
@@ -321,6 +322,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["hub.api_schema.only_public_api"],
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -72,6 +72,8 @@ access.declare_prefix("admin/", access.WAGTAIL_ADMIN)
 access.declare_prefix("documents/", access.WAGTAIL_PAGES)
 access.declare_prefix("accounts/", access.ACCOUNT_FLOW)
 access.declare("wagtail_serve", access.WAGTAIL_PAGES)
+# Wagtail's page-privacy forms (password or login for a restricted page).
+access.declare_prefix("_util/", access.WAGTAIL_PAGES)
 
 urlpatterns = [
     access.route("healthz", views.healthz, name="healthz", policy=access.PUBLIC),

@@ -49,3 +49,8 @@ def get_backend():
             settings.MEILISEARCH_INDEX_PREFIX,
         )
     return DatabaseBackend()
+
+
+def _reset_on_setting_change(*, setting, **kwargs):
+    if setting in {"MEILISEARCH_URL", "MEILISEARCH_API_KEY", "MEILISEARCH_INDEX_PREFIX"}:
+        get_backend.cache_clear()

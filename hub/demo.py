@@ -1,0 +1,268 @@
+"""Demo data drawn from the two source documents (shared/domain), loaded by `seed_demo`.
+
+Two real networks: the CIdiS consortium (six municipalities south-west of Turin) and the
+Lombard Rete dei Comuni amici della famiglia (seven municipalities). Families and
+associations are invented but plausible. Loading is idempotent: every row is looked up by a
+natural key and created only when missing, so running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from associations.models import Association
+from hub.models import Area, Child, Family, FamilyMember, Municipality, Network, User
+
+DEMO_PASSWORD = "famiglie-in-rete-2026"  # noqa: S105 - demo accounts only, printed on purpose
+
+# (name, slug, ISTAT code, province)
+CIDIS_MUNICIPALITIES = [
+    ("Beinasco", "beinasco", "001024", "TO"),
+    ("Bruino", "bruino", "001038", "TO"),
+    ("Orbassano", "orbassano", "001171", "TO"),
+    ("Piossasco", "piossasco", "001191", "TO"),
+    ("Rivalta di Torino", "rivalta-di-torino", "001214", "TO"),
+    ("Volvera", "volvera", "001314", "TO"),
+]
+LOMBARD_MUNICIPALITIES = [
+    ("Milano", "milano", "015146", "MI"),
+    ("Sesto San Giovanni", "sesto-san-giovanni", "015209", "MI"),
+    ("Cinisello Balsamo", "cinisello-balsamo", "015077", "MI"),
+    ("Lissone", "lissone", "108028", "MB"),
+    ("Cesano Maderno", "cesano-maderno", "108019", "MB"),
+    ("Carate Brianza", "carate-brianza", "108015", "MB"),
+    ("Muggiò", "muggio", "108034", "MB"),
+]
+
+NETWORKS = [
+    {
+        "slug": "cidis",
+        "name": "C.i.di.s. — Consorzio intercomunale di Servizi",
+        "short_name": "CIdiS",
+        "kind": Network.Kind.CONSORTIUM,
+        "certified_family_in_italia": True,
+        "description": (
+            "I sei Comuni consorziati (Beinasco, Bruino, Orbassano, Piossasco, Rivalta di "
+            "Torino, Volvera) e il CIdiS, certificati «Comune amico della famiglia» (marchio "
+            "Family in Italia) nel febbraio 2022, con il Tavolo Intercomunale delle Politiche "
+            "Family e benessere della comunità e il Piano Family 2022/23."
+        ),
+        "municipalities": CIDIS_MUNICIPALITIES,
+    },
+    {
+        "slug": "rete-lombarda",
+        "name": "Rete dei Comuni amici della Famiglia (Lombardia)",
+        "short_name": "Rete lombarda",
+        "kind": Network.Kind.NETWORK,
+        "certified_family_in_italia": False,
+        "description": (
+            "Milano, Sesto San Giovanni, Cinisello Balsamo, Lissone, Cesano Maderno, Carate "
+            "Brianza e Muggiò: un sistema permanente di incontro tra Comuni e associazionismo "
+            "familiare, con il Tavolo intercomunale, i Tavoli comunali delle famiglie in rete e i "
+            "Gruppi di Acquisto Familiare che alimentano il Fondo Solidale."
+        ),
+        "municipalities": LOMBARD_MUNICIPALITIES,
+    },
+]
+
+# (network slug, name, slug, kind, municipality slugs, area slugs, description)
+ASSOCIATIONS = [
+    (
+        "cidis",
+        "Polisportiva Bruinese",
+        "polisportiva-bruinese",
+        Association.Kind.SPORTS_CLUB,
+        ["bruino", "volvera"],
+        ["ambiente-e-sport"],
+        "Minibasket, pallavolo e ginnastica per bambini dai 5 ai 13 anni.",
+    ),
+    (
+        "cidis",
+        "Genitori in cammino Orbassano",
+        "genitori-in-cammino-orbassano",
+        Association.Kind.INFORMAL_GROUP,
+        ["orbassano", "beinasco"],
+        ["comunita-educante", "welfare-territoriale"],
+        "Gruppo di auto mutuo aiuto per genitori di bambini 0–6 anni.",
+    ),
+    (
+        "cidis",
+        "Oratorio San Vito Piossasco",
+        "oratorio-san-vito-piossasco",
+        Association.Kind.PARISH,
+        ["piossasco"],
+        ["comunita-educante"],
+        "Estate ragazzi, doposcuola e laboratori per le famiglie.",
+    ),
+    (
+        "cidis",
+        "Legambiente Rivalta",
+        "legambiente-rivalta",
+        Association.Kind.ASSOCIATION,
+        ["rivalta-di-torino"],
+        ["ambiente-e-sport", "comunicazione"],
+        "Puliamo il mondo, orti condivisi e passeggiate naturalistiche per famiglie.",
+    ),
+    (
+        "rete-lombarda",
+        "Associazione Famiglie Sestesi",
+        "famiglie-sestesi",
+        Association.Kind.ASSOCIATION,
+        ["sesto-san-giovanni", "cinisello-balsamo"],
+        ["welfare-territoriale", "misure-economiche"],
+        "Promuove il GAF di Sesto e la Rete dei Negozi di Buon Vicinato.",
+    ),
+    (
+        "rete-lombarda",
+        "GS Lissonese",
+        "gs-lissonese",
+        Association.Kind.SPORTS_CLUB,
+        ["lissone", "muggio"],
+        ["ambiente-e-sport"],
+        "Calcio e atletica giovanile, con quote ridotte per famiglie numerose.",
+    ),
+    (
+        "rete-lombarda",
+        "Scuola dei Genitori Brianza",
+        "scuola-dei-genitori-brianza",
+        Association.Kind.COOPERATIVE,
+        ["carate-brianza", "cesano-maderno"],
+        ["comunita-educante", "governance"],
+        "Percorsi sul Patto di Corresponsabilità Educativa tra scuola e famiglia.",
+    ),
+    (
+        "rete-lombarda",
+        "Famiglie per l'accoglienza Milano",
+        "famiglie-accoglienza-milano",
+        Association.Kind.ASSOCIATION,
+        ["milano"],
+        ["welfare-territoriale"],
+        "Accoglienza familiare e sostegno reciproco tra famiglie.",
+    ),
+]
+
+# (email, full name, family name, municipality slug, child birth years)
+FAMILIES = [
+    ("famiglia.rossi@example.org", "Giulia Rossi", "Famiglia Rossi", "bruino", [2016, 2020]),
+    ("famiglia.ferrero@example.org", "Marco Ferrero", "Famiglia Ferrero", "orbassano", [2024]),
+    ("famiglia.gallo@example.org", "Elena Gallo", "Famiglia Gallo", "piossasco", [2012, 2014, 2019]),
+    ("famiglia.colombo@example.org", "Luca Colombo", "Famiglia Colombo", "sesto-san-giovanni", [2018]),
+    ("famiglia.brambilla@example.org", "Sara Brambilla", "Famiglia Brambilla", "lissone", [2013, 2021]),
+    ("famiglia.ricci@example.org", "Paolo Ricci", "Famiglia Ricci", "muggio", [2006]),
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    full_name: str
+    role: str
+    is_staff: bool = False
+    is_superuser: bool = False
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("admin@example.org", "Amministratrice della rete", "amministratore (superuser)",
+                is_staff=True, is_superuser=True),
+    DemoAccount("staff@example.org", "Chiara Staff CIdiS", "staff della rete (admin Wagtail)",
+                is_staff=True),
+    DemoAccount("volontario@example.org", "Davide Volontario", "volontario di associazione"),
+    DemoAccount("referente.gaf@example.org", "Anna Referente", "referente GAF"),
+    DemoAccount("tavolo@example.org", "Roberto Tavolo", "componente del tavolo intercomunale"),
+]
+
+STAFF_GROUP = "Staff della rete"
+
+
+def _user(email: str, full_name: str, *, is_staff=False, is_superuser=False) -> tuple[User, bool]:
+    user, created = User.objects.get_or_create(
+        email=email,
+        defaults={"full_name": full_name, "is_staff": is_staff, "is_superuser": is_superuser},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user, created
+
+
+@transaction.atomic
+def load_demo_data() -> dict[str, int]:
+    """Create what is missing; return how many rows of each kind were created."""
+    created = {"networks": 0, "municipalities": 0, "associations": 0, "families": 0, "users": 0}
+
+    municipalities: dict[str, Municipality] = {}
+    for spec in NETWORKS:
+        network, was_created = Network.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                key: spec[key]
+                for key in ("name", "short_name", "kind", "certified_family_in_italia", "description")
+            },
+        )
+        created["networks"] += was_created
+        for name, slug, istat, province in spec["municipalities"]:
+            municipality, was_created = Municipality.objects.get_or_create(
+                istat_code=istat, defaults={"name": name, "slug": slug, "province": province}
+            )
+            created["municipalities"] += was_created
+            municipalities[slug] = municipality
+        network.municipalities.add(*(municipalities[m[1]] for m in spec["municipalities"]))
+
+    areas = {area.slug: area for area in Area.objects.all()}
+    networks = {network.slug: network for network in Network.objects.all()}
+    for network_slug, name, slug, kind, served, area_slugs, description in ASSOCIATIONS:
+        association, was_created = Association.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "network": networks[network_slug],
+                "description": description,
+            },
+        )
+        created["associations"] += was_created
+        if was_created:
+            association.municipalities.set([municipalities[m] for m in served])
+            association.areas.set([areas[a] for a in area_slugs])
+
+    for email, full_name, family_name, municipality_slug, birth_years in FAMILIES:
+        user, was_created = _user(email, full_name)
+        created["users"] += was_created
+        if not FamilyMember.objects.filter(user=user).exists():
+            family = Family.objects.create(
+                name=family_name, municipality=municipalities[municipality_slug]
+            )
+            FamilyMember.objects.create(family=family, user=user, is_manager=True)
+            Child.objects.bulk_create(Child(family=family, birth_year=y) for y in birth_years)
+            created["families"] += 1
+
+    staff_group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
+    staff_group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        )
+    )
+    for account in DEMO_ACCOUNTS:
+        user, was_created = _user(
+            account.email,
+            account.full_name,
+            is_staff=account.is_staff,
+            is_superuser=account.is_superuser,
+        )
+        created["users"] += was_created
+        if account.is_staff:
+            user.groups.add(staff_group)
+    return created
+
+
+def demo_accounts_table() -> list[tuple[str, str]]:
+    rows = [(account.email, account.role) for account in DEMO_ACCOUNTS]
+    rows += [(email, f"famiglia ({family})") for email, _n, family, _m, _y in FAMILIES]
+    return rows

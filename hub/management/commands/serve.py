@@ -1,0 +1,77 @@
+"""Serve the hub: one ASGI server (Daphne: HTTP + WebSocket) and one django-q2 cluster.
+
+Ctrl-C (SIGINT) or SIGTERM stops both cleanly; if either stops on its own, the other is
+stopped too and the command exits with its status.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+GRACE_SECONDS = 10
+ASGI_TARGET = "hub.asgi:application"
+
+
+class Command(BaseCommand):
+    help = "Run the ASGI server and the task cluster together (Ctrl-C stops both)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--no-cluster", action="store_true", help="Do not start django-q2.")
+
+    def handle(self, *args, host, port, no_cluster, **options):
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        commands = {
+            "web": [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), ASGI_TARGET],
+        }
+        if not no_cluster:
+            commands["tasks"] = [*manage, "qcluster"]
+        processes = {
+            name: subprocess.Popen(command, start_new_session=True)  # noqa: S603
+            for name, command in commands.items()
+        }
+        self.stdout.write(self.style.SUCCESS(f"Hub on http://{host}:{port}/ — Ctrl-C to stop."))
+
+        stopping = False
+
+        def request_stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, request_stop)
+        signal.signal(signal.SIGTERM, request_stop)
+
+        exit_code = 0
+        while not stopping:
+            for name, process in processes.items():
+                code = process.poll()
+                if code is not None:
+                    self.stderr.write(f"{name} stopped with status {code}; stopping the rest.")
+                    exit_code = code or 1
+                    stopping = True
+            time.sleep(0.3)
+
+        self._stop_all(processes)
+        self.stdout.write("Stopped.")
+        if exit_code:
+            sys.exit(exit_code)
+
+    def _stop_all(self, processes):
+        for process in processes.values():
+            if process.poll() is None:
+                # Each child runs in its own session: signal its whole group (workers too).
+                os.killpg(process.pid, signal.SIGINT)
+        deadline = time.monotonic() + GRACE_SECONDS
+        for process in processes.values():
+            remaining = max(0.1, deadline - time.monotonic())
+            try:
+                process.wait(timeout=remaining)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

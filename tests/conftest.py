@@ -1,0 +1,24 @@
+import pytest
+from django.db import connection
+
+from tests.services import require_postgres, require_redis
+
+
+@pytest.fixture
+def redis_url():
+    return require_redis()
+
+
+@pytest.fixture
+def postgres(db):
+    require_postgres(connection)
+    return connection
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test marked `postgres` needs PostgreSQL: give it the check without a fixture."""
+    for item in items:
+        if item.get_closest_marker("postgres") and "postgres" not in item.fixturenames:
+            item.fixturenames.append("postgres")
+        if item.get_closest_marker("redis") and "redis_url" not in item.fixturenames:
+            item.fixturenames.append("redis_url")

@@ -1,0 +1,111 @@
+"""Configuration comes from the environment; bad values stop start-up with one clear line."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-for-the-check-only-" + "z" * 20,
+    "DJANGO_ALLOWED_HOSTS": "famiglie.example.org",
+    "DJANGO_DEBUG": "false",
+    "EMAIL_URL": "smtp://mailer:secret@smtp.example.org:587",
+    "DATABASE_URL": "postgres://hub:hub@db.example.org:5432/hub",
+}
+
+
+def run_manage(*args, env_overrides: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "MEILISEARCH_", "EMAIL_"))
+    }
+    env.update({"HUB_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "hub.settings"})
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "variable"),
+    [
+        ({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY"),
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG"),
+        ({"DATABASE_URL": "mysql://x@db/hub"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgres://hub@db:notaport/hub"}, "DATABASE_URL"),
+        ({"REDIS_URL": "http://cache:6379"}, "REDIS_URL"),
+        ({"MEILISEARCH_URL": "meili:7700"}, "MEILISEARCH_URL"),
+        ({**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS"),
+        ({**PRODUCTION_ENV, "EMAIL_URL": ""}, "EMAIL_URL"),
+        ({**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY"),
+    ],
+)
+def test_bad_variable_stops_startup_with_one_line(overrides, variable, tmp_path):
+    result = run_manage("check", env_overrides=overrides, tmp_path=tmp_path)
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"Configuration error: {variable}:")
+    assert "Traceback" not in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        env_overrides=PRODUCTION_ENV, tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def settings_seen_with(env_overrides, tmp_path) -> dict:
+    code = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps({'layer': s.CHANNEL_LAYERS['default']['BACKEND'], "
+        "'cache': s.CACHES['default']['BACKEND'], 'q_redis': s.Q_CLUSTER.get('redis'), "
+        "'q_orm': s.Q_CLUSTER.get('orm'), 'db': s.DATABASES['default']['ENGINE'], "
+        "'debug': s.DEBUG, 'email': s.EMAIL_BACKEND}))"
+    )
+    result = run_manage("shell", "-c", code, env_overrides=env_overrides, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_no_variables_give_the_embedded_default(tmp_path):
+    seen = settings_seen_with({}, tmp_path)
+    assert seen == {
+        "layer": "channels.layers.InMemoryChannelLayer",
+        "cache": "django.core.cache.backends.locmem.LocMemCache",
+        "q_redis": None,
+        "q_orm": "default",
+        "db": "django.db.backends.sqlite3",
+        "debug": True,
+        "email": "django.core.mail.backends.console.EmailBackend",
+    }
+    # The embedded secret key is generated once, private to its owner.
+    key_file = tmp_path / "secret_key"
+    assert key_file.exists()
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_redis_url_moves_layer_broker_and_cache_to_redis(tmp_path):
+    seen = settings_seen_with(
+        {**PRODUCTION_ENV, "REDIS_URL": "redis://cache.example.org:6379/0"}, tmp_path
+    )
+    assert seen["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert seen["q_redis"] == "redis://cache.example.org:6379/0"
+    assert seen["q_orm"] is None
+    assert seen["db"] == "django.db.backends.postgresql"
+    assert seen["debug"] is False
+    assert seen["email"] == "django.core.mail.backends.smtp.EmailBackend"
