@@ -149,9 +149,27 @@ ASSOCIATIONS = [
 FAMILIES = [
     ("famiglia.rossi@example.org", "Giulia Rossi", "Famiglia Rossi", "bruino", [2016, 2020]),
     ("famiglia.ferrero@example.org", "Marco Ferrero", "Famiglia Ferrero", "orbassano", [2024]),
-    ("famiglia.gallo@example.org", "Elena Gallo", "Famiglia Gallo", "piossasco", [2012, 2014, 2019]),
-    ("famiglia.colombo@example.org", "Luca Colombo", "Famiglia Colombo", "sesto-san-giovanni", [2018]),
-    ("famiglia.brambilla@example.org", "Sara Brambilla", "Famiglia Brambilla", "lissone", [2013, 2021]),
+    (
+        "famiglia.gallo@example.org",
+        "Elena Gallo",
+        "Famiglia Gallo",
+        "piossasco",
+        [2012, 2014, 2019],
+    ),
+    (
+        "famiglia.colombo@example.org",
+        "Luca Colombo",
+        "Famiglia Colombo",
+        "sesto-san-giovanni",
+        [2018],
+    ),
+    (
+        "famiglia.brambilla@example.org",
+        "Sara Brambilla",
+        "Famiglia Brambilla",
+        "lissone",
+        [2013, 2021],
+    ),
     ("famiglia.ricci@example.org", "Paolo Ricci", "Famiglia Ricci", "muggio", [2006]),
 ]
 
@@ -166,10 +184,16 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("admin@example.org", "Amministratrice della rete", "amministratore (superuser)",
-                is_staff=True, is_superuser=True),
-    DemoAccount("staff@example.org", "Chiara Staff CIdiS", "staff della rete (admin Wagtail)",
-                is_staff=True),
+    DemoAccount(
+        "admin@example.org",
+        "Amministratrice della rete",
+        "amministratore (superuser)",
+        is_staff=True,
+        is_superuser=True,
+    ),
+    DemoAccount(
+        "staff@example.org", "Chiara Staff CIdiS", "staff della rete (admin Wagtail)", is_staff=True
+    ),
     DemoAccount("volontario@example.org", "Davide Volontario", "volontario di associazione"),
     DemoAccount("referente.gaf@example.org", "Anna Referente", "referente GAF"),
     DemoAccount("tavolo@example.org", "Roberto Tavolo", "componente del tavolo intercomunale"),
@@ -203,7 +227,13 @@ def load_demo_data() -> dict[str, int]:
             slug=spec["slug"],
             defaults={
                 key: spec[key]
-                for key in ("name", "short_name", "kind", "certified_family_in_italia", "description")
+                for key in (
+                    "name",
+                    "short_name",
+                    "kind",
+                    "certified_family_in_italia",
+                    "description",
+                )
             },
         )
         created["networks"] += was_created
@@ -245,9 +275,7 @@ def load_demo_data() -> dict[str, int]:
 
     staff_group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
     staff_group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="wagtailadmin", codename="access_admin"
-        )
+        *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
     )
     for account in DEMO_ACCOUNTS:
         user, was_created = _user(

@@ -116,7 +116,7 @@ class Municipality(models.Model):
 
 
 class Network(models.Model):
-    """A network of municipalities: a consortium (ambito) or a Rete dei Comuni amici della famiglia."""
+    """A network of municipalities: a consortium (ambito) or a Rete dei Comuni amici."""
 
     class Kind(models.TextChoices):
         CONSORTIUM = "consortium", _("consorzio intercomunale")

@@ -14,8 +14,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("EMAIL_URL", "console://")
 
-from hub.settings import *  # noqa: E402, F403
-from hub.settings import Q_CLUSTER, REST_FRAMEWORK  # noqa: E402
+from hub.settings import *  # noqa: F403
+from hub.settings import Q_CLUSTER, REST_FRAMEWORK
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

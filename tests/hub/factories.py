@@ -10,7 +10,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"persona{n}@example.org")
     full_name = factory.Faker("name", locale="it_IT")
-    password = factory.PostGenerationMethodCall("set_password", "password-sicura-123")
+    password = factory.django.Password("password-sicura-123")
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):

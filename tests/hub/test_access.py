@@ -8,6 +8,7 @@ from django.urls import get_resolver, path
 from django.urls.resolvers import URLPattern, URLResolver
 
 from hub import access
+from hub import urls as hub_urls
 from hub.asgi import application
 from hub.routing import websocket_urlpatterns
 from tests.hub.factories import UserFactory
@@ -54,7 +55,11 @@ def undeclared_view(request):
     return HttpResponse("should never be served")
 
 
-urlpatterns = [path("undeclared/", undeclared_view, name="undeclared_for_test")]
+# The real routes after the undeclared one: the 403 page links to them.
+urlpatterns = [
+    path("undeclared/", undeclared_view, name="undeclared_for_test"),
+    *hub_urls.urlpatterns,
+]
 
 
 @override_settings(ROOT_URLCONF="tests.hub.test_access")
@@ -90,7 +95,9 @@ def test_staff_policy_refuses_signed_in_non_staff(rf):
 
 @pytest.mark.django_db(transaction=True)
 async def test_notifications_socket_refuses_visitors():
-    communicator = WebsocketCommunicator(application, "/ws/notifications/", headers=[(b"origin", b"http://testserver")])
+    communicator = WebsocketCommunicator(
+        application, "/ws/notifications/", headers=[(b"origin", b"http://testserver")]
+    )
     connected, code = await communicator.connect()
     assert connected is False
     assert code == 4403

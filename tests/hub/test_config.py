@@ -61,8 +61,12 @@ def test_bad_variable_stops_startup_with_one_line(overrides, variable, tmp_path)
 
 def test_production_settings_pass_the_deploy_check(tmp_path):
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        env_overrides=PRODUCTION_ENV, tmp_path=tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides=PRODUCTION_ENV,
+        tmp_path=tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
