@@ -202,6 +202,9 @@ class PolicyGuard:
         self.route = route_str
 
     async def __call__(self, scope, receive, send):
+        from hub.websocket import ensure_relay_started
+
+        ensure_relay_started()
         user = scope.get("user")
         if not self.policy.allows(user):
             # Accepting the handshake only to refuse it at once would leak nothing more, but

@@ -275,7 +275,12 @@ def load_demo_data() -> dict[str, int]:
 
     staff_group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
     staff_group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+        *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin"),
+        # Territory and taxonomy are data that network staff maintain.
+        *Permission.objects.filter(
+            content_type__app_label="hub",
+            content_type__model__in=["network", "municipality", "macroarea", "area", "ageband"],
+        ),
     )
     for account in DEMO_ACCOUNTS:
         user, was_created = _user(

@@ -311,3 +311,19 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("pagina semplice")
+
+
+class BroadcastOutbox(models.Model):
+    """Channel-layer events written by the task cluster in embedded mode.
+
+    The in-memory channel layer lives inside the web process, so a broadcast made by a
+    django-q2 worker (another process) would be lost. In that case hub.websocket.broadcast
+    stores the event here and the web process relays it (hub.websocket.relay_outbox).
+    """
+
+    group = models.CharField(max_length=200)
+    event = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]

@@ -56,3 +56,30 @@ def test_seed_demo_refuses_production(settings):
     with pytest.raises(CommandError, match="DEBUG off"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_staff_edit_the_taxonomy_and_families_cannot(client, settings):
+    from hub.models import Area
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    area = Area.objects.get(slug="governance")
+    edit_url = f"/admin/area/edit/{area.pk}/"
+
+    client.login(email="famiglia.rossi@example.org", password="famiglie-in-rete-2026")
+    assert client.get(edit_url).status_code == 302  # Wagtail sends non-staff to its login
+
+    client.login(email="staff@example.org", password="famiglie-in-rete-2026")
+    assert client.get(edit_url).status_code == 200
+    response = client.post(
+        edit_url,
+        {
+            "name": "Governance e reti",
+            "slug": "governance",
+            "macro_area": area.macro_area_id,
+            "sort_order": 40,
+        },
+    )
+    assert response.status_code == 302
+    area.refresh_from_db()
+    assert area.name == "Governance e reti"

@@ -32,8 +32,13 @@ class Command(BaseCommand):
         }
         if not no_cluster:
             commands["tasks"] = [*manage, "qcluster"]
+        # The role tells hub.websocket whether this process can reach the in-memory layer.
         processes = {
-            name: subprocess.Popen(command, start_new_session=True)  # noqa: S603
+            name: subprocess.Popen(  # noqa: S603
+                command,
+                start_new_session=True,
+                env={**os.environ, "HUB_PROCESS_ROLE": name},
+            )
             for name, command in commands.items()
         }
         self.stdout.write(self.style.SUCCESS(f"Hub on http://{host}:{port}/ — Ctrl-C to stop."))
