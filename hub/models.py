@@ -327,3 +327,6 @@ class BroadcastOutbox(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.event.get('type', '?')}"

@@ -14,7 +14,6 @@ import logging
 import os
 
 from asgiref.sync import async_to_sync
-from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
@@ -23,10 +22,6 @@ logger = logging.getLogger(__name__)
 
 RELAY_INTERVAL_SECONDS = 0.25
 RELAY_BATCH = 500
-
-
-def SessionAuthStack(inner):  # noqa: N802 - named like Channels' own stacks
-    return AuthMiddlewareStack(inner)
 
 
 def user_group(user_id: int) -> str:
