@@ -18,11 +18,11 @@ except ConfigError as error:
     print(f"Configuration error: {error}", file=sys.stderr)
     raise SystemExit(2) from None
 
+from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 
 from hub.routing import websocket_urlpatterns
-from hub.websocket import SessionAuthStack
 
 application = ProtocolTypeRouter(
     {
