@@ -12,10 +12,13 @@ _SECRET_IN_PATH = re.compile(
 class RedactTokensFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
-            record.msg = _SECRET_IN_PATH.sub(r"\1[redacted]", record.msg)
-        if record.args:
-            record.args = tuple(
-                _SECRET_IN_PATH.sub(r"\1[redacted]", arg) if isinstance(arg, str) else arg
-                for arg in (record.args if isinstance(record.args, tuple) else (record.args,))
-            )
+            record.msg = _redact(record.msg)
+        if isinstance(record.args, dict):
+            record.args = {key: _redact(value) for key, value in record.args.items()}
+        elif isinstance(record.args, tuple):
+            record.args = tuple(_redact(arg) for arg in record.args)
         return True
+
+
+def _redact(value):
+    return _SECRET_IN_PATH.sub(r"\1[redacted]", value) if isinstance(value, str) else value

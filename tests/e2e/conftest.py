@@ -7,27 +7,10 @@ skip, or fail under REQUIRE_SERVICES=1.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
+from tests.e2e.browser import AXE, CHROMIUM, CHROMIUM_ARGS, PHONE
 from tests.services import skip_or_fail
-
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 360, "height": 740}
-# The bar is WCAG 2.1 AA; a violation of these rules with impact serious or critical fails.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 @pytest.fixture
@@ -41,7 +24,7 @@ def browser(monkeypatch):
 
     # Playwright's sync API keeps an event loop running in this thread, and Django refuses ORM
     # calls from such a thread. Here that is safe: the loop only talks to the browser, and the
-    # test waits for each page before touching the database.
+    # test waits for each page before touching the database. Set for this test only.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -61,22 +44,3 @@ def page(browser):
         yield page
     finally:
         context.close()
-
-
-def assert_accessible(page) -> None:
-    """Run axe-core on the current page; fail on serious or critical WCAG 2.1 AA violations."""
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    blocking = [
-        {
-            "rule": violation["id"],
-            "impact": violation["impact"],
-            "help": violation["help"],
-            "nodes": [node["target"] for node in violation["nodes"][:5]],
-        }
-        for violation in results["violations"]
-        if violation["impact"] in BLOCKING_IMPACTS
-    ]
-    assert not blocking, f"axe-core on {page.url}:\n{json.dumps(blocking, indent=2)}"

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
-from hub.models import HomePage, Municipality, Network
-from tests.e2e.conftest import PHONE, assert_accessible
+from hub.models import HomePage, Municipality, Network, User
+from tests.e2e.browser import PHONE, assert_accessible
 
 pytestmark = [
     pytest.mark.browser,
@@ -97,6 +98,30 @@ def test_sign_up_verify_and_log_in(live_server, page, network):
     page.wait_for_url(f"**{reverse('profile')}")
     assert page.locator("h1").inner_text() == "Area personale"
     assert_accessible(page)
+
+
+def test_account_pages_are_accessible(live_server, page):
+    email = "registrata@example.org"
+    user = User.objects.create_user(email=email, password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+
+    page.goto(live_server.url + reverse("account_reset_password"))
+    assert_accessible(page)
+    page.get_by_label("Email").fill(email)
+    page.locator("main form").get_by_role("button").click()
+    page.wait_for_url(f"**{reverse('account_reset_password_done')}")
+    assert_accessible(page)
+    assert mail.outbox[-1].to == [email]
+
+    page.goto(live_server.url + reverse("account_login"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Accedi").click()
+    page.wait_for_url(f"**{reverse('profile')}")
+    for name in ["account_email", "account_change_password", "family_edit", "account_logout"]:
+        page.goto(live_server.url + reverse(name))
+        assert page.locator("h1").count() == 1, name
+        assert_accessible(page)
 
 
 def test_home_page_fits_a_phone_screen(live_server, page, network):

@@ -71,7 +71,8 @@ class Command(BaseCommand):
         for process in processes.values():
             if process.poll() is None:
                 # Each child runs in its own session: signal its whole group (workers too).
-                os.killpg(process.pid, signal.SIGINT)
+                # SIGTERM, not SIGINT: a child started from a background job ignores SIGINT.
+                os.killpg(process.pid, signal.SIGTERM)
         deadline = time.monotonic() + GRACE_SECONDS
         for process in processes.values():
             remaining = max(0.1, deadline - time.monotonic())
