@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from associations.models import Association
-from hub.models import Area, Child, Family, FamilyMember, Municipality, Network, User
+from hub.models import Child, Family, FamilyMember, Municipality, Network, User
+from hub.roles import staff_group
 
+DEMO_ADMIN_EMAIL = "admin@example.org"
 DEMO_PASSWORD = "famiglie-in-rete-2026"  # noqa: S105 - demo accounts only, printed on purpose
 
 # (name, slug, ISTAT code, province)
@@ -67,82 +67,6 @@ NETWORKS = [
         ),
         "municipalities": LOMBARD_MUNICIPALITIES,
     },
-]
-
-# (network slug, name, slug, kind, municipality slugs, area slugs, description)
-ASSOCIATIONS = [
-    (
-        "cidis",
-        "Polisportiva Bruinese",
-        "polisportiva-bruinese",
-        Association.Kind.SPORTS_CLUB,
-        ["bruino", "volvera"],
-        ["ambiente-e-sport"],
-        "Minibasket, pallavolo e ginnastica per bambini dai 5 ai 13 anni.",
-    ),
-    (
-        "cidis",
-        "Genitori in cammino Orbassano",
-        "genitori-in-cammino-orbassano",
-        Association.Kind.INFORMAL_GROUP,
-        ["orbassano", "beinasco"],
-        ["comunita-educante", "welfare-territoriale"],
-        "Gruppo di auto mutuo aiuto per genitori di bambini 0–6 anni.",
-    ),
-    (
-        "cidis",
-        "Oratorio San Vito Piossasco",
-        "oratorio-san-vito-piossasco",
-        Association.Kind.PARISH,
-        ["piossasco"],
-        ["comunita-educante"],
-        "Estate ragazzi, doposcuola e laboratori per le famiglie.",
-    ),
-    (
-        "cidis",
-        "Legambiente Rivalta",
-        "legambiente-rivalta",
-        Association.Kind.ASSOCIATION,
-        ["rivalta-di-torino"],
-        ["ambiente-e-sport", "comunicazione"],
-        "Puliamo il mondo, orti condivisi e passeggiate naturalistiche per famiglie.",
-    ),
-    (
-        "rete-lombarda",
-        "Associazione Famiglie Sestesi",
-        "famiglie-sestesi",
-        Association.Kind.ASSOCIATION,
-        ["sesto-san-giovanni", "cinisello-balsamo"],
-        ["welfare-territoriale", "misure-economiche"],
-        "Promuove il GAF di Sesto e la Rete dei Negozi di Buon Vicinato.",
-    ),
-    (
-        "rete-lombarda",
-        "GS Lissonese",
-        "gs-lissonese",
-        Association.Kind.SPORTS_CLUB,
-        ["lissone", "muggio"],
-        ["ambiente-e-sport"],
-        "Calcio e atletica giovanile, con quote ridotte per famiglie numerose.",
-    ),
-    (
-        "rete-lombarda",
-        "Scuola dei Genitori Brianza",
-        "scuola-dei-genitori-brianza",
-        Association.Kind.COOPERATIVE,
-        ["carate-brianza", "cesano-maderno"],
-        ["comunita-educante", "governance"],
-        "Percorsi sul Patto di Corresponsabilità Educativa tra scuola e famiglia.",
-    ),
-    (
-        "rete-lombarda",
-        "Famiglie per l'accoglienza Milano",
-        "famiglie-accoglienza-milano",
-        Association.Kind.ASSOCIATION,
-        ["milano"],
-        ["welfare-territoriale"],
-        "Accoglienza familiare e sostegno reciproco tra famiglie.",
-    ),
 ]
 
 # (email, full name, family name, municipality slug, child birth years)
@@ -199,8 +123,6 @@ DEMO_ACCOUNTS = [
     DemoAccount("tavolo@example.org", "Roberto Tavolo", "componente del tavolo intercomunale"),
 ]
 
-STAFF_GROUP = "Staff della rete"
-
 
 def _user(email: str, full_name: str, *, is_staff=False, is_superuser=False) -> tuple[User, bool]:
     user, created = User.objects.get_or_create(
@@ -219,7 +141,7 @@ def _user(email: str, full_name: str, *, is_staff=False, is_superuser=False) -> 
 @transaction.atomic
 def load_demo_data() -> dict[str, int]:
     """Create what is missing; return how many rows of each kind were created."""
-    created = {"networks": 0, "municipalities": 0, "associations": 0, "families": 0, "users": 0}
+    created = {"networks": 0, "municipalities": 0, "families": 0, "users": 0}
 
     municipalities: dict[str, Municipality] = {}
     for spec in NETWORKS:
@@ -245,23 +167,6 @@ def load_demo_data() -> dict[str, int]:
             municipalities[slug] = municipality
         network.municipalities.add(*(municipalities[m[1]] for m in spec["municipalities"]))
 
-    areas = {area.slug: area for area in Area.objects.all()}
-    networks = {network.slug: network for network in Network.objects.all()}
-    for network_slug, name, slug, kind, served, area_slugs, description in ASSOCIATIONS:
-        association, was_created = Association.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "kind": kind,
-                "network": networks[network_slug],
-                "description": description,
-            },
-        )
-        created["associations"] += was_created
-        if was_created:
-            association.municipalities.set([municipalities[m] for m in served])
-            association.areas.set([areas[a] for a in area_slugs])
-
     for email, full_name, family_name, municipality_slug, birth_years in FAMILIES:
         user, was_created = _user(email, full_name)
         created["users"] += was_created
@@ -273,15 +178,7 @@ def load_demo_data() -> dict[str, int]:
             Child.objects.bulk_create(Child(family=family, birth_year=y) for y in birth_years)
             created["families"] += 1
 
-    staff_group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    staff_group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin"),
-        # Territory and taxonomy are data that network staff maintain.
-        *Permission.objects.filter(
-            content_type__app_label="hub",
-            content_type__model__in=["network", "municipality", "macroarea", "area", "ageband"],
-        ),
-    )
+    staff = staff_group()
     for account in DEMO_ACCOUNTS:
         user, was_created = _user(
             account.email,
@@ -291,7 +188,7 @@ def load_demo_data() -> dict[str, int]:
         )
         created["users"] += was_created
         if account.is_staff:
-            user.groups.add(staff_group)
+            user.groups.add(staff)
     return created
 
 

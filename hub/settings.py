@@ -363,6 +363,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
     },
 }
 

@@ -83,6 +83,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("account/", include(account_patterns)),
+    path("", include("associations.urls")),
 ]
 
 if settings.DEBUG:

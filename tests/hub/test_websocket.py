@@ -39,7 +39,9 @@ def test_an_event_needs_a_type():
         broadcast_on_commit("round.1", {"id": 1})
 
 
-@pytest.mark.django_db
+# transaction=True: the relay reads the outbox through database_sync_to_async, which manages
+# (and may close) its thread's connection, as it does in the web process.
+@pytest.mark.django_db(transaction=True)
 def test_task_worker_broadcasts_reach_the_web_process_through_the_outbox(monkeypatch):
     channel = listen("user.7")
     monkeypatch.setenv("HUB_PROCESS_ROLE", "tasks")

@@ -1,7 +1,12 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import module_has_submodule
 
-from hub.demo import DEMO_PASSWORD, demo_accounts_table, load_demo_data
+from hub.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, demo_accounts_table, load_demo_data
+from hub.models import User
 
 
 class Command(BaseCommand):
@@ -21,6 +26,12 @@ class Command(BaseCommand):
                 "(pass --allow-production to load them anyway)."
             )
         created = load_demo_data()
+        admin = User.objects.get(email=DEMO_ADMIN_EMAIL)
+        # Each feature app may add its own demo data (a `demo` module with `load(admin=...)`).
+        for app in apps.get_app_configs():
+            if not module_has_submodule(app.module, "demo") or app.name == "hub":
+                continue
+            created.update(import_module(f"{app.name}.demo").load(admin=admin))
         summary = ", ".join(f"{count} {kind}" for kind, count in created.items())
         if any(created.values()):
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: created {summary}."))

@@ -1,0 +1,2 @@
+def association_page_context(page, *, user):
+    return {}
