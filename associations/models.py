@@ -20,12 +20,13 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 from wagtail.search import index
 
 from hub.models import AgeBand, Area, Municipality, Network
+from hub.rich_text import SanitizedRichTextBlock, SanitizedRichTextField
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -265,7 +266,7 @@ class CallToActionBlock(blocks.StructBlock):
 
 
 class BodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Testo"))
+    paragraph = SanitizedRichTextBlock(features=RICH_TEXT_FEATURES, label=_("Testo"))
     image = ImageBlock(label=_("Immagine"))
     document = DocumentChooserBlock(label=_("Documento"))
     embed = EmbedBlock(label=_("Video o contenuto incorporato"), max_width=800)
@@ -278,7 +279,9 @@ class AssociationIndexPage(Page):
     network = models.OneToOneField(
         Network, on_delete=models.PROTECT, related_name="association_index", verbose_name=_("rete")
     )
-    intro = RichTextField(_("introduzione"), blank=True, features=["bold", "italic", "link"])
+    intro = SanitizedRichTextField(
+        _("introduzione"), blank=True, features=["bold", "italic", "link"]
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("network"), FieldPanel("intro")]
     parent_page_types = ["hub.HomePage"]

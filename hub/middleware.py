@@ -6,10 +6,11 @@ from __future__ import annotations
 class InvalidFormStatusMiddleware:
     """A POST answered by re-rendering an invalid form gets 400, not 200.
 
-    Django's and django-allauth's FormViews re-render an invalid form with status 200; the hub
-    promises a 4xx for bad input everywhere, so clients, tests and monitoring can tell a
-    refused submission from an accepted one. Applies to TemplateResponses whose context holds
-    a bound, invalid form; the Wagtail admin keeps its own conventions.
+    Django's, django-allauth's and Wagtail's form views re-render an invalid form with status
+    200; the hub promises a 4xx for bad input everywhere, so clients, tests and monitoring can
+    tell a refused submission from an accepted one. Applies to full-page TemplateResponses
+    whose context holds a bound, invalid form; background (fetch/XHR) requests of the Wagtail
+    admin keep their own JSON conventions.
     """
 
     def __init__(self, get_response):
@@ -21,7 +22,9 @@ class InvalidFormStatusMiddleware:
     def process_template_response(self, request, response):
         if request.method != "POST" or response.status_code != 200:
             return response
-        if request.path_info.startswith("/admin/"):
+        if request.headers.get("x-requested-with") == "XMLHttpRequest" or (
+            "application/json" in request.headers.get("accept", "")
+        ):
             return response
         form = (response.context_data or {}).get("form")
         if form is not None and getattr(form, "is_bound", False) and form.errors:

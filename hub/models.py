@@ -7,8 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
 from wagtail.models import Page
+
+from hub.rich_text import SanitizedRichTextField
 
 # --- Accounts -----------------------------------------------------------------------------
 
@@ -285,7 +286,9 @@ class Child(models.Model):
 class HomePage(Page):
     """The network's home page."""
 
-    intro = RichTextField(_("introduzione"), blank=True, features=["bold", "italic", "link"])
+    intro = SanitizedRichTextField(
+        _("introduzione"), blank=True, features=["bold", "italic", "link"]
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     max_count = 1
@@ -305,7 +308,7 @@ class HomePage(Page):
 class StandardPage(Page):
     """A plain content page (accessibility statement, privacy policy, about)."""
 
-    body = RichTextField(_("testo"), blank=True)
+    body = SanitizedRichTextField(_("testo"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
 
