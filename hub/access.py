@@ -49,7 +49,8 @@ class Policy:
 
 
 def _is_authenticated(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+    # An association API token is authenticated but is not a person (its pk is None).
+    return bool(user and user.is_authenticated and user.is_active and user.pk is not None)
 
 
 def _is_staff(user) -> bool:

@@ -16,5 +16,5 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "Personal or association API token: `Authorization: Bearer <token>`.",
+            "description": "Personal API token: `Authorization: Bearer <token>`.",
         }

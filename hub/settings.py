@@ -290,6 +290,9 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Association tokens first: that class answers only for tokens it knows (and refuses
+        # revoked ones); the personal-token class then refuses every other bearer token.
+        "associations.api_auth.AssociationTokenAuthentication",
         "hub.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -300,7 +303,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "hub.api_errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # Keys association principals (which have no user id) by their association.
+        "associations.api_auth.UserOrAssociationRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("HUB_API_ANON_RATE", "120/min"),

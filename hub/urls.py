@@ -10,6 +10,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from associations.api_urls import api_patterns as associations_api_patterns
 from hub import access, api, views
 
 router = SimpleRouter()
@@ -51,6 +52,7 @@ api_patterns = [
         policy=access.PUBLIC,
         namespace="api",
     ),
+    *associations_api_patterns,
     *router.urls,
 ]
 

@@ -180,6 +180,7 @@ def test_throttled_requests_get_429_in_the_same_format(client, settings):
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
+    saved_rates = SimpleRateThrottle.THROTTLE_RATES
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     try:
         for _ in range(2):
@@ -189,4 +190,5 @@ def test_throttled_requests_get_429_in_the_same_format(client, settings):
         assert int(response["Retry-After"]) > 0
         assert error["retry_after_seconds"] > 0
     finally:
+        SimpleRateThrottle.THROTTLE_RATES = saved_rates
         cache.clear()
