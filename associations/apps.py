@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class AssociationsConfig(AppConfig):
     name = "associations"
     verbose_name = _("Associazioni")
+
+    def ready(self):
+        from associations.selectors import follows_of
+        from hub import profile
+
+        profile.register_section(
+            "associations/profile_follows.html",
+            lambda request: {"follows": follows_of(request.user)},
+        )

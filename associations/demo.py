@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from associations import services
+from associations.demo_initiatives import load_initiatives
 from associations.models import Association, Invitation
 from hub.models import Area, Municipality, Network, User
 
@@ -122,6 +123,7 @@ def load(*, admin: User) -> dict[str, int]:
         created["associations"] += 1
         if slug == VOLUNTEER_ASSOCIATION:
             _accept_volunteer_invitation(association)
+    created.update(load_initiatives(admin=admin))
     return created
 
 

@@ -111,8 +111,8 @@ def join_request_submit(*, data: JoinRequestData) -> JoinRequest:
         raise ValidationError(
             {
                 "name": _(
-                    "Esiste già un'associazione (o una richiesta in attesa) con questo nome a "
-                    "%(places)s."
+                    "Esiste già un'associazione (o una richiesta in attesa) con questo nome in "
+                    "questi comuni: %(places)s."
                 )
                 % {"places": ", ".join(clashes)}
             },
@@ -159,8 +159,14 @@ def _locked_pending(join_request: JoinRequest) -> JoinRequest:
     return locked
 
 
+# Slugs that would be shadowed by fixed routes (e.g. /api/v1/associations/me/).
+RESERVED_SLUGS = {"me", "aderisci", "invito"}
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:180] or "associazione"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-associazione"
     slug, counter = base, 2
     while Association.objects.filter(slug=slug).exists():
         slug = f"{base}-{counter}"
@@ -251,7 +257,9 @@ def join_request_approve(*, join_request: JoinRequest, by) -> Association:
         intro=request.description[:400],
     )
     index.add_child(instance=page)
-    page.save_revision(user=by).publish(user=by)
+    # Approving is the permission here (rules.can_review_join_requests); the approver needs
+    # no page rights of their own to publish the new association's first page.
+    page.save_revision(user=by).publish(user=by, skip_permission_checks=True)
     WorkflowPage.objects.create(page=page, workflow=staff_review_workflow())
     _grant_editing_rights(association, page)
 

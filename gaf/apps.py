@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class GafConfig(AppConfig):
     name = "gaf"
-    verbose_name = _("Gruppi di acquisto familiare")
+    verbose_name = _("Gruppi di Acquisto Familiare")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hub import profile as profile_sections
 from hub import selectors, services
 from hub.access import is_api_path
 from hub.api_errors import json_error
@@ -41,6 +42,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "tokens": selectors.active_tokens_of(request.user),
         "token_form": ApiTokenForm(),
         "new_token": request.session.pop("new_api_token", None),
+        "profile_sections": profile_sections.sections_for(request),
     }
     return render(request, "hub/profile.html", context)
 

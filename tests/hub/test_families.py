@@ -159,3 +159,19 @@ def test_concurrent_family_creation_leaves_one_household():
     assert Family.objects.count() == 1
     assert Child.objects.count() == 1
     assert FamilyMember.objects.filter(user=user).count() == 1
+
+
+@pytest.mark.django_db
+def test_profile_lists_followed_associations(client):
+    from associations import services as association_services
+    from tests.associations.factories import make_association
+
+    me = UserFactory()
+    followed = make_association(name="Polisportiva Test")
+    other = make_association(name="Coro dei Genitori")
+    association_services.follow_set(user=me, association=followed, following=True)
+    client.force_login(me)
+    html = client.get("/account/profilo/").content.decode()
+    assert "Polisportiva Test" in html
+    assert "Coro dei Genitori" not in html
+    assert other.pk != followed.pk
