@@ -175,10 +175,22 @@ def _unique_slug(name: str) -> str:
 
 
 def association_index_for(network: Network) -> AssociationIndexPage:
-    """The network's directory page, created under the home page on first use."""
+    """The network's directory page, created under the home page on first use.
+
+    Network staff hold publish rights on it: approving a page in the review workflow
+    publishes it as the reviewer, so reviewers must be allowed to publish there.
+    """
     index = AssociationIndexPage.objects.filter(network=network).first()
-    if index is not None:
-        return index
+    if index is None:
+        index = _create_association_index(network)
+    for permission in _page_permissions(["change_page", "publish_page"]):
+        GroupPagePermission.objects.get_or_create(
+            group=staff_group(), page=index, permission=permission
+        )
+    return index
+
+
+def _create_association_index(network: Network) -> AssociationIndexPage:
     from hub.models import HomePage
 
     home = HomePage.objects.first()

@@ -16,7 +16,9 @@ class FamilyForm(forms.Form):
     name = forms.CharField(
         label=_("Nome della famiglia"),
         max_length=120,
-        help_text=_("Ad esempio «Famiglia Rossi». È visibile solo ai gruppi a cui la famiglia partecipa."),
+        help_text=_(
+            "Ad esempio «Famiglia Rossi». È visibile solo ai gruppi a cui la famiglia partecipa."
+        ),
     )
     municipality = forms.ModelChoiceField(
         label=_("Comune di residenza"),
@@ -26,7 +28,9 @@ class FamilyForm(forms.Form):
     child_birth_years = forms.CharField(
         label=_("Anni di nascita dei figli"),
         required=False,
-        help_text=_("Solo gli anni di nascita, separati da virgole (es. 2016, 2020). Non chiediamo i nomi."),
+        help_text=_(
+            "Solo gli anni di nascita, separati da virgole (es. 2016, 2020). Non chiediamo i nomi."
+        ),
     )
 
     def clean_child_birth_years(self) -> list[int]:
