@@ -26,7 +26,7 @@ run: install
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
