@@ -1,5 +1,6 @@
 """Families: the beneficiary rule, its SQL twin, the household form and its permissions."""
 
+import re
 import threading
 
 import pytest
@@ -175,3 +176,25 @@ def test_profile_lists_followed_associations(client):
     assert "Polisportiva Test" in html
     assert "Coro dei Genitori" not in html
     assert other.pk != followed.pk
+
+
+@pytest.mark.django_db
+def test_profile_token_is_shown_once_and_revocable_only_by_its_owner(client):
+    from wagtail.models import APIToken
+
+    me, other = UserFactory(), UserFactory()
+    client.force_login(me)
+    assert client.post("/account/token/", {"name": "calendario"}).status_code == 302
+    html = client.get("/account/profilo/").content.decode()
+    token = APIToken.objects.get(user=me)
+    shown = re.search(r'id="new-token"[^>]*value="([^"]+)"', html).group(1)
+    assert APIToken.hash_token(shown) == token.key_hash
+    assert shown not in client.get("/account/profilo/").content.decode()  # once only
+
+    theirs, _plain = APIToken.create_token(user=other, name="loro")
+    assert client.post(f"/account/token/{theirs.pk}/revoca/").status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None
+    assert client.post(f"/account/token/{token.pk}/revoca/").status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
