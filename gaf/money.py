@@ -1,0 +1,150 @@
+"""Money rules of a purchase group: rounding, splitting, tier prices, VAT, the common fund.
+
+Pure functions on `Decimal`, never float: a float cannot hold 0.10 exactly, and a family
+must be charged the same cents however the bill is computed. Amounts are euros; results
+are whole cents. Errors are `ValueError` with an Italian message, shown to the organiser.
+"""
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import TypeVar
+
+CENT = Decimal("0.01")
+
+Key = TypeVar("Key", bound=Hashable)
+
+
+def _decimal(value: Decimal | int | str, what: str) -> Decimal:
+    if isinstance(value, float):
+        raise TypeError(f"{what}: usare Decimal, non float.")
+    number = Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"{what}: il valore deve essere un numero finito.")
+    return number
+
+
+def _whole_cents(value: Decimal | int | str, what: str) -> Decimal:
+    number = _decimal(value, what)
+    if number != number.quantize(CENT):
+        raise ValueError(f"{what}: l'importo deve essere in centesimi interi.")
+    return number.quantize(CENT)
+
+
+def cents(amount: Decimal | int | str) -> Decimal:
+    """Round to the cent, halves away from zero (ROUND_HALF_UP), as Italian receipts do."""
+    return _decimal(amount, "Importo").quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def split_largest_remainder(total: Decimal, weights: Mapping[Key, Decimal]) -> dict[Key, Decimal]:
+    """Split `total` into cents proportional to `weights`, summing exactly to `total`.
+
+    Each key gets the floor of its exact share in cents; the cents left over go one each to
+    the largest remainders, ties to the smaller key (keys are sorted). A negative total (a
+    refund) is split like its absolute value, with the sign put back. So each share is less
+    than one cent from its exact proportion.
+    """
+    total_cents = int(_whole_cents(total, "Totale da ripartire") * 100)
+    exact_weights = {key: Fraction(_decimal(w, "Peso")) for key, w in weights.items()}
+    if any(weight < 0 for weight in exact_weights.values()):
+        raise ValueError("I pesi della ripartizione non possono essere negativi.")
+    weight_sum = sum(exact_weights.values(), Fraction(0))
+    if weight_sum == 0:
+        raise ValueError("Serve almeno un peso maggiore di zero per ripartire l'importo.")
+
+    sign = -1 if total_cents < 0 else 1
+    to_split = abs(total_cents)
+    floors: dict[Key, int] = {}
+    remainders: dict[Key, Fraction] = {}
+    for key, weight in exact_weights.items():
+        exact = to_split * weight / weight_sum
+        floors[key] = exact.numerator // exact.denominator
+        remainders[key] = exact - floors[key]
+    leftover = to_split - sum(floors.values())
+    # sorted() is stable, so equal remainders keep the sorted-key order.
+    by_remainder = sorted(sorted(floors), key=lambda key: remainders[key], reverse=True)
+    for key in by_remainder[:leftover]:
+        floors[key] += 1
+    return {key: Decimal(sign * floors[key]).scaleb(-2) for key in sorted(floors)}
+
+
+def line_price(
+    family_quantity: Decimal,
+    pooled_quantity: Decimal,
+    base_price: Decimal,
+    tiers: Iterable[tuple[Decimal, Decimal]] = (),
+) -> tuple[Decimal, Decimal]:
+    """Unit price and total of one family's line, the price tier chosen by the pooled quantity.
+
+    `tiers` are `(min_quantity, unit_price)`: the tier with the highest `min_quantity` that the
+    group's pooled quantity reaches applies to every family; below all tiers, `base_price`.
+    Returns `(unit_price_applied, total)` with the total rounded to the cent.
+    """
+    family_quantity = _decimal(family_quantity, "Quantità della famiglia")
+    pooled_quantity = _decimal(pooled_quantity, "Quantità del gruppo")
+    unit_price = _decimal(base_price, "Prezzo base")
+    if family_quantity < 0 or pooled_quantity < 0:
+        raise ValueError("Le quantità non possono essere negative.")
+    if unit_price < 0:
+        raise ValueError("Il prezzo non può essere negativo.")
+    parsed = [
+        (_decimal(minimum, "Soglia"), _decimal(price, "Prezzo a scaglione"))
+        for minimum, price in tiers
+    ]
+    thresholds = [minimum for minimum, _ in parsed]
+    if len(set(thresholds)) != len(thresholds):
+        raise ValueError("Due scaglioni di prezzo hanno la stessa soglia.")
+    if any(price < 0 for _, price in parsed):
+        raise ValueError("Il prezzo non può essere negativo.")
+    reached = [(minimum, price) for minimum, price in parsed if pooled_quantity >= minimum]
+    if reached:
+        unit_price = max(reached)[1]
+    return unit_price, cents(family_quantity * unit_price)
+
+
+@dataclass(frozen=True)
+class VatLine:
+    """The gross (VAT-included) amount at one rate, split into taxable base and VAT."""
+
+    rate: Decimal
+    gross: Decimal
+    base: Decimal
+    vat: Decimal
+
+
+def vat_breakdown(lines: Iterable[tuple[Decimal, Decimal]]) -> dict[Decimal, VatLine]:
+    """Taxable base and VAT per rate, from `(gross, rate_percent)` lines.
+
+    Prices are VAT-included, as in Italian retail. The gross is summed per rate first and
+    the base is worked out once from that sum (gross / (1 + rate/100), rounded to the cent,
+    halves up); the VAT is the difference, so base + VAT equals the gross to the cent.
+    Rates come back in increasing order.
+    """
+    gross_by_rate: dict[Decimal, Decimal] = {}
+    for gross, rate in lines:
+        gross = _whole_cents(gross, "Importo lordo")
+        rate = _decimal(rate, "Aliquota IVA")
+        if rate < 0:
+            raise ValueError("L'aliquota IVA non può essere negativa.")
+        gross_by_rate[rate] = gross_by_rate.get(rate, Decimal("0.00")) + gross
+    breakdown = {}
+    for rate in sorted(gross_by_rate):
+        gross = gross_by_rate[rate]
+        base = cents(gross / (1 + rate / 100))
+        breakdown[rate] = VatLine(rate=rate, gross=gross, base=base, vat=gross - base)
+    return breakdown
+
+
+def fund_share(amount: Decimal, percent: Decimal) -> Decimal:
+    """One family's contribution to the common fund: `percent` of `amount`, to the cent."""
+    amount = _decimal(amount, "Importo")
+    percent = _decimal(percent, "Percentuale")
+    if not 0 <= percent <= 100:
+        raise ValueError("La percentuale per la cassa comune deve essere tra 0 e 100.")
+    return cents(amount * percent / 100)
+
+
+def fund_total(shares: Iterable[Decimal]) -> Decimal:
+    """The fund's ledger entry: the sum of the rounded shares, so the two always agree."""
+    return sum((_decimal(share, "Quota") for share in shares), Decimal("0.00"))
