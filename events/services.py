@@ -1,0 +1,285 @@
+"""Writes to events. Every path (Wagtail admin, API, ICS import) ends in `event_sync`.
+
+Publishing a page (in the admin, through the API or by the importer) sends Wagtail's
+`page_published` signal, which calls `event_sync`: it derives the association from the
+page's place in the tree, bumps SEQUENCE when the schedule changed, moves LAST-MODIFIED
+only on real changes (so feeds stay byte-identical and cacheable), and rewrites the
+expanded occurrences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events import recurrence as rec
+from events.models import EventOccurrence, EventPage
+
+ROME = rec.ROME
+
+
+def local_date(moment: datetime) -> date:
+    return timezone.localtime(moment, ROME).date()
+
+
+def rome_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=ROME)
+
+
+def event_recurrence(page: EventPage) -> rec.Recurrence | None:
+    if not page.repeat:
+        return None
+    weekdays = tuple(sorted(int(day) for day in page.repeat_weekdays or ()))
+    if page.repeat == EventPage.Repeat.WEEKLY and not weekdays:
+        weekdays = ()
+    return rec.Recurrence(
+        frequency=page.repeat,
+        interval=page.repeat_interval or 1,
+        weekdays=weekdays,
+        until=page.repeat_until,
+        count=page.repeat_count,
+    )
+
+
+def _exclusions(page: EventPage) -> list[date]:
+    return [exclusion.date for exclusion in page.exclusions.all()]
+
+
+def _overrides(page: EventPage) -> list[rec.OccurrenceOverride]:
+    wall_clock = timezone.localtime(page.start, ROME).timetz().replace(tzinfo=None)
+    overrides = []
+    for change in page.occurrence_changes.all():
+        original = datetime.combine(change.original_date, wall_clock, tzinfo=ROME)
+        overrides.append(
+            rec.OccurrenceOverride(
+                original_start=original,
+                new_start=None if change.cancelled else change.new_start,
+                new_end=None if change.cancelled else change.new_end,
+                cancelled=change.cancelled,
+            )
+        )
+    return overrides
+
+
+def _bounds(page: EventPage) -> tuple[datetime | date, datetime | date]:
+    if page.all_day:
+        return local_date(page.start), local_date(page.end)
+    return page.start, page.end
+
+
+def event_occurrences(page: EventPage) -> list[rec.Occurrence]:
+    """The whole series of the page as it is now (exclusions and changes applied)."""
+    start, end = _bounds(page)
+    return rec.occurrences(
+        start=start,
+        end=end,
+        all_day=page.all_day,
+        recurrence=event_recurrence(page),
+        exdates=_exclusions(page),
+        overrides=_overrides(page),
+    )
+
+
+def event_validate(page: EventPage) -> None:
+    """Raise ValidationError (field → Italian message) for a page that can't be published."""
+    errors: dict[str, str] = {}
+    if page.start is None or page.end is None:
+        return  # the fields' own "required" errors already say it
+    if page.all_day:
+        # All-day events are whole days in Rome: times are ignored.
+        page.start = rome_midnight(local_date(page.start))
+        page.end = rome_midnight(local_date(page.end))
+    if page.end < page.start:
+        errors["end"] = _("La fine dell'evento è prima dell'inizio.")
+    if page.is_free and page.cost:
+        errors["cost"] = _("Un evento gratuito non ha un costo: togli la spunta o il costo.")
+    if page.is_free:
+        page.cost = None
+    if not page.registration_required:
+        page.capacity = None
+    if page.repeat_until is not None and page.repeat_count is not None:
+        errors["repeat_count"] = _(
+            "Indica una data di fine oppure un numero di ripetizioni, non entrambi."
+        )
+    if not page.repeat and (page.repeat_weekdays or page.repeat_until or page.repeat_count):
+        page.repeat_weekdays, page.repeat_until, page.repeat_count = [], None, None
+    if page.repeat != EventPage.Repeat.WEEKLY:
+        page.repeat_weekdays = []
+    recurrence = None
+    if not errors and page.repeat:
+        try:
+            recurrence = event_recurrence(page)
+            rec.validate(recurrence, start=_bounds(page)[0])
+        except rec.RecurrenceError as error:
+            field = {
+                "weekdays": "repeat_weekdays",
+                "start_not_in_weekdays": "repeat_weekdays",
+                "interval": "repeat_interval",
+                "until_before_start": "repeat_until",
+                "too_long": "repeat_until" if page.repeat_until else "repeat_count",
+                "count": "repeat_count",
+                "too_many": "repeat_count" if page.repeat_count else "repeat_until",
+                "unbounded": "repeat_until",
+            }.get(error.code, "repeat")
+            errors[field] = error.message
+    if not errors and page.pk and recurrence is not None:
+        errors.update(_change_errors(page))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _change_errors(page: EventPage) -> dict[str, str]:
+    """Single-date changes must name dates of the series, and moved dates must make sense."""
+    start, _end = _bounds(page)
+    series_days = {
+        moment
+        if isinstance(moment, date) and not isinstance(moment, datetime)
+        else local_date(moment)
+        for moment in rec.series_starts(
+            start=start, all_day=page.all_day, recurrence=event_recurrence(page)
+        )
+    }
+    for exclusion in page.exclusions.all():
+        if exclusion.date not in series_days:
+            return {
+                "repeat": _("La data esclusa %(date)s non fa parte della serie.")
+                % {"date": f"{exclusion.date:%d/%m/%Y}"}
+            }
+    for change in page.occurrence_changes.all():
+        if change.original_date not in series_days:
+            return {
+                "repeat": _("La data %(date)s da modificare non fa parte della serie.")
+                % {"date": f"{change.original_date:%d/%m/%Y}"}
+            }
+        if not change.cancelled:
+            if change.new_start is None or change.new_end is None:
+                return {
+                    "repeat": _("Per spostare una data indica il nuovo inizio e la nuova fine.")
+                }
+            if change.new_end < change.new_start:
+                return {"repeat": _("Nella data spostata la fine è prima dell'inizio.")}
+    return {}
+
+
+def _fingerprint(values: dict) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def schedule_fingerprint(page: EventPage) -> str:
+    """What, when changed, makes calendar apps re-read the event (bumps SEQUENCE)."""
+    return _fingerprint(
+        {
+            "start": page.start.isoformat(),
+            "end": page.end.isoformat(),
+            "all_day": page.all_day,
+            "repeat": [
+                page.repeat,
+                page.repeat_interval,
+                sorted(page.repeat_weekdays or []),
+                page.repeat_until,
+                page.repeat_count,
+            ],
+            "exclusions": sorted(str(day) for day in _exclusions(page)),
+            "changes": sorted(
+                (str(c.original_date), c.cancelled, str(c.new_start), str(c.new_end))
+                for c in page.occurrence_changes.all()
+            ),
+            "status": page.status,
+        }
+    )
+
+
+def content_fingerprint(page: EventPage) -> str:
+    """Everything a feed shows besides the schedule (moves LAST-MODIFIED, not SEQUENCE)."""
+    return _fingerprint(
+        {
+            "title": page.title,
+            "summary": page.summary,
+            "venue": page.venue,
+            "address": page.address,
+            "municipality": page.municipality_id,
+            "geo": [str(page.latitude), str(page.longitude)],
+            "areas": sorted(area.pk for area in page.areas.all()),
+            "age_bands": sorted(band.pk for band in page.age_bands.all()),
+            "url_path": page.url_path,
+            "cost": [page.is_free, str(page.cost), page.cost_note],
+            "registration": [page.registration_required, page.capacity],
+        }
+    )
+
+
+def _association_of(page: EventPage):
+    from associations.models import AssociationPage
+
+    parent = page.get_parent()
+    if parent is not None and parent.specific_class is AssociationPage:
+        return AssociationPage.objects.get(pk=parent.pk).association
+    return None
+
+
+@transaction.atomic
+def event_sync(*, page: EventPage, now: datetime | None = None) -> EventPage:
+    """Bring a just-published page's feed bookkeeping and occurrences up to date."""
+    now = now or timezone.now()
+    page = EventPage.objects.select_for_update().get(pk=page.pk)
+    schedule = schedule_fingerprint(page)
+    content = content_fingerprint(page)
+    update_fields = []
+    association = _association_of(page)
+    if page.association_id != (association.pk if association else None):
+        page.association = association
+        update_fields.append("association")
+    if page.schedule_fingerprint and schedule != page.schedule_fingerprint:
+        page.sequence += 1
+        update_fields.append("sequence")
+    if schedule != page.schedule_fingerprint or content != page.content_fingerprint:
+        page.schedule_fingerprint, page.content_fingerprint = schedule, content
+        page.changed_at = now
+        update_fields += ["schedule_fingerprint", "content_fingerprint", "changed_at"]
+    cancelled_at = page.cancelled_at
+    if page.status == EventPage.Status.CANCELLED and cancelled_at is None:
+        page.cancelled_at = now
+    elif page.status != EventPage.Status.CANCELLED:
+        page.cancelled_at = None
+    if page.cancelled_at != cancelled_at:
+        update_fields.append("cancelled_at")
+    if update_fields:
+        page.save(update_fields=update_fields)
+    _write_occurrences(page)
+    return page
+
+
+def _write_occurrences(page: EventPage) -> None:
+    cancelled_whole = page.status == EventPage.Status.CANCELLED
+    rows = []
+    for occurrence in event_occurrences(page):
+        if page.all_day:
+            original = rome_midnight(occurrence.original_start)
+            start = rome_midnight(occurrence.start)
+            # Stored as an exclusive instant so window queries treat both kinds alike.
+            end = rome_midnight(occurrence.end + timedelta(days=1))
+        else:
+            original, start, end = occurrence.original_start, occurrence.start, occurrence.end
+        rows.append(
+            EventOccurrence(
+                event=page,
+                original_start=original,
+                start=start,
+                end=end,
+                cancelled=cancelled_whole or occurrence.cancelled,
+                moved=occurrence.moved,
+            )
+        )
+    EventOccurrence.objects.filter(event=page).delete()
+    EventOccurrence.objects.bulk_create(rows)
+
+
+def event_withdraw(*, page: EventPage) -> None:
+    """An unpublished or deleted event leaves the listings."""
+    EventOccurrence.objects.filter(event_id=page.pk).delete()
