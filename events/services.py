@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import recurrence as rec
+from events.ical import FeedEvent
 from events.models import EventOccurrence, EventPage
 
 ROME = rec.ROME
@@ -283,3 +284,36 @@ def _write_occurrences(page: EventPage) -> None:
 def event_withdraw(*, page: EventPage) -> None:
     """An unpublished or deleted event leaves the listings."""
     EventOccurrence.objects.filter(event_id=page.pk).delete()
+
+
+def feed_event(page: EventPage, *, url: str) -> FeedEvent:
+    """The page as events.ical sees it (prefetch exclusions, occurrence_changes, areas,
+    age_bands and municipality to keep this query-free)."""
+    start, end = _bounds(page)
+    categories = tuple(area.name for area in page.areas.all()) + tuple(
+        str(band.name) for band in page.age_bands.all()
+    )
+    geo = None
+    if page.latitude is not None and page.longitude is not None:
+        geo = (float(page.latitude), float(page.longitude))
+    location = ", ".join(
+        part for part in (page.venue, page.address, page.municipality.name) if part
+    )
+    return FeedEvent(
+        uid=f"{page.uid}@comuni-amici-della-famiglia",
+        title=page.title,
+        start=start,
+        end=end,
+        all_day=page.all_day,
+        recurrence=event_recurrence(page),
+        exdates=tuple(_exclusions(page)) if page.repeat else (),
+        overrides=tuple(_overrides(page)) if page.repeat else (),
+        status=page.status,
+        sequence=page.sequence,
+        last_modified=page.changed_at or page.last_published_at or page.first_published_at,
+        url=url,
+        description=page.summary,
+        location=location,
+        geo=geo,
+        categories=categories,
+    )

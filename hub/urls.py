@@ -11,6 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from associations.api_urls import api_patterns as associations_api_patterns
+from events.api_urls import api_patterns as events_api_patterns
 from hub import access, api, views
 
 router = SimpleRouter()
@@ -53,6 +54,7 @@ api_patterns = [
         namespace="api",
     ),
     *associations_api_patterns,
+    *events_api_patterns,
     *router.urls,
 ]
 
@@ -86,6 +88,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include(account_patterns)),
     path("", include("associations.urls")),
+    path("", include("events.urls")),
 ]
 
 if settings.DEBUG:

@@ -69,3 +69,21 @@ def test_end_before_start_is_refused(association):
     with pytest.raises(ValidationError) as error:
         make_event(association=association, start=rome(2026, 1, 5, 18), end=rome(2026, 1, 5, 17))
     assert "end" in error.value.message_dict
+
+
+def test_filters_refuse_unknown_values_and_parameters():
+    from django.http import QueryDict
+
+    from events import filters
+
+    with pytest.raises(filters.FilterError) as error:
+        filters.parse(QueryDict("comune=atlantide"))
+    assert "atlantide" in str(error.value.errors["comune"])
+    with pytest.raises(filters.FilterError) as error:
+        filters.parse(QueryDict("colore=blu"))
+    assert "colore" in error.value.errors
+    with pytest.raises(filters.FilterError):
+        filters.parse(QueryDict("dal=2026-13-01"))
+    with pytest.raises(filters.FilterError):
+        filters.parse(QueryDict("dal=2026-05-01&al=2026-04-01"))
+    assert filters.parse(QueryDict("gratis=1")).free_only
