@@ -321,7 +321,8 @@ class AssociationPage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["associations.AssociationIndexPage"]
-    subpage_types = ["associations.InitiativePage"]
+    # Named, not imported: events builds on associations, not the other way round.
+    subpage_types = ["associations.InitiativePage", "events.EventPage"]
 
     class Meta:
         verbose_name = _("pagina dell'associazione")

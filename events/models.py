@@ -34,18 +34,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from associations.models import Association, BodyBlock
+from events.forms import EventPageForm
 from hub.models import AgeBand, Area, Municipality
 from hub.rich_text import SanitizedRichTextField
-
-WEEKDAY_CHOICES = [
-    (0, _("lunedì")),
-    (1, _("martedì")),
-    (2, _("mercoledì")),
-    (3, _("giovedì")),
-    (4, _("venerdì")),
-    (5, _("sabato")),
-    (6, _("domenica")),
-]
 
 
 class MunicipalEventsIndexPage(Page):
@@ -224,10 +215,7 @@ class EventPage(Page):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("repeat"), FieldPanel("repeat_interval")]),
-                FieldPanel(
-                    "repeat_weekdays",
-                    widget=forms.CheckboxSelectMultiple(choices=WEEKDAY_CHOICES),
-                ),
+                FieldPanel("repeat_weekdays"),
                 FieldRowPanel([FieldPanel("repeat_until"), FieldPanel("repeat_count")]),
                 InlinePanel("exclusions", heading=_("Date escluse"), label=_("data esclusa")),
                 InlinePanel(
@@ -273,6 +261,7 @@ class EventPage(Page):
         index.FilterField("municipality"),
     ]
     parent_page_types = ["associations.AssociationPage", "events.MunicipalEventsIndexPage"]
+    base_form_class = EventPageForm
     subpage_types: list[str] = []
     # A copy is a new event: it must not share the original's UID or feed history.
     exclude_fields_in_copy = [

@@ -1,0 +1,34 @@
+"""Admin form of EventPage: the weekday choice and the recurrence messages in the editor's
+language."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+
+WEEKDAY_CHOICES = [
+    (0, _("lunedì")),
+    (1, _("martedì")),
+    (2, _("mercoledì")),
+    (3, _("giovedì")),
+    (4, _("venerdì")),
+    (5, _("sabato")),
+    (6, _("domenica")),
+]
+
+
+class EventPageForm(WagtailAdminPageForm):
+    # A JSONField underneath (a list of weekday numbers), shown as checkboxes.
+    repeat_weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["repeat_weekdays"]
+        model_field = self._meta.model._meta.get_field("repeat_weekdays")
+        field.label, field.help_text = model_field.verbose_name, model_field.help_text
