@@ -12,6 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from associations.api_urls import api_patterns as associations_api_patterns
 from events.api_urls import api_patterns as events_api_patterns
+from gaf.api_urls import api_patterns as gaf_api_patterns
 from hub import access, api, views
 
 router = SimpleRouter()
@@ -55,6 +56,7 @@ api_patterns = [
     ),
     *associations_api_patterns,
     *events_api_patterns,
+    *gaf_api_patterns,
     *router.urls,
 ]
 
@@ -89,6 +91,7 @@ urlpatterns = [
     path("account/", include(account_patterns)),
     path("", include("associations.urls")),
     path("", include("events.urls")),
+    path("", include("gaf.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,9 @@
+"""Routes of the purchase groups; each part's routes are declared (with their access
+policy) in its own module."""
+
+from gaf.urls_coordination import urlpatterns as coordination_patterns
+from gaf.urls_family import urlpatterns as family_patterns
+
+app_name = "gaf"
+
+urlpatterns = [*family_patterns, *coordination_patterns]

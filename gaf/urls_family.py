@@ -1,0 +1,5 @@
+from hub import access  # noqa: F401
+
+app_name = "gaf"
+
+urlpatterns: list = []
