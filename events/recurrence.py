@@ -23,6 +23,8 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -33,7 +35,15 @@ MAX_INTERVAL = 99
 Frequency = Literal["daily", "weekly", "monthly"]
 
 _RRULE_FREQUENCIES = {"daily": rrule.DAILY, "weekly": rrule.WEEKLY, "monthly": rrule.MONTHLY}
-_WEEKDAY_NAMES = ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica")
+_WEEKDAY_NAMES = (
+    gettext_lazy("lunedì"),
+    gettext_lazy("martedì"),
+    gettext_lazy("mercoledì"),
+    gettext_lazy("giovedì"),
+    gettext_lazy("venerdì"),
+    gettext_lazy("sabato"),
+    gettext_lazy("domenica"),
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,8 @@ class Occurrence:
 
 
 class RecurrenceError(ValueError):
-    """A rule the hub refuses; `message` is Italian and meant for the person who wrote it."""
+    """A rule the hub refuses; `message` is in the active language (Italian by default)
+    and meant for the person who wrote it."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)
@@ -78,8 +89,10 @@ def validate(recurrence: Recurrence, *, start: datetime | date) -> None:
     if recurrence.frequency not in _RRULE_FREQUENCIES:
         raise RecurrenceError(
             "frequency",
-            "La ripetizione può essere giornaliera, settimanale o mensile: "
-            "ripetizioni più frequenti di una al giorno non sono ammesse.",
+            _(
+                "La ripetizione può essere giornaliera, settimanale o mensile: "
+                "ripetizioni più frequenti di una al giorno non sono ammesse."
+            ),
         )
     if (
         isinstance(interval, bool)
@@ -87,51 +100,58 @@ def validate(recurrence: Recurrence, *, start: datetime | date) -> None:
         or not 1 <= interval <= MAX_INTERVAL
     ):
         raise RecurrenceError(
-            "interval", f"L'intervallo deve essere un numero intero tra 1 e {MAX_INTERVAL}."
+            "interval",
+            _("L'intervallo deve essere un numero intero tra 1 e %(max)s.") % {"max": MAX_INTERVAL},
         )
     if recurrence.weekdays and recurrence.frequency != "weekly":
         raise RecurrenceError(
             "weekdays_not_weekly",
-            "I giorni della settimana si possono scegliere solo per le ripetizioni settimanali.",
+            _("I giorni della settimana si possono scegliere solo per le ripetizioni settimanali."),
         )
     weekdays = recurrence.weekdays
     if len(set(weekdays)) != len(weekdays) or any(day not in range(7) for day in weekdays):
         raise RecurrenceError(
             "weekdays",
-            "I giorni della settimana vanno da 0 (lunedì) a 6 (domenica), senza ripetizioni.",
+            _("I giorni della settimana vanno da 0 (lunedì) a 6 (domenica), senza ripetizioni."),
         )
     if weekdays and first_day.weekday() not in weekdays:
         # RFC 5545 leaves a series whose first day breaks its own rule undefined, and
         # calendar apps disagree on it: refuse it rather than publish something ambiguous.
         raise RecurrenceError(
             "start_not_in_weekdays",
-            f"L'evento inizia di {_WEEKDAY_NAMES[first_day.weekday()]}, "
-            "che non è tra i giorni scelti per la ripetizione.",
+            _("L'evento inizia di %(weekday)s, che non è tra i giorni scelti per la ripetizione.")
+            % {"weekday": _WEEKDAY_NAMES[first_day.weekday()]},
         )
     if recurrence.until is not None and recurrence.count is not None:
         raise RecurrenceError(
             "until_and_count",
-            "Indica una data di fine oppure un numero di ripetizioni, non entrambi.",
+            _("Indica una data di fine oppure un numero di ripetizioni, non entrambi."),
         )
     if recurrence.until is None and recurrence.count is None:
         raise RecurrenceError(
             "unbounded",
-            "Una serie senza fine non è ammessa: indica una data di fine "
-            "o un numero di ripetizioni.",
+            _(
+                "Una serie senza fine non è ammessa: indica una data di fine "
+                "o un numero di ripetizioni."
+            ),
         )
     if recurrence.until is not None and recurrence.until < first_day:
         raise RecurrenceError(
             "until_before_start",
-            f"La data di fine della ripetizione ({recurrence.until:%d/%m/%Y}) "
-            f"è precedente all'inizio dell'evento ({first_day:%d/%m/%Y}).",
+            _(
+                "La data di fine della ripetizione (%(until)s) "
+                "è precedente all'inizio dell'evento (%(start)s)."
+            )
+            % {"until": f"{recurrence.until:%d/%m/%Y}", "start": f"{first_day:%d/%m/%Y}"},
         )
     if recurrence.count is not None and not 1 <= recurrence.count <= MAX_OCCURRENCES:
         raise RecurrenceError(
-            "count", f"Il numero di ripetizioni deve essere tra 1 e {MAX_OCCURRENCES}."
+            "count",
+            _("Il numero di ripetizioni deve essere tra 1 e %(max)s.") % {"max": MAX_OCCURRENCES},
         )
     span_error = RecurrenceError(
         "too_long",
-        "Una serie non può durare più di 2 anni (731 giorni) dall'inizio dell'evento.",
+        _("Una serie non può durare più di 2 anni (731 giorni) dall'inizio dell'evento."),
     )
     if recurrence.until is not None and (recurrence.until - first_day).days > MAX_SPAN_DAYS:
         raise span_error
@@ -141,8 +161,11 @@ def validate(recurrence: Recurrence, *, start: datetime | date) -> None:
     if len(starts) > MAX_OCCURRENCES:
         raise RecurrenceError(
             "too_many",
-            f"Una serie non può avere più di {MAX_OCCURRENCES} appuntamenti: "
-            f"questa regola ne produce {len(starts)}.",
+            _(
+                "Una serie non può avere più di %(max)s appuntamenti: "
+                "questa regola ne produce %(count)s."
+            )
+            % {"max": MAX_OCCURRENCES, "count": len(starts)},
         )
 
 

@@ -84,15 +84,20 @@ _UNITS = {"kg": gettext_lazy("kg"), "l": gettext_lazy("l"), "pz": gettext_lazy("
 # Formatting helpers, shared by every renderer.
 
 
-def _plain_number(value: Decimal, *, min_places: int) -> str:
-    """`value` with at least `min_places` decimals and no needless trailing zeros beyond."""
+def _places(value: Decimal, min_places: int) -> int:
+    """How many decimals to show: `min_places`, or more if the value has significant ones."""
     if isinstance(value, float):
         raise TypeError("Use Decimal, not float, for amounts and quantities.")
+    return max(min_places, -Decimal(value).normalize().as_tuple().exponent)
+
+
+def _plain_number(value: Decimal, *, min_places: int, grouping: bool = False) -> str:
+    """The number as "1234.5" (or "1,234.5" with grouping): never an exponent, never "-0"."""
+    places = _places(value, min_places)
     value = Decimal(value)
-    places = max(min_places, -value.normalize().as_tuple().exponent)
-    text = f"{value:.{places}f}"
-    # Decimal("-0.00") would print as "-0.00".
-    return text[1:] if text.startswith("-") and value == 0 else text
+    if value == 0:
+        value = abs(value)
+    return f"{value:,.{places}f}" if grouping else f"{value:.{places}f}"
 
 
 def _italian(text: str) -> str:
@@ -101,23 +106,21 @@ def _italian(text: str) -> str:
 
 
 def format_euro(amount: Decimal) -> str:
-    """"1.234,56 €": Italian grouping, two decimals (more only if a unit price has them).
+    """An amount as "1.234,56 €": two decimals, more only if a unit price has them.
 
     A no-break space keeps the euro sign on the same line as the number.
     """
-    places = max(2, -Decimal(amount).normalize().as_tuple().exponent)
-    number = _plain_number(amount, min_places=places)
-    return _italian(f"{Decimal(number):,.{places}f}") + "\u00a0€"
+    return _italian(_plain_number(amount, min_places=2, grouping=True)) + "\u00a0€"
 
 
 def format_quantity(quantity: Decimal, unit: str = "") -> str:
-    """"12,5 kg": decimal comma, no thousands separator, trailing zeros dropped."""
+    """A quantity as "12,5 kg": decimal comma, no grouping, no trailing zeros."""
     number = _italian(_plain_number(quantity, min_places=0))
     return f"{number}\u00a0{unit_label(unit)}" if unit else number
 
 
 def format_vat_rate(rate: Decimal) -> str:
-    """"22%", "5,5%"."""
+    """A VAT rate as "22%" or "5,5%"."""
     return _italian(_plain_number(rate, min_places=0)) + "%"
 
 
@@ -133,7 +136,7 @@ def _rome(moment: datetime) -> datetime:
 
 
 def format_date(day: date) -> str:
-    """"venerdì 13 marzo 2026", in the active language."""
+    """A day as "venerdì 13 marzo 2026", in the active language."""
     return _("%(weekday)s %(day)d %(month)s %(year)d") % {
         "weekday": _WEEKDAYS[day.weekday()],
         "day": day.day,
@@ -143,7 +146,7 @@ def format_date(day: date) -> str:
 
 
 def format_datetime(moment: datetime) -> str:
-    """"venerdì 13 marzo 2026, ore 18:00": the date and wall-clock time in Rome."""
+    """A moment as "venerdì 13 marzo 2026, ore 18:00", wall-clock time in Rome."""
     local = _rome(moment)
     return _("%(date)s, ore %(time)s") % {
         "date": format_date(local.date()),
@@ -283,7 +286,8 @@ def supplier_order_json(order: SupplierOrder) -> bytes:
 # PDF
 
 _MARGIN = 18 * mm
-_WIDTH = A4[0] - 2 * _MARGIN
+# The frame of SimpleDocTemplate pads its content by 6 points on each side.
+_WIDTH = A4[0] - 2 * _MARGIN - 12
 _RULE = colors.HexColor("#9a9a9a")
 _SHADE = colors.HexColor("#e6e6e6")
 _STRIPE = colors.HexColor("#f5f5f5")
@@ -349,9 +353,7 @@ def _paragraph(text: str, style: ParagraphStyle) -> Paragraph:
 
 
 def _labelled(label: str, value: str) -> Paragraph:
-    return Paragraph(
-        f"<b>{escape(_printable(label))}</b> {escape(_printable(value))}", _BODY
-    )
+    return Paragraph(f"<b>{escape(_printable(label))}</b> {escape(_printable(value))}", _BODY)
 
 
 class _NumberedCanvas(Canvas):
@@ -382,8 +384,7 @@ class _NumberedCanvas(Canvas):
             A4[0] - _MARGIN,
             10 * mm,
             _printable(
-                _("Pagina %(page)d di %(pages)d")
-                % {"page": self._pageNumber, "pages": page_count}
+                _("Pagina %(page)d di %(pages)d") % {"page": self._pageNumber, "pages": page_count}
             ),
         )
         self.restoreState()
@@ -428,6 +429,11 @@ def _render(story: list[Flowable], *, title: str, author: str, footer: str, comp
     return buffer.getvalue()
 
 
+def _columns(*shares: float) -> list[float]:
+    """Column widths in proportion to `shares`, filling the width of the page."""
+    return [_WIDTH * share / sum(shares) for share in shares]
+
+
 def _table(rows: list[list], widths: Sequence[float], *, first_number_column: int) -> Table:
     """A striped table with a header row repeated on each page and numbers aligned right."""
     table = Table(rows, colWidths=widths, repeatRows=1)
@@ -466,7 +472,8 @@ def _order_details(order: SupplierOrder) -> list[Flowable]:
             else order.supplier_name,
         ),
         _labelled(
-            _("Ordine:"), _("%(title)s (n. %(id)d)") % {"title": order.round_title, "id": order.round_id}
+            _("Ordine:"),
+            _("%(title)s (n. %(id)d)") % {"title": order.round_title, "id": order.round_id},
         ),
         _labelled(_("Chiusura degli ordini:"), format_datetime(order.closes_at)),
         _labelled(_("Ritiro:"), format_date(order.pickup_date)),
@@ -511,7 +518,7 @@ def supplier_order_pdf(order: SupplierOrder, *, compress: bool = True) -> bytes:
             ]
             for line in order.lines
         ]
-        widths = [22 * mm, 58 * mm, 22 * mm, 13 * mm, 24 * mm, 13 * mm, 22 * mm]
+        widths = _columns(22, 58, 22, 13, 24, 13, 22)
         story.append(_table(rows, widths, first_number_column=2))
     else:
         story.append(_paragraph(_("Nessun prodotto ordinato."), _BODY))
@@ -591,7 +598,7 @@ def _slip_table(slip: FamilySlip) -> Table:
         (_("Totale da pagare"), slip.total),
     ):
         rows.append([_printable(label), "", "", _printable(format_euro(amount))])
-    table = _table(rows, [88 * mm, 28 * mm, 28 * mm, 30 * mm], first_number_column=1)
+    table = _table(rows, _columns(88, 28, 28, 30), first_number_column=1)
     summary_style = [("SPAN", (0, row), (2, row)) for row in range(summary_start, len(rows))]
     table.setStyle(
         TableStyle(
@@ -711,10 +718,7 @@ def family_receipt_pdf(slip: FamilySlip, order: SupplierOrder, *, compress: bool
         _slip_table(slip),
         Spacer(1, 4 * mm),
         _paragraph(
-            _(
-                "Prezzi IVA inclusa. La quota per il Fondo Solidale sostiene le famiglie "
-                "della rete."
-            ),
+            _("Prezzi IVA inclusa."),
             _SMALL,
         ),
     ]

@@ -405,6 +405,13 @@ class OrderRound(models.Model):
         editable=False,
         help_text=_("Cresce a ogni modifica di date o stato (SEQUENCE nei calendari)."),
     )
+    revised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Ultima modifica di date o stato (LAST-MODIFIED nei calendari)."),
+    )
+    cancellation_reason = models.TextField(_("motivo dell'annullamento"), blank=True)
     opened_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
