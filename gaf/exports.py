@@ -32,7 +32,7 @@ from functools import partial
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -78,7 +78,11 @@ _MONTHS = (
     gettext_lazy("novembre"),
     gettext_lazy("dicembre"),
 )
-_UNITS = {"kg": gettext_lazy("kg"), "l": gettext_lazy("l"), "pz": gettext_lazy("pz")}
+_UNITS = {
+    "kg": pgettext_lazy("unità di misura", "kg"),
+    "l": pgettext_lazy("unità di misura", "l"),
+    "pz": pgettext_lazy("unità di misura", "pz"),
+}
 
 
 # Formatting helpers, shared by every renderer.
@@ -137,6 +141,7 @@ def _rome(moment: datetime) -> datetime:
 
 def format_date(day: date) -> str:
     """A day as "venerdì 13 marzo 2026", in the active language."""
+    # Translators: a date, e.g. "venerdì 13 marzo 2026"; reorder the parts as needed.
     return _("%(weekday)s %(day)d %(month)s %(year)d") % {
         "weekday": _WEEKDAYS[day.weekday()],
         "day": day.day,
@@ -148,6 +153,7 @@ def format_date(day: date) -> str:
 def format_datetime(moment: datetime) -> str:
     """A moment as "venerdì 13 marzo 2026, ore 18:00", wall-clock time in Rome."""
     local = _rome(moment)
+    # Translators: a date followed by a 24-hour time, e.g. "venerdì 13 marzo 2026, ore 18:00".
     return _("%(date)s, ore %(time)s") % {
         "date": format_date(local.date()),
         "time": local.strftime("%H:%M"),
@@ -183,7 +189,7 @@ def supplier_order_csv(order: SupplierOrder) -> bytes:
             _("Quantità"),
             _("Colli"),
             _("Prezzo unitario (IVA inclusa)"),
-            _("Aliquota IVA %"),
+            _("Aliquota IVA"),
             _("Imponibile"),
             _("IVA"),
             _("Totale (IVA inclusa)"),
@@ -607,7 +613,6 @@ def _slip_table(slip: FamilySlip) -> Table:
                 ("ALIGN", (0, summary_start), (0, -1), "RIGHT"),
                 ("BACKGROUND", (0, summary_start), (-1, -1), colors.white),
                 ("LINEABOVE", (0, summary_start), (-1, summary_start), 0.8, colors.black),
-                ("LINEBELOW", (0, summary_start), (-1, -1), 0, colors.white),
                 ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
                 ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 10),
             ]
