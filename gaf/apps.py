@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class GafConfig(AppConfig):
     name = "gaf"
     verbose_name = _("Gruppi di Acquisto Familiare")
+
+    def ready(self):
+        from events import calendar_sources
+        from gaf.calendar import pickup_days_for
+
+        calendar_sources.register("gaf.pickups", pickup_days_for)

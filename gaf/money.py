@@ -8,7 +8,6 @@ are whole cents. Errors are `ValueError` with an Italian message, shown to the o
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from typing import TypeVar
 
 CENT = Decimal("0.01")
@@ -46,21 +45,26 @@ def split_largest_remainder(total: Decimal, weights: Mapping[Key, Decimal]) -> d
     than one cent from its exact proportion.
     """
     total_cents = int(_whole_cents(total, "Totale da ripartire") * 100)
-    exact_weights = {key: Fraction(_decimal(w, "Peso")) for key, w in weights.items()}
-    if any(weight < 0 for weight in exact_weights.values()):
+    decimal_weights = {key: _decimal(w, "Peso") for key, w in weights.items()}
+    if any(weight < 0 for weight in decimal_weights.values()):
         raise ValueError("I pesi della ripartizione non possono essere negativi.")
-    weight_sum = sum(exact_weights.values(), Fraction(0))
+    # Scaled to whole numbers by one common power of ten, the weights keep their exact
+    # proportions, and every share and remainder is integer arithmetic over the same
+    # denominator (a round splits 45,000 lines; Fractions made this the slowest step).
+    places = max((-weight.as_tuple().exponent for weight in decimal_weights.values()), default=0)
+    whole_weights = {
+        key: int(weight.scaleb(max(places, 0))) for key, weight in decimal_weights.items()
+    }
+    weight_sum = sum(whole_weights.values())
     if weight_sum == 0:
         raise ValueError("Serve almeno un peso maggiore di zero per ripartire l'importo.")
 
     sign = -1 if total_cents < 0 else 1
     to_split = abs(total_cents)
     floors: dict[Key, int] = {}
-    remainders: dict[Key, Fraction] = {}
-    for key, weight in exact_weights.items():
-        exact = to_split * weight / weight_sum
-        floors[key] = exact.numerator // exact.denominator
-        remainders[key] = exact - floors[key]
+    remainders: dict[Key, int] = {}  # numerators over weight_sum
+    for key, weight in whole_weights.items():
+        floors[key], remainders[key] = divmod(to_split * weight, weight_sum)
     leftover = to_split - sum(floors.values())
     # sorted() is stable, so equal remainders keep the sorted-key order.
     by_remainder = sorted(sorted(floors), key=lambda key: remainders[key], reverse=True)

@@ -6,4 +6,5 @@ from gaf.urls_family import urlpatterns as family_patterns
 
 app_name = "gaf"
 
-urlpatterns = [*family_patterns, *coordination_patterns]
+# Coordination first: its fixed prefixes (fornitori/) must win over a group slug.
+urlpatterns = [*coordination_patterns, *family_patterns]

@@ -1,0 +1,299 @@
+"""Writes for purchase groups: creation, pickup points, joining, roles."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from gaf.models import (
+    AllocationPolicy,
+    GroupJoinRequest,
+    GroupMembership,
+    PickupPoint,
+    PurchaseGroup,
+)
+from gaf.services._common import fail
+from hub.models import Family, Municipality, Network
+from hub.tasks import queue_email_on_commit
+
+# The fixed first segments of /gaf/ URLs: a group named like one would be unreachable.
+RESERVED_SLUGS = frozenset({"fornitori", "ordini", "notifiche", "fondo-solidale", "giri"})
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:140] or "gaf"
+    slug, counter = base, 2
+    while slug in RESERVED_SLUGS or PurchaseGroup.objects.filter(slug=slug).exists():
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug
+
+
+def _check_percent(field: str, value: Decimal) -> Decimal:
+    value = Decimal(value)
+    if not Decimal(0) <= value <= Decimal(100):
+        fail(field, _("La quota per il Fondo Solidale deve essere tra 0 e 100%."))
+    return value
+
+
+@transaction.atomic
+def group_create(
+    *,
+    name: str,
+    network: Network,
+    municipality: Municipality,
+    coordinator_family: Family,
+    description: str = "",
+    default_fund_percent: Decimal = Decimal("2.00"),
+    allocation_policy: str = AllocationPolicy.FIFO,
+    prepaid_mode: bool = False,
+    by,
+) -> PurchaseGroup:
+    """A new group, with `coordinator_family` as its first member and coordinator."""
+    name = name.strip()
+    if not name:
+        fail("name", _("Dai un nome al gruppo."))
+    if not network.municipalities.filter(pk=municipality.pk).exists():
+        fail(
+            "municipality",
+            _("Il comune %(name)s non fa parte della rete.") % {"name": municipality.name},
+        )
+    if allocation_policy not in AllocationPolicy.values:
+        fail("allocation_policy", _("Criterio di ripartizione sconosciuto."))
+    group = PurchaseGroup.objects.create(
+        name=name,
+        slug=_unique_slug(name),
+        network=network,
+        municipality=municipality,
+        description=description.strip(),
+        default_fund_percent=_check_percent("default_fund_percent", default_fund_percent),
+        allocation_policy=allocation_policy,
+        prepaid_mode=prepaid_mode,
+    )
+    GroupMembership.objects.create(
+        group=group, family=coordinator_family, is_coordinator=True, is_treasurer=True
+    )
+    return group
+
+
+@transaction.atomic
+def group_update(
+    *,
+    group: PurchaseGroup,
+    by,
+    name: str | None = None,
+    description: str | None = None,
+    default_fund_percent: Decimal | None = None,
+    allocation_policy: str | None = None,
+    prepaid_mode: bool | None = None,
+) -> PurchaseGroup:
+    """Change the group's settings; rounds already created keep their own percent and policy."""
+    fields = []
+    if name is not None:
+        if not name.strip():
+            fail("name", _("Dai un nome al gruppo."))
+        group.name = name.strip()
+        fields.append("name")
+    if description is not None:
+        group.description = description.strip()
+        fields.append("description")
+    if default_fund_percent is not None:
+        group.default_fund_percent = _check_percent("default_fund_percent", default_fund_percent)
+        fields.append("default_fund_percent")
+    if allocation_policy is not None:
+        if allocation_policy not in AllocationPolicy.values:
+            fail("allocation_policy", _("Criterio di ripartizione sconosciuto."))
+        group.allocation_policy = allocation_policy
+        fields.append("allocation_policy")
+    if prepaid_mode is not None:
+        group.prepaid_mode = prepaid_mode
+        fields.append("prepaid_mode")
+    if fields:
+        group.save(update_fields=fields)
+    return group
+
+
+@transaction.atomic
+def pickup_point_create(
+    *, group: PurchaseGroup, name: str, address: str = "", notes: str = "", by
+) -> PickupPoint:
+    name = name.strip()
+    if not name:
+        fail("name", _("Dai un nome al punto di ritiro."))
+    if group.pickup_points.filter(name__iexact=name).exists():
+        fail("name", _("Il gruppo ha già un punto di ritiro con questo nome."), "duplicate")
+    return PickupPoint.objects.create(
+        group=group, name=name, address=address.strip(), notes=notes.strip()
+    )
+
+
+@transaction.atomic
+def pickup_point_update(
+    *,
+    pickup_point: PickupPoint,
+    by,
+    name: str | None = None,
+    address: str | None = None,
+    notes: str | None = None,
+    is_active: bool | None = None,
+) -> PickupPoint:
+    """Rename or describe a pickup point, or retire it (rounds that use it keep it)."""
+    fields = []
+    if name is not None:
+        name = name.strip()
+        if not name:
+            fail("name", _("Dai un nome al punto di ritiro."))
+        clash = PickupPoint.objects.filter(group_id=pickup_point.group_id, name__iexact=name)
+        if clash.exclude(pk=pickup_point.pk).exists():
+            fail("name", _("Il gruppo ha già un punto di ritiro con questo nome."), "duplicate")
+        pickup_point.name = name
+        fields.append("name")
+    for field, value in (("address", address), ("notes", notes)):
+        if value is not None:
+            setattr(pickup_point, field, value.strip())
+            fields.append(field)
+    if is_active is not None:
+        pickup_point.is_active = is_active
+        fields.append("is_active")
+    if fields:
+        pickup_point.save(update_fields=fields)
+    return pickup_point
+
+
+# --- Joining --------------------------------------------------------------------------------
+
+
+def _coordinator_emails(group: PurchaseGroup) -> list[str]:
+    return sorted(
+        set(
+            GroupMembership.objects.filter(group=group, is_coordinator=True).values_list(
+                "family__memberships__user__email", flat=True
+            )
+        )
+        - {None}
+    )
+
+
+def _family_emails(family: Family) -> list[str]:
+    return sorted(family.memberships.values_list("user__email", flat=True))
+
+
+@transaction.atomic
+def group_join_request(
+    *, group: PurchaseGroup, family: Family, message: str = "", by
+) -> GroupJoinRequest:
+    if GroupMembership.objects.filter(group=group, family=family).exists():
+        fail(None, _("La famiglia fa già parte di questo gruppo."), "already_member")
+    if GroupJoinRequest.objects.filter(
+        group=group, family=family, status=GroupJoinRequest.Status.PENDING
+    ).exists():
+        fail(None, _("C'è già una richiesta in attesa per questo gruppo."), "already_requested")
+    request = GroupJoinRequest.objects.create(
+        group=group, family=family, message=message.strip(), requested_by=by
+    )
+    recipients = _coordinator_emails(group)
+    if recipients:
+        queue_email_on_commit(
+            to=recipients,
+            template="gaf/email/join_to_review",
+            context={"group": group.name, "family": family.name, "message": request.message},
+        )
+    return request
+
+
+def _locked_pending(join_request: GroupJoinRequest) -> GroupJoinRequest:
+    locked = (
+        GroupJoinRequest.objects.select_for_update()
+        .select_related("group", "family")
+        .get(pk=join_request.pk)
+    )
+    if locked.status != GroupJoinRequest.Status.PENDING:
+        fail(
+            None,
+            _("Questa richiesta è già stata decisa (%(status)s).")
+            % {"status": locked.get_status_display()},
+            "already_decided",
+        )
+    return locked
+
+
+@transaction.atomic
+def join_request_approve(*, join_request: GroupJoinRequest, by) -> GroupMembership:
+    request = _locked_pending(join_request)
+    membership, _created = GroupMembership.objects.get_or_create(
+        group=request.group, family=request.family
+    )
+    request.status = GroupJoinRequest.Status.APPROVED
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    queue_email_on_commit(
+        to=_family_emails(request.family),
+        template="gaf/email/join_approved",
+        context={"group": request.group.name, "family": request.family.name},
+    )
+    return membership
+
+
+@transaction.atomic
+def join_request_reject(*, join_request: GroupJoinRequest, by, reason: str) -> GroupJoinRequest:
+    reason = reason.strip()
+    if not reason:
+        fail("reason", _("Spiega il motivo: verrà inviato alla famiglia."))
+    request = _locked_pending(join_request)
+    request.status = GroupJoinRequest.Status.REJECTED
+    request.decision_reason = reason
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+    queue_email_on_commit(
+        to=_family_emails(request.family),
+        template="gaf/email/join_rejected",
+        context={"group": request.group.name, "family": request.family.name, "reason": reason},
+    )
+    return request
+
+
+@transaction.atomic
+def membership_set_roles(
+    *,
+    membership: GroupMembership,
+    is_coordinator: bool,
+    is_supplier_referent: bool,
+    is_treasurer: bool,
+    by,
+) -> GroupMembership:
+    """Set a member family's roles. A group always keeps at least one coordinator."""
+    membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.is_coordinator and not is_coordinator:
+        others = (
+            GroupMembership.objects.select_for_update()
+            .filter(group_id=membership.group_id, is_coordinator=True)
+            .exclude(pk=membership.pk)
+        )
+        if not others.exists():
+            fail(
+                "is_coordinator",
+                _("Il gruppo deve avere almeno una famiglia coordinatrice."),
+                "last_coordinator",
+            )
+    membership.is_coordinator = is_coordinator
+    membership.is_supplier_referent = is_supplier_referent
+    membership.is_treasurer = is_treasurer
+    membership.save(update_fields=["is_coordinator", "is_supplier_referent", "is_treasurer"])
+    return membership
+
+
+@transaction.atomic
+def membership_set_pickup_point(
+    *, membership: GroupMembership, pickup_point: PickupPoint | None, by
+) -> GroupMembership:
+    if pickup_point is not None and pickup_point.group_id != membership.group_id:
+        fail("pickup_point", _("Il punto di ritiro non è di questo gruppo."))
+    membership.default_pickup_point = pickup_point
+    membership.save(update_fields=["default_pickup_point"])
+    return membership

@@ -1,0 +1,781 @@
+"""Writes for order rounds: the state machine from draft to settled, and its recomputation.
+
+draft → open → closed → sent → delivered → settled, cancelled from any state but
+cancelled; closed → open (reopening) until the order is sent. Every transition locks the
+round row first, so concurrent calls serialise and each transition happens once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gaf import rounds as rules
+from gaf.models import (
+    AllocationPolicy,
+    FundEntry,
+    Order,
+    OrderChange,
+    OrderLine,
+    OrderRound,
+    PickupPoint,
+    Product,
+    PurchaseGroup,
+    RoundProduct,
+    RoundState,
+    SharedCost,
+    SplitBasis,
+    Supplier,
+    Unit,
+)
+from gaf.services._common import bulk_update_values, exact, fail, lock_round
+from gaf.services._side_effects import (
+    CLOSE,
+    DELIVERY_REMINDER,
+    REMIND_2H,
+    REMIND_24H,
+    notify_on_commit,
+    schedule_round,
+    send_supplier_order_on_commit,
+    unschedule_round,
+)
+
+ZERO = Decimal("0")
+
+# --- Inputs of the pure computation ---------------------------------------------------------
+
+
+def product_terms(round_product) -> rules.ProductTerms:
+    """The frozen terms of a RoundProduct (instance or `.values()` dict) as plain values."""
+    get = round_product.get if isinstance(round_product, dict) else round_product.__getattribute__
+    unit = get("unit")
+    weight = Decimal(1) if unit == Unit.KG else (get("unit_weight_kg") or ZERO)
+    return rules.ProductTerms(
+        id=get("id"),
+        multiple=get("multiple"),
+        case_size=get("case_size"),
+        max_total=get("max_total"),
+        unit_price=get("unit_price"),
+        tiers=tuple((Decimal(low), Decimal(price)) for low, price in get("price_tiers")),
+        vat_rate=Decimal(get("vat_rate")),
+        weight_per_unit=weight,
+    )
+
+
+TERMS_FIELDS = (
+    "id",
+    "unit",
+    "unit_weight_kg",
+    "multiple",
+    "case_size",
+    "max_total",
+    "unit_price",
+    "price_tiers",
+    "vat_rate",
+)
+
+
+def round_changes(round_id: int) -> list[rules.QuantityChange]:
+    """The round's order history, oldest first (one query)."""
+    return [
+        rules.QuantityChange(*row)
+        for row in OrderChange.objects.filter(round_id=round_id)
+        .order_by("sequence")
+        .values_list("sequence", "family_id", "round_product_id", "firm", "tolerance")
+    ]
+
+
+def compute(round: OrderRound) -> tuple[rules.RoundResult, list[dict]]:
+    """The round's results from the database (five queries), and its lines as loaded."""
+    terms = [
+        product_terms(values)
+        for values in RoundProduct.objects.filter(round=round).values(*TERMS_FIELDS)
+    ]
+    lines = list(
+        OrderLine.objects.filter(order__round=round).values(
+            "pk", "order_id", "order__family_id", "round_product_id", "delivered"
+        )
+    )
+    delivered = {
+        (line["order__family_id"], line["round_product_id"]): line["delivered"]
+        for line in lines
+        if line["delivered"] is not None
+    }
+    costs = [
+        rules.CostTerms(id=pk, amount=amount, basis=basis)
+        for pk, amount, basis in SharedCost.objects.filter(round=round).values_list(
+            "pk", "amount", "basis"
+        )
+    ]
+    result = rules.compute_round(
+        products=terms,
+        changes=round_changes(round.pk),
+        policy=round.allocation_policy,
+        fund_percent=round.fund_percent,
+        costs=costs,
+        delivered=delivered,
+    )
+    return result, lines
+
+
+def _store(round: OrderRound, result: rules.RoundResult, lines: list[dict]) -> dict[int, Decimal]:
+    """Write the results on products, lines and orders (four queries); old family totals."""
+    delivery_recorded = any(line["delivered"] is not None for line in lines)
+    bulk_update_values(
+        RoundProduct,
+        [
+            {
+                "pk": product_id,
+                "allocated_total": product.allocated_total,
+                "cases": product.cases,
+                "applied_unit_price": product.unit_price,
+                "delivered_total": product.billed_total if delivery_recorded else None,
+                "total": product.total,
+            }
+            for product_id, product in result.products.items()
+        ],
+        ["allocated_total", "cases", "applied_unit_price", "delivered_total", "total"],
+    )
+    line_rows = []
+    for line in lines:
+        outcome = result.lines.get((line["order__family_id"], line["round_product_id"]))
+        line_rows.append(
+            {
+                "pk": line["pk"],
+                "allocated": outcome.allocated if outcome else ZERO,
+                "unit_price": outcome.unit_price if outcome else None,
+                "total": outcome.total if outcome else ZERO,
+            }
+        )
+    bulk_update_values(OrderLine, line_rows, ["allocated", "unit_price", "total"])
+    orders = list(Order.objects.filter(round=round).values_list("pk", "family_id", "total"))
+    previous = {family_id: total for _pk, family_id, total in orders}
+    empty = rules.FamilyResult(ZERO, ZERO, ZERO, ZERO)
+    bulk_update_values(
+        Order,
+        [
+            {
+                "pk": pk,
+                "goods_total": result.families.get(family_id, empty).goods_total,
+                "fund_share": result.families.get(family_id, empty).fund_share,
+                "shared_costs": result.families.get(family_id, empty).shared_costs,
+                "total": result.families.get(family_id, empty).total,
+            }
+            for pk, family_id, _total in orders
+        ],
+        ["goods_total", "fund_share", "shared_costs", "total"],
+    )
+    return previous
+
+
+def _clear_results(round: OrderRound) -> None:
+    RoundProduct.objects.filter(round=round).update(
+        allocated_total=None,
+        cases=None,
+        applied_unit_price=None,
+        delivered_total=None,
+        total=None,
+    )
+    OrderLine.objects.filter(order__round=round).update(
+        allocated=None, delivered=None, unit_price=None, total=None
+    )
+    Order.objects.filter(round=round).update(
+        goods_total=ZERO, fund_share=ZERO, shared_costs=ZERO, total=ZERO
+    )
+
+
+def recompute(round: OrderRound) -> tuple[rules.RoundResult, dict[int, Decimal]]:
+    """Recompute and store a closed round's results; returns them and the old family totals."""
+    result, lines = compute(round)
+    previous = _store(round, result, lines)
+    return result, previous
+
+
+# --- Checks ---------------------------------------------------------------------------------
+
+
+def _transition(round: OrderRound, target: str) -> None:
+    if not rules.can_transition(round.state, target):
+        fail(
+            "state",
+            _("Un giro «%(current)s» non può passare a «%(target)s».")
+            % {
+                "current": RoundState(round.state).label,
+                "target": RoundState(target).label,
+            },
+            "invalid_state",
+        )
+
+
+def _percent(field: str, value) -> Decimal:
+    try:
+        value = Decimal(str(value))
+    except InvalidOperation:
+        fail(field, _("Indica una percentuale."))
+    if not value.is_finite() or not ZERO <= value <= Decimal(100):
+        fail(field, _("La quota per il Fondo Solidale deve essere tra 0 e 100%."))
+    return value
+
+
+def _check_dates(opens_at: dt.datetime, closes_at: dt.datetime, pickup_date: dt.date) -> None:
+    errors = {}
+    if timezone.is_naive(opens_at):
+        errors["opens_at"] = _("Indica l'ora con il fuso orario.")
+    if timezone.is_naive(closes_at):
+        errors["closes_at"] = _("Indica l'ora con il fuso orario.")
+    if not errors and closes_at <= opens_at:
+        errors["closes_at"] = _("La chiusura deve essere dopo l'apertura.")
+    if not errors and pickup_date < timezone.localdate(closes_at):
+        errors["pickup_date"] = _("Il ritiro non può essere prima della chiusura degli ordini.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_pickup_points(group: PurchaseGroup, points: Iterable[PickupPoint]) -> list:
+    points = list(points)
+    foreign = [point.name for point in points if point.group_id != group.pk]
+    if foreign:
+        fail(
+            "pickup_points",
+            _("Questi punti di ritiro non sono del gruppo: %(names)s.")
+            % {"names": ", ".join(foreign)},
+        )
+    return points
+
+
+# --- Draft ----------------------------------------------------------------------------------
+
+
+def _copy_terms(round_product: RoundProduct, product: Product) -> None:
+    for field in (
+        "code",
+        "name",
+        "category",
+        "unit",
+        "unit_price",
+        "vat_rate",
+        "case_size",
+        "min_per_family",
+        "multiple",
+        "max_total",
+        "unit_weight_kg",
+    ):
+        setattr(round_product, field, getattr(product, field))
+    round_product.price_tiers = [
+        [str(tier.min_quantity), str(tier.unit_price)] for tier in product.price_tiers.all()
+    ]
+
+
+FROZEN_FIELDS = [
+    "code",
+    "name",
+    "category",
+    "unit",
+    "unit_price",
+    "vat_rate",
+    "case_size",
+    "min_per_family",
+    "multiple",
+    "max_total",
+    "unit_weight_kg",
+    "price_tiers",
+]
+
+
+def _set_products(round: OrderRound, products: Iterable[Product]) -> None:
+    products = list(products)
+    foreign = [product.name for product in products if product.supplier_id != round.supplier_id]
+    if foreign:
+        fail(
+            "products",
+            _("Questi prodotti non sono del fornitore del giro: %(names)s.")
+            % {"names": ", ".join(foreign)},
+        )
+    unavailable = [product.name for product in products if not product.is_available]
+    if unavailable:
+        fail(
+            "products",
+            _("Questi prodotti non sono disponibili: %(names)s.")
+            % {"names": ", ".join(unavailable)},
+        )
+    wanted = {product.pk: position for position, product in enumerate(products)}
+    RoundProduct.objects.filter(round=round).exclude(product_id__in=wanted).delete()
+    existing = {rp.product_id: rp for rp in RoundProduct.objects.filter(round=round)}
+    catalogue = Product.objects.filter(pk__in=wanted).prefetch_related("price_tiers")
+    to_create, to_update = [], []
+    for product in catalogue:
+        round_product = existing.get(product.pk) or RoundProduct(round=round, product=product)
+        round_product.position = wanted[product.pk]
+        _copy_terms(round_product, product)
+        (to_update if round_product.pk else to_create).append(round_product)
+    RoundProduct.objects.bulk_create(to_create)
+    RoundProduct.objects.bulk_update(to_update, [*FROZEN_FIELDS, "position"])
+
+
+@transaction.atomic
+def round_create(
+    *,
+    group: PurchaseGroup,
+    supplier: Supplier,
+    title: str,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    pickup_date: dt.date,
+    pickup_points: Iterable[PickupPoint] = (),
+    products: Iterable[Product] = (),
+    fund_percent: Decimal | None = None,
+    allocation_policy: str | None = None,
+    send_on_close: bool = False,
+    pickup_starts_at: dt.time | None = None,
+    pickup_ends_at: dt.time | None = None,
+    referent=None,
+    notes: str = "",
+    by,
+) -> OrderRound:
+    """A draft round: nothing is visible to families until it opens."""
+    title = title.strip()
+    if not title:
+        fail("title", _("Dai un titolo al giro."))
+    if supplier.network_id != group.network_id:
+        fail("supplier", _("Il fornitore non è della rete del gruppo."))
+    _check_dates(opens_at, closes_at, pickup_date)
+    policy = allocation_policy or group.allocation_policy
+    if policy not in AllocationPolicy.values:
+        fail("allocation_policy", _("Criterio di ripartizione sconosciuto."))
+    round = OrderRound.objects.create(
+        group=group,
+        supplier=supplier,
+        title=title,
+        notes=notes.strip(),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        pickup_date=pickup_date,
+        pickup_starts_at=pickup_starts_at,
+        pickup_ends_at=pickup_ends_at,
+        fund_percent=_percent(
+            "fund_percent", group.default_fund_percent if fund_percent is None else fund_percent
+        ),
+        allocation_policy=policy,
+        send_on_close=send_on_close,
+        referent=referent,
+        created_by=by,
+    )
+    round.pickup_points.set(_check_pickup_points(group, pickup_points))
+    _set_products(round, products)
+    return round
+
+
+@transaction.atomic
+def round_set_products(*, round: OrderRound, products: Iterable[Product], by) -> OrderRound:
+    """Choose the round's products (a draft only: an open round's products are frozen)."""
+    round = lock_round(round.pk)
+    if round.state != RoundState.DRAFT:
+        fail(
+            "products",
+            _("I prodotti e i prezzi di un giro già aperto sono congelati."),
+            "frozen",
+        )
+    _set_products(round, products)
+    return round
+
+
+DRAFT_ONLY = {"opens_at", "closes_at", "fund_percent", "allocation_policy", "pickup_points"}
+EDITABLE = {
+    "title",
+    "notes",
+    "pickup_date",
+    "pickup_starts_at",
+    "pickup_ends_at",
+    "referent",
+    "send_on_close",
+}
+
+
+@transaction.atomic
+def round_update(*, round: OrderRound, by, now: dt.datetime | None = None, **changes) -> OrderRound:
+    """Change a round's details. Dates, percent, policy and points only while a draft
+    (an open round's deadline moves only by closing and reopening it)."""
+    unknown = set(changes) - DRAFT_ONLY - EDITABLE
+    if unknown:
+        raise TypeError(f"round_update: unknown fields {sorted(unknown)}")
+    now = now or timezone.now()
+    round = lock_round(round.pk)
+    if round.state in {RoundState.SETTLED, RoundState.CANCELLED}:
+        fail("state", _("Un giro saldato o annullato non si modifica più."), "invalid_state")
+    frozen = sorted(set(changes) & DRAFT_ONLY) if round.state != RoundState.DRAFT else []
+    if frozen:
+        fail(
+            frozen[0],
+            _("Questo dato non si modifica dopo l'apertura del giro."),
+            "frozen",
+        )
+    if "title" in changes and not changes["title"].strip():
+        fail("title", _("Dai un titolo al giro."))
+    if "fund_percent" in changes:
+        changes["fund_percent"] = _percent("fund_percent", changes["fund_percent"])
+    if changes.get("allocation_policy", round.allocation_policy) not in AllocationPolicy.values:
+        fail("allocation_policy", _("Criterio di ripartizione sconosciuto."))
+    points = changes.pop("pickup_points", None)
+    for field, value in changes.items():
+        setattr(round, field, value.strip() if isinstance(value, str) else value)
+    _check_dates(round.opens_at, round.closes_at, round.pickup_date)
+    fields = list(changes)
+    if {"pickup_date", "pickup_starts_at", "pickup_ends_at", "title"} & set(changes):
+        round.revision += 1
+        round.revised_at = now
+        fields += ["revision", "revised_at"]
+        if round.state != RoundState.DRAFT:
+            schedule_round(round, now=now, jobs=(DELIVERY_REMINDER,))
+    if fields:
+        round.save(update_fields=[*fields, "updated_at"])
+    if points is not None:
+        round.pickup_points.set(_check_pickup_points(round.group, points))
+    return round
+
+
+@transaction.atomic
+def shared_cost_add(
+    *, round: OrderRound, label: str, amount: Decimal, basis: str = SplitBasis.WEIGHT, by
+) -> SharedCost:
+    """Add a shared cost (transport); a closed round's shares are recomputed at once."""
+    round = lock_round(round.pk)
+    if round.state in {RoundState.SETTLED, RoundState.CANCELLED}:
+        fail("state", _("Un giro saldato o annullato non si modifica più."), "invalid_state")
+    errors = {}
+    if not label.strip():
+        errors["label"] = _("Descrivi la spesa (es. trasporto).")
+    try:
+        amount = Decimal(str(amount))
+        if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+            raise InvalidOperation
+    except InvalidOperation:
+        errors["amount"] = _("L'importo deve essere maggiore di zero, in euro e centesimi.")
+    if basis not in SplitBasis.values:
+        errors["basis"] = _("Ripartizione sconosciuta: a peso o a valore.")
+    if errors:
+        raise ValidationError(errors)
+    cost = SharedCost.objects.create(round=round, label=label.strip(), amount=amount, basis=basis)
+    _after_cost_change(round)
+    return cost
+
+
+@transaction.atomic
+def shared_cost_remove(*, shared_cost: SharedCost, by) -> None:
+    round = lock_round(shared_cost.round_id)
+    if round.state in {RoundState.SETTLED, RoundState.CANCELLED}:
+        fail("state", _("Un giro saldato o annullato non si modifica più."), "invalid_state")
+    SharedCost.objects.filter(pk=shared_cost.pk).delete()
+    _after_cost_change(round)
+
+
+def _after_cost_change(round: OrderRound) -> None:
+    if round.state in rules.CHARGED_STATES:
+        _result, previous = recompute(round)
+        if round.state == RoundState.DELIVERED:
+            _notify_changed_totals(round, previous)
+
+
+# --- Open -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_open(*, round: OrderRound, by, now: dt.datetime | None = None) -> OrderRound:
+    """Freeze the products' terms, schedule the close and reminders, tell the families."""
+    now = now or timezone.now()
+    round = lock_round(round.pk)
+    _transition(round, RoundState.OPEN)
+    if round.closes_at <= now:
+        fail("closes_at", _("La chiusura degli ordini è già passata: spostala in avanti."))
+    if not round.pickup_points.exists():
+        fail("pickup_points", _("Scegli almeno un punto di ritiro."))
+    round_products = list(
+        RoundProduct.objects.filter(round=round)
+        .select_related("product")
+        .prefetch_related("product__price_tiers")
+    )
+    if not round_products:
+        fail("products", _("Scegli almeno un prodotto."))
+    unavailable = [rp.product.name for rp in round_products if not rp.product.is_available]
+    if unavailable:
+        fail(
+            "products",
+            _("Questi prodotti non sono più disponibili: %(names)s.")
+            % {"names": ", ".join(unavailable)},
+        )
+    for round_product in round_products:
+        _copy_terms(round_product, round_product.product)
+        round_product.frozen_at = now
+    RoundProduct.objects.bulk_update(round_products, [*FROZEN_FIELDS, "frozen_at"])
+    round.state = RoundState.OPEN
+    round.opened_at = now
+    round.revision += 1
+    round.revised_at = now
+    round.save(update_fields=["state", "opened_at", "revision", "revised_at", "updated_at"])
+    schedule_round(round, now=now)
+    notify_on_commit(round, "round_opened")
+    return round
+
+
+@transaction.atomic
+def round_remind(*, round: OrderRound, kind: str, now: dt.datetime | None = None) -> bool:
+    """Send the 24 h or 2 h reminder once (a conditional update decides who sends it)."""
+    now = now or timezone.now()
+    field = {"closing_24h": "reminded_24h_at", "closing_2h": "reminded_2h_at"}[kind]
+    claimed = OrderRound.objects.filter(
+        pk=round.pk, state=RoundState.OPEN, closes_at__gt=now, **{f"{field}__isnull": True}
+    ).update(**{field: now})
+    if claimed:
+        notify_on_commit(round, kind)
+    return bool(claimed)
+
+
+@transaction.atomic
+def delivery_remind(*, round: OrderRound, now: dt.datetime | None = None) -> bool:
+    """The pickup reminder, once, to the families that receive something."""
+    now = now or timezone.now()
+    claimed = OrderRound.objects.filter(
+        pk=round.pk,
+        state__in=[RoundState.CLOSED, RoundState.SENT, RoundState.DELIVERED],
+        delivery_reminded_at__isnull=True,
+    ).update(delivery_reminded_at=now)
+    if claimed:
+        notify_on_commit(round, "delivery_reminder")
+    return bool(claimed)
+
+
+# --- Close, reopen, send --------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_close(*, round: OrderRound, by=None, now: dt.datetime | None = None) -> bool:
+    """Close the round: allocate, price, share out; True when this call closed it.
+
+    Idempotent: with the round locked, only a call that finds it open closes it, so the
+    scheduled close, a sweeper and a coordinator's click close it exactly once. Without
+    `by` (the scheduler) it never closes before the deadline, in case the schedule is stale.
+    """
+    now = now or timezone.now()
+    round = lock_round(round.pk)
+    if round.state != RoundState.OPEN or (by is None and now < round.closes_at):
+        return False
+    recompute(round)
+    round.state = RoundState.CLOSED
+    round.closed_at = now
+    round.revision += 1
+    round.revised_at = now
+    round.save(update_fields=["state", "closed_at", "revision", "revised_at", "updated_at"])
+    unschedule_round(round, jobs=(CLOSE, REMIND_24H, REMIND_2H))
+    notify_on_commit(round, "round_closed")
+    if round.send_on_close:
+        _send(round, now)
+    return True
+
+
+@transaction.atomic
+def round_reopen(
+    *, round: OrderRound, closes_at: dt.datetime, by, now: dt.datetime | None = None
+) -> OrderRound:
+    """Take orders again until `closes_at`; the next close recomputes everything."""
+    now = now or timezone.now()
+    round = lock_round(round.pk)
+    _transition(round, RoundState.OPEN)
+    if timezone.is_naive(closes_at) or closes_at <= now:
+        fail("closes_at", _("La nuova chiusura deve essere nel futuro."))
+    if closes_at <= round.opens_at:
+        fail("closes_at", _("La chiusura deve essere dopo l'apertura."))
+    _clear_results(round)
+    round.state = RoundState.OPEN
+    round.closes_at = closes_at
+    round.closed_at = None
+    round.reminded_24h_at = None
+    round.reminded_2h_at = None
+    round.revision += 1
+    round.revised_at = now
+    round.save(
+        update_fields=[
+            "state",
+            "closes_at",
+            "closed_at",
+            "reminded_24h_at",
+            "reminded_2h_at",
+            "revision",
+            "revised_at",
+            "updated_at",
+        ]
+    )
+    schedule_round(round, now=now)
+    notify_on_commit(round, "round_opened", extra={"reopened": True})
+    return round
+
+
+def _send(round: OrderRound, now: dt.datetime) -> None:
+    round.state = RoundState.SENT
+    round.sent_at = now
+    round.save(update_fields=["state", "sent_at", "updated_at"])
+    send_supplier_order_on_commit(round)
+
+
+@transaction.atomic
+def round_send_to_supplier(*, round: OrderRound, by, now: dt.datetime | None = None) -> OrderRound:
+    """E-mail the order to the supplier (CSV, JSON, PDF); again if it was already sent."""
+    now = now or timezone.now()
+    round = lock_round(round.pk)
+    if round.state == RoundState.SENT:
+        send_supplier_order_on_commit(round)
+        return round
+    _transition(round, RoundState.SENT)
+    _send(round, now)
+    return round
+
+
+# --- Delivery, settlement, cancellation -----------------------------------------------------
+
+
+def _notify_changed_totals(round: OrderRound, previous: Mapping[int, Decimal]) -> list[int]:
+    current = dict(Order.objects.filter(round=round).values_list("family_id", "total"))
+    changed = sorted(
+        family_id for family_id, total in current.items() if previous.get(family_id) != total
+    )
+    if changed:
+        notify_on_commit(round, "delivery_changes", family_ids=changed)
+    return changed
+
+
+@transaction.atomic
+def delivery_record(
+    *,
+    round: OrderRound,
+    quantities: Mapping[int, Decimal],
+    by,
+    now: dt.datetime | None = None,
+) -> list[int]:
+    """Record what actually arrived, by order line id; returns the families whose bill changed.
+
+    Lines not mentioned the first time are taken as delivered in full. Prices, fund
+    shares and shared costs are recomputed; the families whose total changed are told.
+    """
+    now = now or timezone.now()
+    round = lock_round(round.pk)
+    if round.state not in {RoundState.SENT, RoundState.DELIVERED}:
+        fail(
+            "state",
+            _("La consegna si registra dopo l'invio dell'ordine al fornitore."),
+            "invalid_state",
+        )
+    known = dict(OrderLine.objects.filter(order__round=round).values_list("pk", "allocated"))
+    errors, rows = {}, []
+    for line_id, quantity in quantities.items():
+        key = f"quantities.{line_id}"
+        if line_id not in known:
+            errors[key] = _("La riga %(id)s non è di questo giro.") % {"id": line_id}
+            continue
+        try:
+            quantity = Decimal(str(quantity))
+            if not quantity.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            errors[key] = _("«%(value)s» non è una quantità.") % {"value": quantity}
+            continue
+        if quantity < 0:
+            errors[key] = _("La quantità consegnata non può essere negativa.")
+        elif quantity != quantity.quantize(Decimal("0.001")):
+            errors[key] = _("Le quantità hanno al massimo 3 decimali.")
+        elif not known[line_id]:
+            errors[key] = _("A questa riga non era stato assegnato nulla.")
+        else:
+            rows.append({"pk": line_id, "delivered": quantity})
+    if errors:
+        raise ValidationError(errors)
+    if round.state == RoundState.SENT:
+        OrderLine.objects.filter(
+            order__round=round, allocated__gt=0, delivered__isnull=True
+        ).update(delivered=F("allocated"))
+    bulk_update_values(OrderLine, rows, ["delivered"])
+    _result, previous = recompute(round)
+    if round.state == RoundState.SENT:
+        round.state = RoundState.DELIVERED
+        round.delivered_at = now
+        round.save(update_fields=["state", "delivered_at", "updated_at"])
+    return _notify_changed_totals(round, previous)
+
+
+@transaction.atomic
+def round_settle(*, round: OrderRound, by, now: dt.datetime | None = None) -> FundEntry | None:
+    """Settle a delivered round: its families' fund shares go to the Fondo Solidale as one entry."""
+    now = now or timezone.now()
+    round = lock_round(round.pk)
+    _transition(round, RoundState.SETTLED)
+    contribution = exact(
+        Order.objects.filter(round=round).aggregate(total=Sum("fund_share"))["total"]
+    )
+    entry = None
+    if contribution:
+        entry = FundEntry.objects.create(
+            network_id=round.group.network_id,
+            kind=FundEntry.Kind.CONTRIBUTION,
+            amount=contribution,
+            occurred_on=timezone.localdate(now),
+            description=_("Contributo del giro «%(title)s» (%(group)s)")
+            % {"title": round.title, "group": round.group.name},
+            group=round.group,
+            round=round,
+            created_by=by,
+        )
+    round.state = RoundState.SETTLED
+    round.settled_at = now
+    round.save(update_fields=["state", "settled_at", "updated_at"])
+    unschedule_round(round)
+    return entry
+
+
+@transaction.atomic
+def round_cancel(
+    *, round: OrderRound, by, reason: str, now: dt.datetime | None = None
+) -> OrderRound:
+    """Cancel the round; a fund contribution already booked is reversed by a new entry."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        fail("reason", _("Spiega il motivo: verrà inviato alle famiglie."))
+    round = lock_round(round.pk)
+    _transition(round, RoundState.CANCELLED)
+    had_orders = round.state != RoundState.DRAFT
+    contribution = FundEntry.objects.filter(round=round, kind=FundEntry.Kind.CONTRIBUTION).first()
+    if contribution is not None:
+        FundEntry.objects.create(
+            network_id=contribution.network_id,
+            kind=FundEntry.Kind.REVERSAL,
+            amount=-contribution.amount,
+            occurred_on=timezone.localdate(now),
+            description=_("Storno del contributo del giro «%(title)s» annullato")
+            % {"title": round.title},
+            group=round.group,
+            round=round,
+            created_by=by,
+        )
+    round.state = RoundState.CANCELLED
+    round.cancelled_at = now
+    round.cancellation_reason = reason
+    round.revision += 1
+    round.revised_at = now
+    round.save(
+        update_fields=[
+            "state",
+            "cancelled_at",
+            "cancellation_reason",
+            "revision",
+            "revised_at",
+            "updated_at",
+        ]
+    )
+    unschedule_round(round)
+    if had_orders:
+        notify_on_commit(round, "round_cancelled", extra={"reason": reason})
+    return round
