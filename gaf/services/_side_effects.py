@@ -120,3 +120,12 @@ def send_supplier_order_on_commit(round: OrderRound) -> None:
             task_name=f"gaf:supplier-order:{round_id}",
         )
     )
+
+
+def round_changed_on_commit(round: OrderRound) -> None:
+    """Tell the round's open order pages to refresh their pools (gaf.consumers)."""
+    from hub.websocket import broadcast_on_commit
+
+    broadcast_on_commit(
+        f"gaf.round.{round.pk}", {"type": "round.changed", "sequence": round.last_sequence}
+    )

@@ -45,6 +45,7 @@ from gaf.services._common import (
     membership_of,
     quantity_text,
 )
+from gaf.services._side_effects import round_changed_on_commit
 from hub.models import Family
 
 ZERO = Decimal("0")
@@ -369,6 +370,7 @@ def _write(round, order, family, changes, current, by_user, now) -> dict[int, Or
     OrderChange.objects.bulk_create(events)
     round.last_sequence = sequence
     round.save(update_fields=["last_sequence", "updated_at"])
+    round_changed_on_commit(round)
     return current
 
 
