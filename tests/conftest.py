@@ -15,10 +15,19 @@ def postgres(db):
     return connection
 
 
+@pytest.fixture
+def sqlite_only():
+    # Not a missing service: on PostgreSQL CI deselects these with -m "not sqlite".
+    if connection.vendor != "sqlite":
+        pytest.skip("about SQLite's own behaviour; the suite is running on PostgreSQL")
+
+
 def pytest_collection_modifyitems(config, items):
     """A test marked `postgres` needs PostgreSQL: give it the check without a fixture."""
     for item in items:
         if item.get_closest_marker("postgres") and "postgres" not in item.fixturenames:
             item.fixturenames.append("postgres")
+        if item.get_closest_marker("sqlite") and "sqlite_only" not in item.fixturenames:
+            item.fixturenames.append("sqlite_only")
         if item.get_closest_marker("redis") and "redis_url" not in item.fixturenames:
             item.fixturenames.append("redis_url")

@@ -150,9 +150,8 @@ def _read_in_thread(function):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.sqlite
 def test_200_concurrent_baskets_on_sqlite(tmp_path):
-    if connection.vendor != "sqlite":
-        pytest.skip("the SQLite variant of the race")
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     round, limited_rp, free_rp, calls = _basket_race(8)
     with _threads_use_a_file_copy(tmp_path):
