@@ -159,6 +159,17 @@ def initiative_list(**filters) -> QuerySet[InitiativePage]:
 # --- Association page -------------------------------------------------------------------------
 
 
+# Apps that build on associations (events) add what is coming up on an association's page;
+# associations imports none of them.
+_upcoming_events_providers: list = []
+
+
+def register_upcoming_events(provider) -> None:
+    """`provider(association) -> list` of items for the page's "Eventi in arrivo" section."""
+    if provider not in _upcoming_events_providers:
+        _upcoming_events_providers.append(provider)
+
+
 def association_page_context(page: AssociationPage, *, user) -> dict:
     """Context of an association's public page."""
     association = (
@@ -178,8 +189,9 @@ def association_page_context(page: AssociationPage, *, user) -> dict:
         "is_following": is_following,
         "can_follow": rules.can_follow(user),
         "can_manage_editors": rules.can_manage_editors(user, association),
-        # Events arrive with a later issue; the page already has their place.
-        "upcoming_events": [],
+        "upcoming_events": [
+            item for provider in _upcoming_events_providers for item in provider(association)
+        ],
     }
 
 

@@ -7,6 +7,14 @@ class EventsConfig(AppConfig):
     verbose_name = _("Eventi")
 
     def ready(self):
-        from events import signals
+        from associations.selectors import register_upcoming_events
+        from events import feeds, rsvp, signals
+        from events.selectors import association_upcoming
+        from hub import profile
 
         signals.connect()
+        register_upcoming_events(association_upcoming)
+        profile.register_section("events/profile_calendar.html", feeds.profile_calendar_context)
+        profile.register_section(
+            "events/registration/profile.html", rsvp.registrations_profile_context
+        )

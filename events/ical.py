@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, lru_cache
 from typing import Literal
 
 import icalendar
@@ -51,13 +52,13 @@ class FeedEvent:
 
 def build_calendar(*, name: str, events: Iterable[FeedEvent], refresh_hours: int = 6) -> bytes:
     """A subscribable feed: the calendar carries its name and how often to refresh it."""
-    calendar = _calendar(list(events))
+    calendar, vevents = _calendar(list(events))
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     refresh = timedelta(hours=refresh_hours)
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(refresh))
-    return calendar.to_ical()
+    return _serialize(calendar, vevents)
 
 
 def single_event_ics(event: FeedEvent) -> bytes:
@@ -66,30 +67,76 @@ def single_event_ics(event: FeedEvent) -> bytes:
     It has no calendar name on purpose: with X-WR-CALNAME some apps import the event
     into a new calendar instead of the person's own.
     """
-    return _calendar([event]).to_ical()
+    return _serialize(*_calendar([event]))
 
 
-def _calendar(events: list[FeedEvent]) -> icalendar.Calendar:
+_END = b"END:VCALENDAR\r\n"
+
+
+def _serialize(calendar: icalendar.Calendar, vevents: list[bytes]) -> bytes:
+    """The calendar's bytes with the VEVENTs, already serialized, as its last components.
+
+    Exactly what `Calendar.to_ical()` gives with the components added (a component's
+    lines come after the calendar's properties, one component after the other), without
+    serializing each VEVENT a second time: they were serialized once to be sorted.
+    """
+    shell = calendar.to_ical()
+    return shell[: -len(_END)] + b"".join(vevents) + _END
+
+
+def _calendar(events: list[FeedEvent]) -> tuple[icalendar.Calendar, list[bytes]]:
+    """The calendar (properties and VTIMEZONE) and its VEVENTs' bytes, in feed order."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-timezone", ROME.key)
-    if events:
-        calendar.add_component(_timezone(events))
     components = []
+    years = set()
     for event in events:
-        components.extend(_components(event))
-    for _, _, component in sorted(components, key=lambda item: item[:2]):
-        calendar.add_component(component)
-    return calendar
+        event_components, event_years = _serialized(_Exactly(event))
+        components.extend(event_components)
+        years.update(event_years)
+    if events:
+        calendar.add_component(_vtimezone(min(years), max(years) + 1))
+    return calendar, [ical for _key, ical in sorted(components)]
 
 
-def _components(event: FeedEvent) -> list[tuple[tuple, bytes, icalendar.Event]]:
-    """The event's VEVENTs, each with a sort key (start, uid, recurrence) and its own bytes.
+class _Exactly:
+    """An event as a cache key: equal when its repr is, which also tells apart values that
+    compare equal but print differently in a feed (45 and 45.0, a list and a tuple)."""
+
+    __slots__ = ("event", "key")
+
+    def __init__(self, event: FeedEvent):
+        self.event = event
+        self.key = repr(event)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Exactly) and self.key == other.key
+
+
+# Every feed (all events, each municipality and association, each filter, each person's)
+# repeats the same events, and an event's VEVENTs depend on the event only: serialize them
+# once per process and version of the event, not once per feed and request. About 2 kB an
+# event (key and bytes): 20,000 events are some 40 MB at most.
+@lru_cache(maxsize=20_000)
+def _serialized(exactly: _Exactly) -> tuple[tuple[tuple[tuple, bytes], ...], tuple[int, ...]]:
+    """The event's VEVENTs with their sort keys (`_components`) and its years (`_years`)."""
+    event = exactly.event
+    starts = series_starts(start=event.start, all_day=event.all_day, recurrence=event.recurrence)
+    return tuple(_components(event, starts)), tuple(_years(event, starts))
+
+
+def _components(event: FeedEvent, starts: list[datetime | date]) -> list[tuple[tuple, bytes]]:
+    """The event's VEVENTs' bytes, each with a sort key (start, uid, recurrence).
 
     The bytes break any remaining tie, so even duplicate input sorts the same way.
+    `starts` is the series before exclusions and overrides (`series_starts`).
     """
     every = occurrences(
         start=event.start,
@@ -106,19 +153,16 @@ def _components(event: FeedEvent) -> list[tuple[tuple, bytes, icalendar.Event]]:
     if event.recurrence is not None:
         master.add("rrule", _rrule(event.recurrence, event.all_day, first))
         kept = {occurrence.original_start for occurrence in every if not occurrence.cancelled}
-        starts = series_starts(
-            start=event.start, all_day=event.all_day, recurrence=event.recurrence
-        )
         excluded = [moment for moment in starts if moment not in kept]
         if excluded:
             master.add("exdate", excluded)
-    result = [((_instant(first), event.uid, 0), master.to_ical(), master)]
+    result = [((_instant(first), event.uid, 0), master.to_ical())]
     if event.recurrence is not None:
         for occurrence in every:
             if occurrence.moved:
                 moved = _moved(event, occurrence)
                 key = (_instant(first), event.uid, 1, _instant(occurrence.original_start))
-                result.append((key, moved.to_ical(), moved))
+                result.append((key, moved.to_ical()))
     return result
 
 
@@ -198,24 +242,70 @@ def _rrule(recurrence: Recurrence, all_day: bool, first: datetime | date) -> ica
     return icalendar.vRecur(rule)
 
 
-def _timezone(events: list[FeedEvent]) -> icalendar.Timezone:
-    """Europe/Rome's transitions over whole years around the events: the range comes from
-    the input only, so the VTIMEZONE is the same for the same events."""
-    years = []
-    for event in events:
-        years.append(_local_date(event.start).year)
-        starts = series_starts(
-            start=event.start, all_day=event.all_day, recurrence=event.recurrence
+def _years(event: FeedEvent, starts: list[datetime | date]) -> list[int]:
+    """The years the event's dates fall in. The VTIMEZONE covers them as whole years: the
+    range comes from the input only, so the VTIMEZONE is the same for the same events."""
+    years = [_local_date(event.start).year, _local_date(starts[-1]).year]
+    for override in event.overrides:
+        for moment in (override.original_start, override.new_start, override.new_end):
+            if moment is not None:
+                years.append(_local_date(moment).year)
+    years.append(_local_date(event.end).year)
+    return years
+
+
+def _vtimezone(first_year: int, end_year: int) -> icalendar.Timezone:
+    """Europe/Rome from 1 January `first_year` to 1 January `end_year`: the offset in force
+    at the start, then one STANDARD or DAYLIGHT block per change, each with only its DTSTART
+    (the onset, as local time in the offset before the change, as RFC 5545 wants).
+
+    Blocks with RDATE lists would be shorter, but ical.js (Thunderbird's parser) ignores a
+    block's DTSTART as soon as it has an RDATE and so misses the first change.
+    """
+    timezone = icalendar.Timezone()
+    timezone.add("tzid", ROME.key)
+    start = datetime(first_year, 1, 1)
+    offset = start.replace(tzinfo=ROME).utcoffset()
+    blocks = [(start, offset, offset, start.replace(tzinfo=ROME))]
+    for instant, before, after in _offset_changes(first_year, end_year):
+        blocks.append(
+            ((instant + before).replace(tzinfo=None), before, after, instant.astimezone(ROME))
         )
-        years.append(_local_date(starts[-1]).year)
-        for override in event.overrides:
-            for moment in (override.original_start, override.new_start, override.new_end):
-                if moment is not None:
-                    years.append(_local_date(moment).year)
-        years.append(_local_date(event.end).year)
-    return icalendar.Timezone.from_tzid(
-        ROME.key, first_date=date(min(years), 1, 1), last_date=date(max(years) + 1, 1, 1)
-    )
+    for onset, before, after, local in blocks:
+        block = icalendar.TimezoneDaylight() if local.dst() else icalendar.TimezoneStandard()
+        block.add("dtstart", onset)
+        block.add("tzoffsetfrom", before)
+        block.add("tzoffsetto", after)
+        block.add("tzname", local.tzname())
+        timezone.add_component(block)
+    return timezone
+
+
+@cache
+def _offset_changes(
+    first_year: int, end_year: int
+) -> tuple[tuple[datetime, timedelta, timedelta], ...]:
+    """(UTC instant, offset before, offset after) of every change of Europe/Rome's offset in
+    the years. zoneinfo has no public list of transitions: look day by day, then bisect to
+    the second."""
+
+    def offset_at(seconds: int) -> timedelta:
+        return datetime.fromtimestamp(seconds, ROME).utcoffset()
+
+    changes = []
+    day = 86_400
+    moment = int(datetime(first_year, 1, 1, tzinfo=UTC).timestamp())
+    end = int(datetime(end_year, 1, 1, tzinfo=UTC).timestamp())
+    while moment < end:
+        before, after = offset_at(moment), offset_at(moment + day)
+        if before != after:
+            low, high = moment, moment + day
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (middle, high) if offset_at(middle) == before else (low, middle)
+            changes.append((datetime.fromtimestamp(high, UTC), before, after))
+        moment += day
+    return tuple(changes)
 
 
 def _local_date(moment: datetime | date) -> date:

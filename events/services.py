@@ -310,7 +310,11 @@ def feed_event(page: EventPage, *, url: str) -> FeedEvent:
         overrides=tuple(_overrides(page)) if page.repeat else (),
         status=page.status,
         sequence=page.sequence,
-        last_modified=page.changed_at or page.last_published_at or page.first_published_at,
+        # A page not synced yet (a preview) falls back to its last edit.
+        last_modified=page.changed_at
+        or page.last_published_at
+        or page.latest_revision_created_at
+        or timezone.now(),
         url=url,
         description=page.summary,
         location=location,

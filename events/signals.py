@@ -5,12 +5,15 @@ from __future__ import annotations
 from django.db.models.signals import post_delete
 from wagtail.signals import page_published, page_unpublished
 
-from events import services
+from events import rsvp, services
 from events.models import EventPage
 
 
 def _published(sender, instance, **kwargs):
-    services.event_sync(page=instance)
+    page = services.event_sync(page=instance)
+    if page.registration_required:
+        # A raised (or removed) capacity lets people off the waiting list.
+        rsvp.registration_promote_waitlisted(event=page)
 
 
 def _withdrawn(sender, instance, **kwargs):

@@ -5,7 +5,7 @@ import re
 
 # Secret path segments (personal calendar feeds, invitations) never reach a log line.
 _SECRET_IN_PATH = re.compile(
-    r"(/(?:feed|calendar|cal|invite|token)s?/(?:[\w-]+/)*?)[A-Za-z0-9_-]{20,}"
+    r"(/(?:feed|calendar|cal|invite|invito|token|personale)s?/(?:[\w-]+/)*?)[A-Za-z0-9_-]{20,}"
 )
 
 

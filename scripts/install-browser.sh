@@ -2,7 +2,7 @@
 # Installs what the browser tests (tests/e2e) need, and nothing else:
 #   - Debian's `chromium` package, if /usr/bin/chromium is missing (never a browser downloaded
 #     from elsewhere: Playwright drives this one through executable_path);
-#   - frontend/node_modules (axe-core, Bootstrap Italia) with `npm ci`, if missing.
+#   - frontend/node_modules (axe-core, Bootstrap Italia, ical.js) with `npm ci`, if missing.
 # Idempotent: run it as often as you like. Needs root (or sudo) only to install Chromium.
 set -euo pipefail
 
@@ -27,7 +27,7 @@ else
   echo "chromium: installed ($(/usr/bin/chromium --version 2>/dev/null || echo 'version unknown'))"
 fi
 
-if [ -d "$root/frontend/node_modules" ]; then
+if [ -f "$root/frontend/node_modules/axe-core/axe.min.js" ] && [ -f "$root/frontend/node_modules/ical.js/package.json" ]; then
   echo "frontend/node_modules: already present"
 else
   command -v npm >/dev/null || { echo "frontend: npm is not installed (Node.js 20 or later is needed)" >&2; exit 1; }
@@ -38,3 +38,6 @@ fi
 axe="$root/frontend/node_modules/axe-core/axe.min.js"
 [ -f "$axe" ] || { echo "frontend: $axe is missing after npm ci" >&2; exit 1; }
 echo "axe-core: $axe"
+ical="$root/frontend/node_modules/ical.js/package.json"
+[ -f "$ical" ] || { echo "frontend: $ical is missing after npm ci" >&2; exit 1; }
+echo "ical.js: $ical"

@@ -56,7 +56,9 @@ def make_event(
         municipality = municipality or association.municipalities.first()
     else:
         parent = municipal_index(municipality)
-    page = EventPage(title=title, start=start, end=end, municipality=municipality, **fields)
+    page = EventPage(
+        title=title, start=start, end=end, municipality=municipality, live=live, **fields
+    )
     page.areas.set(_as_objects(Area, areas))
     page.age_bands.set(_as_objects(AgeBand, age_bands))
     page.exclusions = [EventExclusion(date=day) for day in exclusions]

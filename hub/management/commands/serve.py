@@ -2,6 +2,11 @@
 
 Ctrl-C (SIGINT) or SIGTERM stops both cleanly; if either stops on its own, the other is
 stopped too and the command exits with its status.
+
+Daphne writes its access log (one line per request, with the path) straight to a stream,
+outside Python logging and its filters. Paths can hold secrets (the token of a personal
+calendar feed), so the web process runs Daphne through `run_daphne` below, which passes
+every access-log line through the same redaction as the hub's log filter.
 """
 
 import os
@@ -12,6 +17,8 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from hub.logging import _redact
 
 GRACE_SECONDS = 10
 ASGI_TARGET = "hub.asgi:application"
@@ -28,7 +35,16 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, no_cluster, **options):
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         commands = {
-            "web": [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), ASGI_TARGET],
+            "web": [
+                sys.executable,
+                "-m",
+                "hub.management.commands.serve",
+                "-b",
+                host,
+                "-p",
+                str(port),
+                ASGI_TARGET,
+            ],
         }
         if not no_cluster:
             commands["tasks"] = [*manage, "qcluster"]
@@ -37,6 +53,7 @@ class Command(BaseCommand):
             name: subprocess.Popen(  # noqa: S603
                 command,
                 start_new_session=True,
+                cwd=settings.BASE_DIR,
                 env={**os.environ, "HUB_PROCESS_ROLE": name},
             )
             for name, command in commands.items()
@@ -81,3 +98,42 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+class RedactingStream:
+    """A text stream that redacts secret path segments from what is written to it."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(_redact(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def redact_access_log(action_logger):
+    """Daphne's access logger (stdout or `--access-log FILE`), writing through redaction."""
+    if action_logger is not None:
+        action_logger.stream = RedactingStream(action_logger.stream)
+    return action_logger
+
+
+def run_daphne(argv: list[str]) -> None:
+    """Daphne's command line (same arguments), with the access log redacted."""
+    # Imported here: daphne.server installs Twisted's reactor, which only the web process needs.
+    from daphne.cli import CommandLineInterface
+    from daphne.server import Server
+
+    class RedactingServer(Server):
+        def __init__(self, *args, action_logger=None, **kwargs):
+            super().__init__(*args, action_logger=redact_access_log(action_logger), **kwargs)
+
+    cli = CommandLineInterface()
+    cli.server_class = RedactingServer
+    cli.run(argv)
+
+
+if __name__ == "__main__":
+    run_daphne(sys.argv[1:])

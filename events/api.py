@@ -1,0 +1,626 @@
+"""API of events: public reads with the listings' filters, and an association's writes.
+
+Reads list what the public site lists (live events on public pages) and take the same
+filter parameters as the pages and feeds (events.filters: `comune`, `associazione`, `area`,
+`eta`, `dal`, `al`, `gratis`), strictly: an unknown value or parameter is a 400 naming it,
+never an empty list.
+
+An association's API token (associations.api_auth) creates, changes and cancels that
+association's events, through events.authoring, which follows the association's trust:
+published at once (201/200) or submitted to the staff's review (202, `publication` is
+`in_review`). Another association's event answers 404.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from associations.api import AssociationTokenScheme, MunicipalityRefSerializer
+from associations.api_auth import is_association_principal
+from events import authoring, filters, selectors
+from events.models import EventOccurrence, EventPage
+from hub.access import DeclaredPolicyPermission
+from hub.models import AgeBand, Area, Municipality
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+UPCOMING_DATES = 10
+# Query parameters that are not filters: DRF's pagination and format override.
+NOT_FILTERS = ("page", "format")
+TOKEN_AUTH = [{AssociationTokenScheme.name: []}]
+
+
+# --- Serializers: reading ---------------------------------------------------------------------
+
+
+class RecurrenceSerializer(serializers.Serializer):
+    # Named as in iCalendar's RRULE (FREQ, INTERVAL, UNTIL, COUNT).
+    freq = serializers.ChoiceField(
+        choices=[("daily", "daily"), ("weekly", "weekly"), ("monthly", "monthly")],
+        help_text="How often the event repeats (nothing more frequent than daily).",
+    )
+    interval = serializers.IntegerField(
+        min_value=1, max_value=99, default=1, help_text="Every how many days, weeks or months."
+    )
+    weekdays = serializers.ListField(
+        child=serializers.ChoiceField(choices=[(code, code) for code in WEEKDAY_CODES]),
+        default=list,
+        help_text=(
+            "Weekly events only: the days, as iCalendar codes (MO … SU). Empty: the day of "
+            "the start. The start must fall on one of them."
+        ),
+    )
+    until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Last day on which a date may fall (Europe/Rome). Give this or `count`.",
+    )
+    count = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="Number of dates of the series."
+    )
+
+
+class OccurrenceChangeSerializer(serializers.Serializer):
+    original_date = serializers.DateField(help_text="The date of the series that changes.")
+    cancelled = serializers.BooleanField(default=False, help_text="That date is cancelled.")
+    new_start = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Where it moves to (when not cancelled)."
+    )
+    new_end = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class UpcomingDateSerializer(serializers.ModelSerializer):
+    cancelled = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EventOccurrence
+        fields = ["start", "end", "cancelled", "moved"]
+
+    def get_cancelled(self, occurrence) -> bool:
+        return occurrence.cancelled or occurrence.event.status == EventPage.Status.CANCELLED
+
+
+class EventSerializer(serializers.ModelSerializer):
+    uid = serializers.SerializerMethodField(
+        help_text="Permanent iCalendar UID of the event (as in the calendar feeds)."
+    )
+    url = serializers.SerializerMethodField(help_text="Absolute URL of the event's page.")
+    association = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="Slug of the organising association; null for a municipality's own events.",
+    )
+    municipality = MunicipalityRefSerializer(read_only=True)
+    start = serializers.DateTimeField(
+        help_text="Start (Europe/Rome). For all-day events, midnight of the first day."
+    )
+    end = serializers.DateTimeField(
+        help_text="End (Europe/Rome). For all-day events, midnight of the LAST day (inclusive)."
+    )
+    recurrence = serializers.SerializerMethodField()
+    excluded_dates = serializers.SerializerMethodField(
+        help_text="Dates of the series on which the event does not take place."
+    )
+    changes = serializers.SerializerMethodField(help_text="Single dates moved or cancelled.")
+    areas = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    age_bands = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    cost = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        coerce_to_string=True,
+        allow_null=True,
+        read_only=True,
+        help_text='Cost in euros as a decimal string (e.g. "5.00"); null when free or unset.',
+    )
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, coerce_to_string=True, allow_null=True, read_only=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, coerce_to_string=True, allow_null=True, read_only=True
+    )
+    last_modified = serializers.DateTimeField(
+        source="changed_at",
+        read_only=True,
+        allow_null=True,
+        help_text="Last real change of the event (as LAST-MODIFIED in the feeds).",
+    )
+
+    class Meta:
+        model = EventPage
+        fields = [
+            "id",
+            "uid",
+            "title",
+            "url",
+            "summary",
+            "association",
+            "status",
+            "start",
+            "end",
+            "all_day",
+            "recurrence",
+            "excluded_dates",
+            "changes",
+            "venue",
+            "address",
+            "municipality",
+            "latitude",
+            "longitude",
+            "areas",
+            "age_bands",
+            "is_free",
+            "cost",
+            "cost_note",
+            "registration_required",
+            "capacity",
+            "registration_closes_at",
+            "sequence",
+            "last_modified",
+        ]
+        read_only_fields = fields
+
+    def get_uid(self, page) -> str:
+        return f"{page.uid}@comuni-amici-della-famiglia"
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, page) -> str | None:
+        return page.get_full_url(self.context.get("request"))
+
+    @extend_schema_field(RecurrenceSerializer(allow_null=True))
+    def get_recurrence(self, page) -> dict | None:
+        if not page.repeat:
+            return None
+        return {
+            "freq": page.repeat,
+            "interval": page.repeat_interval,
+            "weekdays": [WEEKDAY_CODES[day] for day in sorted(page.repeat_weekdays or [])],
+            "until": page.repeat_until.isoformat() if page.repeat_until else None,
+            "count": page.repeat_count,
+        }
+
+    @extend_schema_field(serializers.ListField(child=serializers.DateField()))
+    def get_excluded_dates(self, page) -> list[str]:
+        return sorted(exclusion.date.isoformat() for exclusion in page.exclusions.all())
+
+    @extend_schema_field(OccurrenceChangeSerializer(many=True))
+    def get_changes(self, page) -> list[dict]:
+        changes = sorted(page.occurrence_changes.all(), key=lambda change: change.original_date)
+        return OccurrenceChangeSerializer(changes, many=True).data
+
+
+class EventDetailSerializer(EventSerializer):
+    upcoming = serializers.SerializerMethodField(
+        help_text=f"The next {UPCOMING_DATES} dates from now (cancelled ones included, marked)."
+    )
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "upcoming"]
+        read_only_fields = fields
+
+    @extend_schema_field(UpcomingDateSerializer(many=True))
+    def get_upcoming(self, page) -> list[dict]:
+        occurrences = (
+            EventOccurrence.objects.filter(event=page, end__gt=timezone.now())
+            .select_related("event")
+            .order_by("start", "pk")[:UPCOMING_DATES]
+        )
+        return UpcomingDateSerializer(occurrences, many=True).data
+
+
+class EventWrittenSerializer(EventSerializer):
+    publication = serializers.ChoiceField(
+        choices=[
+            (authoring.PUBLISHED, authoring.PUBLISHED),
+            (authoring.IN_REVIEW, authoring.IN_REVIEW),
+            (authoring.DRAFT, authoring.DRAFT),
+        ],
+        read_only=True,
+        help_text=(
+            "`published`: live now; `in_review`: submitted to the network staff's review "
+            "(the association is not trusted to publish directly), live once approved; "
+            "`draft`: not public."
+        ),
+    )
+    message = serializers.CharField(read_only=True, help_text="What happened, in words.")
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "publication", "message"]
+        read_only_fields = fields
+
+
+class OccurrenceSerializer(serializers.ModelSerializer):
+    event = serializers.IntegerField(source="event_id", read_only=True, help_text="Event id.")
+    title = serializers.CharField(source="event.title", read_only=True)
+    url = serializers.SerializerMethodField(help_text="Absolute URL of the event's page.")
+    all_day = serializers.BooleanField(source="event.all_day", read_only=True)
+    status = serializers.CharField(source="event.status", read_only=True)
+    cancelled = serializers.SerializerMethodField(
+        help_text="This date is cancelled (on its own, or with the whole event)."
+    )
+    municipality = serializers.CharField(source="event.municipality.slug", read_only=True)
+    association = serializers.SerializerMethodField(help_text="Slug of the association.")
+    start = serializers.DateTimeField(read_only=True, help_text="Start (Europe/Rome).")
+    end = serializers.DateTimeField(
+        read_only=True, help_text="End, exclusive (midnight after the last day if all-day)."
+    )
+
+    class Meta:
+        model = EventOccurrence
+        fields = [
+            "event",
+            "title",
+            "url",
+            "start",
+            "end",
+            "all_day",
+            "status",
+            "cancelled",
+            "moved",
+            "municipality",
+            "association",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, occurrence) -> str | None:
+        return occurrence.event.get_full_url(self.context.get("request"))
+
+    def get_cancelled(self, occurrence) -> bool:
+        return occurrence.cancelled or occurrence.event.status == EventPage.Status.CANCELLED
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_association(self, occurrence) -> str | None:
+        association = occurrence.event.association
+        return association.slug if association else None
+
+
+# --- Serializers: writing ---------------------------------------------------------------------
+
+
+def _slugs(queryset, message):
+    return serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=queryset,
+        many=True,
+        required=False,
+        error_messages={"does_not_exist": message},
+    )
+
+
+class EventWriteSerializer(serializers.Serializer):
+    """An event as an association writes it. Times without an offset are Europe/Rome."""
+
+    title = serializers.CharField(max_length=255)
+    summary = serializers.CharField(max_length=400, required=False, allow_blank=True)
+    start = serializers.DateTimeField(help_text="Start (ISO 8601; without offset: Europe/Rome).")
+    end = serializers.DateTimeField(
+        help_text="End. For all-day events, any time of the LAST day (inclusive)."
+    )
+    all_day = serializers.BooleanField(required=False, default=False)
+    recurrence = RecurrenceSerializer(required=False, allow_null=True)
+    excluded_dates = serializers.ListField(
+        child=serializers.DateField(), required=False, help_text="Dates of the series to skip."
+    )
+    changes = OccurrenceChangeSerializer(many=True, required=False)
+    venue = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=250, required=False, allow_blank=True)
+    municipality = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Municipality.objects.all(),
+        help_text="Slug of the municipality where it takes place.",
+        error_messages={"does_not_exist": _("Comune sconosciuto: {value}.")},
+    )
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        required=False,
+        allow_null=True,
+    )
+    areas = _slugs(Area.objects.all(), _("Area sconosciuta: {value}."))
+    age_bands = _slugs(AgeBand.objects.all(), _("Fascia d'età sconosciuta: {value}."))
+    is_free = serializers.BooleanField(
+        required=False, help_text="Default: true, unless a cost is given."
+    )
+    cost = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    cost_note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    # The same choices as the read side's (one enum in the schema); cancelling has its URL.
+    status = serializers.ChoiceField(
+        choices=EventPage.Status.choices,
+        required=False,
+        help_text="`scheduled` or `postponed`. To cancel an event, POST to its `cancel/` URL.",
+    )
+    registration_required = serializers.BooleanField(required=False)
+    capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    registration_closes_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate_status(self, value):
+        if value == EventPage.Status.CANCELLED:
+            raise serializers.ValidationError(
+                _("Per annullare un evento usa il suo indirizzo cancel/.")
+            )
+        return value
+
+    def validate_changes(self, changes):
+        days = [change["original_date"] for change in changes]
+        if len(days) != len(set(days)):
+            raise serializers.ValidationError(
+                _("Ogni data della serie può cambiare una volta sola.")
+            )
+        return changes
+
+    def validate(self, data):
+        if not self.partial and "is_free" not in data:
+            data["is_free"] = data.get("cost") is None
+        return data
+
+    def to_model_values(self) -> dict:
+        """The validated data as EventPage fields (what events.authoring takes)."""
+        data = dict(self.validated_data)
+        values = {}
+        if "recurrence" in data:
+            rule = data.pop("recurrence")
+            values.update(
+                repeat=rule["freq"] if rule else "",
+                repeat_interval=rule.get("interval", 1) if rule else 1,
+                repeat_weekdays=(
+                    sorted(WEEKDAY_CODES.index(code) for code in set(rule.get("weekdays", [])))
+                    if rule
+                    else []
+                ),
+                repeat_until=rule.get("until") if rule else None,
+                repeat_count=rule.get("count") if rule else None,
+            )
+        if "excluded_dates" in data:
+            values["exclusions"] = data.pop("excluded_dates")
+        if "changes" in data:
+            values["occurrence_changes"] = [dict(change) for change in data.pop("changes")]
+        values.update(data)
+        return values
+
+
+# Model fields (as events.services names them in its errors) → the API's fields.
+_ERROR_FIELDS = {
+    "repeat": ("recurrence", "non_field_errors"),
+    "repeat_interval": ("recurrence", "interval"),
+    "repeat_weekdays": ("recurrence", "weekdays"),
+    "repeat_until": ("recurrence", "until"),
+    "repeat_count": ("recurrence", "count"),
+    "exclusions": ("excluded_dates",),
+    "occurrence_changes": ("changes",),
+    "slug": ("title",),
+    "__all__": ("non_field_errors",),
+}
+
+
+def api_validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
+    """A model's ValidationError as the API's, on the API's field names."""
+    fields: dict = {}
+    for name, messages in error.message_dict.items():
+        path = _ERROR_FIELDS.get(name, (name,))
+        target = fields
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        target.setdefault(path[-1], []).extend(messages)
+    return exceptions.ValidationError(fields)
+
+
+# --- Filters ----------------------------------------------------------------------------------
+
+
+def _list_parameter(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name, OpenApiTypes.STR, many=True, explode=True, description=description
+    )
+
+
+FILTER_PARAMETERS = [
+    _list_parameter("comune", "Slug of a municipality; repeat it for several (any matches)."),
+    _list_parameter("associazione", "Slug of an association; repeatable."),
+    _list_parameter("area", "Slug of an area of the mappatura; repeatable."),
+    _list_parameter("eta", "Slug of an age band (e.g. `6-10`); repeatable."),
+    OpenApiParameter(
+        "dal",
+        OpenApiTypes.DATE,
+        description=(
+            "First day (Europe/Rome). With `dal` or `al`, only events with a date in "
+            f"[dal, al]; `dal` defaults to today, `al` to {selectors.LIST_DAYS - 1} days "
+            "after `dal`."
+        ),
+    ),
+    OpenApiParameter("al", OpenApiTypes.DATE, description="Last day, inclusive."),
+    OpenApiParameter("gratis", OpenApiTypes.STR, enum=["1", "0"], description="`1`: free only."),
+]
+
+
+def parse_filter(request) -> filters.EventFilter:
+    query = request.query_params.copy()
+    for name in NOT_FILTERS:
+        query.pop(name, None)
+    try:
+        return filters.parse(query, strict=True)
+    except filters.FilterError as error:
+        raise exceptions.ValidationError(error.errors) from None
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+class ReadOrAssociationToken(DeclaredPolicyPermission):
+    """Anyone reads; writing takes an association's API token."""
+
+    message = _(
+        "Per creare o modificare eventi serve il token API dell'associazione "
+        "(Authorization: Bearer <token>)."
+    )
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        return request.method in SAFE_METHODS or is_association_principal(request.user)
+
+
+def _with_relations(events):
+    return events.select_related("municipality", "association").prefetch_related(
+        "exclusions",
+        "occurrence_changes",
+        Prefetch("areas", queryset=Area.objects.order_by(*Area._meta.ordering)),
+        Prefetch("age_bands", queryset=AgeBand.objects.order_by(*AgeBand._meta.ordering)),
+    )
+
+
+class EventViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Events of the network's associations and municipalities."""
+
+    permission_classes = [ReadOrAssociationToken]
+    serializer_class = EventSerializer
+    queryset = EventPage.objects.none()
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if self.request.method not in SAFE_METHODS:
+            # An association writes its own events only (drafts and pages under review too).
+            return EventPage.objects.child_of(self.request.user.association.page)
+        events = _with_relations(filters.public_events()).order_by("start", "pk")
+        if self.action != "list":
+            return events
+        event_filter = parse_filter(self.request)
+        events = event_filter.apply(events)
+        if event_filter.date_from or event_filter.date_to:
+            window_start, window_end = selectors.list_window(event_filter)
+            events = events.filter(
+                pk__in=selectors.window_occurrences(
+                    filters.EventFilter(), window_start=window_start, window_end=window_end
+                ).values("event_id")
+            )
+        return events
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return EventDetailSerializer
+        return EventSerializer
+
+    @extend_schema(summary="Published events", parameters=FILTER_PARAMETERS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="A published event, with its next dates")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    def _written(self, write: authoring.EventWrite, *, created: bool) -> Response:
+        page = write.page
+        page.publication = write.publication
+        if write.publication == authoring.IN_REVIEW:
+            page.message = _(
+                "Evento in revisione: sarà pubblicato quando lo staff della rete lo approva."
+            )
+            code = status.HTTP_202_ACCEPTED
+        elif write.publication == authoring.DRAFT:
+            page.message = _("Evento salvato come bozza: non è pubblico.")
+            code = status.HTTP_200_OK
+        else:
+            page.message = _("Evento pubblicato.")
+            code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(EventWrittenSerializer(page, context={"request": self.request}).data, code)
+
+    def _principal(self):
+        return self.request.user.association, getattr(self.request.auth, "created_by", None)
+
+    @extend_schema(
+        summary="Create an event of the token's association",
+        request=EventWriteSerializer,
+        responses={201: EventWrittenSerializer, 202: EventWrittenSerializer},
+        auth=TOKEN_AUTH,
+    )
+    def create(self, request, *args, **kwargs):
+        form = EventWriteSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        association, user = self._principal()
+        try:
+            write = authoring.event_create(
+                association=association, values=form.to_model_values(), user=user
+            )
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from None
+        return self._written(write, created=True)
+
+    @extend_schema(
+        summary="Change an event of the token's association",
+        request=EventWriteSerializer(partial=True),
+        responses={200: EventWrittenSerializer, 202: EventWrittenSerializer},
+        auth=TOKEN_AUTH,
+    )
+    def partial_update(self, request, *args, **kwargs):
+        page = self.get_object()
+        form = EventWriteSerializer(data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        association, user = self._principal()
+        try:
+            write = authoring.event_update(
+                page=page, association=association, values=form.to_model_values(), user=user
+            )
+        except DjangoValidationError as error:
+            raise api_validation_error(error) from None
+        return self._written(write, created=False)
+
+    @extend_schema(
+        summary="Cancel an event of the token's association",
+        description=(
+            "Published at once, also for associations whose changes are otherwise reviewed: "
+            "the event stays in the listings and feeds, marked cancelled."
+        ),
+        request=None,
+        responses={200: EventWrittenSerializer},
+        auth=TOKEN_AUTH,
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        page = self.get_object()
+        association, user = self._principal()
+        write = authoring.event_cancel(page=page, association=association, user=user)
+        return self._written(write, created=False)
+
+    @extend_schema(
+        summary="Dates of published events in a window",
+        description=(
+            "Every date (recurring events expanded) that overlaps [dal, al]; by default from "
+            f"today for {selectors.LIST_DAYS} days. Cancelled dates are included, marked."
+        ),
+        parameters=FILTER_PARAMETERS,
+        responses=OccurrenceSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], serializer_class=OccurrenceSerializer)
+    def occurrences(self, request):
+        event_filter = parse_filter(request)
+        window_start, window_end = selectors.list_window(event_filter)
+        occurrences = (
+            selectors.window_occurrences(
+                event_filter, window_start=window_start, window_end=window_end
+            )
+            .prefetch_related(None)
+            .select_related("event__municipality", "event__association")
+        )
+        page = self.paginate_queryset(occurrences)
+        serializer = OccurrenceSerializer(page, many=True, context={"request": request})
+        return self.get_paginated_response(serializer.data)

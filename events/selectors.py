@@ -1,0 +1,357 @@
+"""Reads for the public side of events: listings, the month grid, the event page and the
+association page's upcoming dates.
+
+Listings read the materialised `EventOccurrence` rows (see events.models), joined to their
+event, its municipality and its association in one query, with age bands prefetched: a page
+of results costs the same few queries whatever the number of events.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from urllib.parse import quote
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from associations.models import Association, AssociationPage
+from associations.selectors import FilterOptions, filter_options
+from events import filters, rsvp, services
+from events.models import EventOccurrence, EventPage, MunicipalEventsIndexPage
+from events.recurrence import ROME
+from events.templatetags.events_tags import google_calendar_url, recurrence_text
+from hub.models import AgeBand, Municipality, Network
+
+LIST_DAYS = 60
+PAGE_SIZE = 30
+NEXT_DATES = 5
+MONTH_CELL_ITEMS = 3
+
+
+def today() -> date:
+    return timezone.localdate(timezone=ROME)
+
+
+# --- Occurrences ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OccurrenceItem:
+    """One date of an event as the listings show it (times in Rome)."""
+
+    occurrence: EventOccurrence
+    event: EventPage
+    start: datetime
+    end: datetime  # exclusive
+    all_day: bool
+    first_day: date
+    last_day: date  # inclusive
+
+    @property
+    def cancelled(self) -> bool:
+        return self.occurrence.cancelled or self.event.status == EventPage.Status.CANCELLED
+
+    @property
+    def postponed(self) -> bool:
+        return not self.cancelled and self.event.status == EventPage.Status.POSTPONED
+
+    @property
+    def moved(self) -> bool:
+        return self.occurrence.moved
+
+    @property
+    def several_days(self) -> bool:
+        return self.last_day > self.first_day
+
+
+def occurrence_item(occurrence: EventOccurrence) -> OccurrenceItem:
+    start = timezone.localtime(occurrence.start, ROME)
+    end = timezone.localtime(occurrence.end, ROME)
+    # The end is exclusive: an event up to midnight (or an all-day one) ends the day before.
+    last_day = (end - timedelta(microseconds=1)).date() if end > start else start.date()
+    return OccurrenceItem(
+        occurrence=occurrence,
+        event=occurrence.event,
+        start=start,
+        end=end,
+        all_day=occurrence.event.all_day,
+        first_day=start.date(),
+        last_day=last_day,
+    )
+
+
+def _ordered(model, lookup: str) -> Prefetch:
+    return Prefetch(lookup, queryset=model.objects.order_by(*model._meta.ordering))
+
+
+def with_card_data(occurrences: QuerySet[EventOccurrence]) -> QuerySet[EventOccurrence]:
+    """What an occurrence card shows, in one query plus one per prefetched relation."""
+    return occurrences.select_related(
+        "event__municipality", "event__association__page"
+    ).prefetch_related(_ordered(AgeBand, "event__age_bands"))
+
+
+def window_occurrences(
+    event_filter: filters.EventFilter, *, window_start: datetime, window_end: datetime
+) -> QuerySet[EventOccurrence]:
+    """Occurrences of public events matching the filter that overlap [start, end)."""
+    overlapping = EventOccurrence.objects.filter(start__lt=window_end).filter(
+        # An event of no duration at the window's start still counts.
+        Q(end__gt=window_start) | Q(start__gte=window_start)
+    )
+    return with_card_data(event_filter.apply_to_occurrences(overlapping)).order_by(
+        "start", "event_id", "pk"
+    )
+
+
+def list_window(event_filter: filters.EventFilter) -> tuple[datetime, datetime]:
+    return event_filter.window(default_start=today(), default_days=LIST_DAYS)
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    day: date
+    items: list[OccurrenceItem]
+
+
+def paginated_days(
+    event_filter: filters.EventFilter, page_number: str | None
+) -> tuple[PaginatorPage, list[DayGroup]]:
+    """A page of the list (PAGE_SIZE occurrences) and its occurrences grouped by day.
+
+    An occurrence that began before the window (a festival in its second day) is listed under
+    the window's first day.
+    """
+    window_start, window_end = list_window(event_filter)
+    occurrences = window_occurrences(event_filter, window_start=window_start, window_end=window_end)
+    page_obj = Paginator(occurrences, PAGE_SIZE).get_page(page_number)
+    first_day = window_start.date()
+    groups: dict[date, list[OccurrenceItem]] = {}
+    for occurrence in page_obj.object_list:
+        item = occurrence_item(occurrence)
+        groups.setdefault(max(item.first_day, first_day), []).append(item)
+    return page_obj, [DayGroup(day, items) for day, items in groups.items()]
+
+
+# --- Month grid -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthCell:
+    day: date
+    items: list[OccurrenceItem]
+    is_today: bool
+
+    @property
+    def shown(self) -> list[OccurrenceItem]:
+        return self.items[:MONTH_CELL_ITEMS]
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.items) - MONTH_CELL_ITEMS)
+
+
+@dataclass(frozen=True)
+class MonthGrid:
+    first_day: date
+    weeks: list[list[MonthCell | None]]  # Monday first; None outside the month
+
+    @property
+    def days_with_events(self) -> list[MonthCell]:
+        return [cell for week in self.weeks for cell in week if cell and cell.items]
+
+    @property
+    def count(self) -> int:
+        return len({item.occurrence.pk for cell in self.days_with_events for item in cell.items})
+
+
+def month_grid(event_filter: filters.EventFilter, *, year: int, month: int) -> MonthGrid:
+    """The month's days, Monday first, each with the occurrences on it.
+
+    An all-day event of several days appears on each of its days; a timed one on the day it
+    starts (or the month's first day, if it started before).
+    """
+    first_day = date(year, month, 1)
+    days_in_month = calendar.monthrange(year, month)[1]
+    last_day = first_day + timedelta(days=days_in_month - 1)
+    window_start = datetime.combine(first_day, time(), tzinfo=ROME)
+    window_end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=ROME)
+    by_day: dict[date, list[OccurrenceItem]] = defaultdict(list)
+    for occurrence in window_occurrences(
+        event_filter, window_start=window_start, window_end=window_end
+    ):
+        item = occurrence_item(occurrence)
+        begin = max(item.first_day, first_day)
+        end = min(item.last_day if item.all_day else begin, last_day)
+        day = begin
+        while day <= end:
+            by_day[day].append(item)
+            day += timedelta(days=1)
+    current = today()
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append(
+            [
+                MonthCell(day=day, items=by_day.get(day, []), is_today=day == current)
+                if day.month == month
+                else None
+                for day in week
+            ]
+        )
+    return MonthGrid(first_day=first_day, weeks=weeks)
+
+
+# --- Filter form ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filter form offers, loaded once per request."""
+
+    options: FilterOptions
+    associations: list[Association]
+
+    def municipality_groups(self) -> list[tuple[Network, list[Municipality]]]:
+        by_pk = {m.pk: m for m in self.options.municipalities}
+        return [
+            (network, [by_pk[pk] for pk in self.options.network_municipalities.get(network.pk, [])])
+            for network in self.options.networks
+        ]
+
+
+def filter_choices() -> FilterChoices:
+    return FilterChoices(
+        options=filter_options(),
+        associations=list(
+            Association.objects.filter(page__live=True).only("name", "slug").order_by("name")
+        ),
+    )
+
+
+def without_dates(event_filter: filters.EventFilter) -> filters.EventFilter:
+    return replace(event_filter, date_from=None, date_to=None)
+
+
+# --- Event page -------------------------------------------------------------------------------
+
+
+def next_dates(page: EventPage, *, limit: int = NEXT_DATES) -> list[OccurrenceItem]:
+    """The event's next dates (cancelled ones included, marked), from now on."""
+    occurrences = (
+        EventOccurrence.objects.filter(event=page, end__gt=timezone.now())
+        .select_related("event")
+        .order_by("start", "pk")[:limit]
+    )
+    return [occurrence_item(occurrence) for occurrence in occurrences]
+
+
+def map_url(page: EventPage) -> str | None:
+    """OpenStreetMap at the coordinates, or a search for the address; None without a place."""
+    if page.latitude is not None and page.longitude is not None:
+        lat, lon = f"{page.latitude:f}", f"{page.longitude:f}"
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+    if not (page.address or page.venue):
+        return None
+    place = ", ".join(part for part in (page.address or page.venue, page.municipality.name) if part)
+    return f"https://www.openstreetmap.org/search?query={quote(place)}"
+
+
+@dataclass(frozen=True)
+class Organizer:
+    name: str
+    url: str | None
+    is_municipality: bool
+
+
+def organizer(page: EventPage) -> Organizer:
+    """The association (linked to its live page), or the Comune for municipal events.
+
+    Found through the page tree, so a preview of a page never published shows it too.
+    """
+    parent = page.get_parent().specific if page.path else None
+    if isinstance(parent, AssociationPage):
+        return Organizer(parent.association.name, parent.url if parent.live else None, False)
+    if isinstance(parent, MunicipalEventsIndexPage):
+        return Organizer(parent.municipality.name, parent.url if parent.live else None, True)
+    return Organizer(page.municipality.name, None, True)
+
+
+@dataclass(frozen=True)
+class Span:
+    """An event's own dates (its first occurrence), shaped like an OccurrenceItem for the
+    templates' "when" line."""
+
+    start: datetime
+    end: datetime  # exclusive
+    all_day: bool
+    first_day: date
+    last_day: date
+
+    @property
+    def several_days(self) -> bool:
+        return self.last_day > self.first_day
+
+
+def page_span(page: EventPage) -> Span:
+    start = timezone.localtime(page.start, ROME)
+    end = timezone.localtime(page.end, ROME)
+    if page.all_day:
+        # An all-day page's end is its last day (inclusive), see events.recurrence.
+        first_day, last_day = start.date(), end.date()
+        end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=ROME)
+    else:
+        first_day = start.date()
+        last_day = (end - timedelta(microseconds=1)).date() if end > start else start.date()
+    return Span(start=start, end=end, all_day=page.all_day, first_day=first_day, last_day=last_day)
+
+
+def recurrence_description(page: EventPage) -> str:
+    recurrence = services.event_recurrence(page)
+    if recurrence is None:
+        return ""
+    return recurrence_text(recurrence, first_day=services.local_date(page.start))
+
+
+def event_page_context(page: EventPage, *, user) -> dict:
+    """Context of an event's public page (also of its preview, which is not saved: the page's
+    own relations are read, not the database's)."""
+    return {
+        "is_cancelled": page.status == EventPage.Status.CANCELLED,
+        "is_postponed": page.status == EventPage.Status.POSTPONED,
+        "span": page_span(page),
+        "recurrence_description": recurrence_description(page),
+        "next_dates": next_dates(page) if page.pk else [],
+        "map_url": map_url(page),
+        "areas": list(page.areas.all()),
+        "age_bands": list(page.age_bands.all()),
+        "organizer": organizer(page),
+        "ics_url": reverse("events:event_ics", args=[page.pk]) if page.pk else None,
+        "google_calendar_url": google_calendar_url(
+            services.feed_event(page, url=page.full_url or "")
+        ),
+        # What events.rsvp's panel (events/registration/panel.html) needs; it draws nothing
+        # for an event without registration.
+        "registration": rsvp.registration_panel_context(page, user),
+    }
+
+
+# --- Association page -------------------------------------------------------------------------
+
+
+def association_upcoming(association: Association, *, limit: int = NEXT_DATES) -> list:
+    """The association's next dates (public events only), for its page."""
+    now = timezone.now()
+    occurrences = (
+        EventOccurrence.objects.filter(
+            end__gt=now, event__in=filters.public_events().filter(association=association)
+        )
+        .select_related("event")
+        .order_by("start", "event_id", "pk")[:limit]
+    )
+    return [occurrence_item(occurrence) for occurrence in occurrences]
