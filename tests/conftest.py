@@ -1,7 +1,17 @@
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from tests.services import require_postgres, require_redis
+
+
+@pytest.fixture(autouse=True)
+def italian_by_default():
+    """Every test starts in the site's default language, whatever the previous one left
+    active in this thread (a request in English, a task rendering in English)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture
