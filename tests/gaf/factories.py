@@ -126,6 +126,34 @@ def make_product(supplier: Supplier, *, by=None, **kwargs) -> Product:
     return services.product_create(supplier=supplier, by=by, **values)
 
 
+def make_orchard_catalogue(
+    setup: GroupSetup, *, apple_minimum: Decimal = Decimal("0")
+) -> tuple[Supplier, Product, Product]:
+    """Cascina Roseleto: apples by the half kilo in cases of 6 kg with a tier from 30 kg,
+    and eggs by the piece with only 10 available."""
+    supplier = make_supplier(setup, name="Cascina Roseleto")
+    apples = make_product(
+        supplier,
+        code="MELE",
+        name="Mele renette",
+        unit="kg",
+        unit_price=Decimal("2.40"),
+        case_size=Decimal("6"),
+        multiple=Decimal("0.5"),
+        min_per_family=apple_minimum,
+        tiers=[services.Tier(Decimal("30"), Decimal("2.10"))],
+    )
+    eggs = make_product(
+        supplier,
+        code="UOVA",
+        name="Uova",
+        unit="pz",
+        unit_price=Decimal("0.45"),
+        max_total=Decimal("10"),
+    )
+    return supplier, apples, eggs
+
+
 def make_round(
     setup: GroupSetup,
     supplier: Supplier,

@@ -14,12 +14,12 @@ from rest_framework.test import APIClient
 
 from gaf import services
 from gaf.models import OrderChange, OrderLine, RoundProduct
-from gaf.services import Tier
 from hub import services as hub_services
 from tests.gaf.factories import (
     make_family,
     make_group,
     make_member,
+    make_orchard_catalogue,
     make_product,
     make_round,
     make_supplier,
@@ -48,21 +48,7 @@ def setup():
 
 @pytest.fixture
 def catalogue(setup):
-    supplier = make_supplier(setup, name="Cascina Roseleto")
-    apples = make_product(
-        supplier,
-        code="MELE",
-        name="Mele renette",
-        unit="kg",
-        unit_price=D("2.40"),
-        case_size=D("6"),
-        multiple=D("0.5"),
-        tiers=[Tier(D("30"), D("2.10"))],
-    )
-    eggs = make_product(
-        supplier, code="UOVA", name="Uova", unit="pz", unit_price=D("0.45"), max_total=D("10")
-    )
-    return supplier, apples, eggs
+    return make_orchard_catalogue(setup)
 
 
 @pytest.fixture

@@ -23,13 +23,13 @@ from gaf.models import (
     OrderLine,
     RoundProduct,
 )
-from gaf.services import Tier
 from gaf.views.family import profile_groups_context
 from tests.gaf.factories import (
     bulk_members,
     make_family,
     make_group,
     make_member,
+    make_orchard_catalogue,
     make_product,
     make_round,
     make_supplier,
@@ -65,22 +65,7 @@ def setup():
 
 @pytest.fixture
 def catalogue(setup):
-    supplier = make_supplier(setup, name="Cascina Roseleto")
-    apples = make_product(
-        supplier,
-        code="MELE",
-        name="Mele renette",
-        unit="kg",
-        unit_price=D("2.40"),
-        case_size=D("6"),
-        multiple=D("0.5"),
-        min_per_family=D("1"),
-        tiers=[Tier(D("30"), D("2.10"))],
-    )
-    eggs = make_product(
-        supplier, code="UOVA", name="Uova", unit="pz", unit_price=D("0.45"), max_total=D("10")
-    )
-    return supplier, apples, eggs
+    return make_orchard_catalogue(setup, apple_minimum=D("1"))
 
 
 @pytest.fixture
