@@ -27,7 +27,7 @@ from associations.models import (
     AssociationMembership,
     Invitation,
 )
-from hub.views import permission_denied_response
+from hub.access import permission_denied_response
 
 
 class InvitationForm(forms.Form):

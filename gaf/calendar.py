@@ -14,8 +14,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from events.ical import FeedEvent
+from gaf.links import round_url
 from gaf.models import OrderRound, RoundState
-from gaf.tasks import round_url
 
 
 def pickup_uid(round_id: int) -> str:

@@ -31,6 +31,21 @@ def _whole_cents(value: Decimal | int | str, what: str) -> Decimal:
     return number.quantize(CENT)
 
 
+def exact(value, places: str = "0.01") -> Decimal:
+    """A database sum back to exact decimals.
+
+    SQLite adds decimals as floating point, so a sum of cents can come back as
+    30.6000000000000; the error is far below the last place, and quantizing removes it.
+    """
+    return (value or Decimal(0)).quantize(Decimal(places))
+
+
+def commitment(firm: Decimal, tolerance: Decimal, unit_price: Decimal, percent: Decimal):
+    """The most an order line can cost once allocated: all its tolerance, the base price,
+    the fund's share."""
+    return cents((firm + tolerance) * unit_price * (1 + percent / 100))
+
+
 def cents(amount: Decimal | int | str) -> Decimal:
     """Round to the cent, halves away from zero (ROUND_HALF_UP), as Italian receipts do."""
     return _decimal(amount, "Importo").quantize(CENT, rounding=ROUND_HALF_UP)

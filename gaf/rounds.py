@@ -63,6 +63,32 @@ def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
 
 
+def coordinator_actions(state: str) -> frozenset[str]:
+    """What a coordinator can do to a round in `state`, by the transitions above.
+
+    "edit" changes a draft's details and products; "open" and "reopen" both lead to OPEN,
+    from a draft and from a closed round; "send" also sends a sent order again;
+    "record_delivery" records or corrects a delivery; "documents" are there from the close on.
+    """
+    actions = {
+        "edit": state == DRAFT,
+        "open": state == DRAFT and can_transition(state, OPEN),
+        "close": can_transition(state, CLOSED),
+        "reopen": state == CLOSED and can_transition(state, OPEN),
+        "send": state == SENT or can_transition(state, SENT),
+        "record_delivery": can_transition(state, DELIVERED),
+        "settle": can_transition(state, SETTLED),
+        "cancel": can_transition(state, CANCELLED),
+        "documents": state in CHARGED_STATES,
+    }
+    return frozenset(name for name, allowed in actions.items() if allowed)
+
+
+def shared_costs_editable(state: str) -> bool:
+    """Shared costs are split among what families owe, until the round is settled."""
+    return state in CHARGED_STATES and state != SETTLED
+
+
 # --- Quantities -----------------------------------------------------------------------------
 
 

@@ -14,10 +14,10 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from gaf import services
+from gaf.links import round_url
 from gaf.models import GroupMembership, NotificationKind, Order, OrderLine, OrderRound
 from hub.models import FamilyMember
 
@@ -58,18 +58,6 @@ def remind_round(round_id: int, kind: str) -> bool:
 def remind_delivery(round_id: int) -> bool:
     round = _round(round_id)
     return bool(round) and services.delivery_remind(round=round)
-
-
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def round_url(round_id: int) -> str:
-    """The round's page for families (gaf:round_detail), or the site when not routed."""
-    try:
-        return _absolute(reverse("gaf:round_detail", kwargs={"pk": round_id}))
-    except NoReverseMatch:
-        return _absolute("/")
 
 
 def _render(template: str, context: dict) -> tuple[str, str]:

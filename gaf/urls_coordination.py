@@ -5,7 +5,7 @@ the group, round or supplier in the URL; whoever the rule refuses gets 404, so a
 rounds and a network's suppliers do not reveal that they exist.
 """
 
-from gaf.views import coordination as views
+from gaf.views.coordination import catalogue, delivery, groups, rounds, treasury
 from hub import access
 
 app_name = "gaf"
@@ -41,120 +41,122 @@ SUPPLIER = "gaf/fornitori/<slug:supplier_slug>/"
 
 urlpatterns = [
     # Group management
-    _route(GROUP, views.group, "coord_group", GROUP_COORDINATOR),
-    _route(GROUP + "impostazioni/", views.group_settings, "coord_settings", GROUP_COORDINATOR),
+    _route(GROUP, groups.group, "coord_group", GROUP_COORDINATOR),
+    _route(GROUP + "impostazioni/", groups.group_settings, "coord_settings", GROUP_COORDINATOR),
     _route(
         GROUP + "richieste/<int:request_id>/approva/",
-        views.join_approve,
+        groups.join_approve,
         "coord_join_approve",
         GROUP_COORDINATOR,
     ),
     _route(
         GROUP + "richieste/<int:request_id>/respingi/",
-        views.join_reject,
+        groups.join_reject,
         "coord_join_reject",
         GROUP_COORDINATOR,
     ),
     _route(
         GROUP + "famiglie/<int:membership_id>/ruoli/",
-        views.member_roles,
+        groups.member_roles,
         "coord_member_roles",
         GROUP_COORDINATOR,
     ),
     _route(
         GROUP + "punti-di-ritiro/nuovo/",
-        views.pickup_point_create,
+        groups.pickup_point_create,
         "coord_pickup_point_create",
         GROUP_COORDINATOR,
     ),
     _route(
         GROUP + "punti-di-ritiro/<int:point_id>/",
-        views.pickup_point_edit,
+        groups.pickup_point_edit,
         "coord_pickup_point_edit",
         GROUP_COORDINATOR,
     ),
-    _route(GROUP + "giri/nuovo/", views.round_create, "coord_round_create", GROUP_COORDINATOR),
+    _route(GROUP + "giri/nuovo/", rounds.round_create, "coord_round_create", GROUP_COORDINATOR),
     # Treasurer
-    _route(GROUP + "cassa/", views.payments, "coord_payments", TREASURER),
+    _route(GROUP + "cassa/", treasury.payments, "coord_payments", TREASURER),
     # Fondo Solidale
-    _route(GROUP + "fondo/", views.fund, "coord_fund", FUND_MANAGER),
-    _route(GROUP + "fondo/donazione/", views.fund_donation, "coord_fund_donation", FUND_MANAGER),
+    _route(GROUP + "fondo/", treasury.fund, "coord_fund", FUND_MANAGER),
+    _route(GROUP + "fondo/donazione/", treasury.fund_donation, "coord_fund_donation", FUND_MANAGER),
     _route(
         GROUP + "fondo/erogazioni/nuova/",
-        views.fund_disbursement_request,
+        treasury.fund_disbursement_request,
         "coord_fund_disbursement_request",
         FUND_MANAGER,
     ),
     _route(
         GROUP + "fondo/erogazioni/<int:disbursement_id>/approva/",
-        views.fund_disbursement_approve,
+        treasury.fund_disbursement_approve,
         "coord_fund_disbursement_approve",
         FUND_MANAGER,
     ),
     _route(
         GROUP + "fondo/erogazioni/<int:disbursement_id>/respingi/",
-        views.fund_disbursement_reject,
+        treasury.fund_disbursement_reject,
         "coord_fund_disbursement_reject",
         FUND_MANAGER,
     ),
     # Suppliers and products
-    _route("gaf/fornitori/", views.suppliers, "coord_suppliers", SUPPLIER_MANAGER),
+    _route("gaf/fornitori/", catalogue.suppliers, "coord_suppliers", SUPPLIER_MANAGER),
     _route(
-        "gaf/fornitori/nuovo/", views.supplier_create, "coord_supplier_create", SUPPLIER_MANAGER
+        "gaf/fornitori/nuovo/", catalogue.supplier_create, "coord_supplier_create", SUPPLIER_MANAGER
     ),
-    _route(SUPPLIER, views.supplier, "coord_supplier", SUPPLIER_MANAGER),
-    _route(SUPPLIER + "modifica/", views.supplier_edit, "coord_supplier_edit", SUPPLIER_MANAGER),
+    _route(SUPPLIER, catalogue.supplier, "coord_supplier", SUPPLIER_MANAGER),
+    _route(
+        SUPPLIER + "modifica/", catalogue.supplier_edit, "coord_supplier_edit", SUPPLIER_MANAGER
+    ),
     _route(
         SUPPLIER + "prodotti/nuovo/",
-        views.product_create,
+        catalogue.product_create,
         "coord_product_create",
         SUPPLIER_MANAGER,
     ),
     _route(
         SUPPLIER + "prodotti/<int:product_id>/",
-        views.product_edit,
+        catalogue.product_edit,
         "coord_product_edit",
         SUPPLIER_MANAGER,
     ),
     _route(
         SUPPLIER + "prodotti/<int:product_id>/disponibilita/",
-        views.product_availability,
+        catalogue.product_availability,
         "coord_product_availability",
         SUPPLIER_MANAGER,
     ),
-    _route(SUPPLIER + "listino/", views.pricelist_upload, "coord_pricelist", SUPPLIER_MANAGER),
+    _route(SUPPLIER + "listino/", catalogue.pricelist_upload, "coord_pricelist", SUPPLIER_MANAGER),
     _route(
         SUPPLIER + "listino/applica/",
-        views.pricelist_apply,
+        catalogue.pricelist_apply,
         "coord_pricelist_apply",
         SUPPLIER_MANAGER,
     ),
     # Rounds
-    _route(ROUND, views.round_detail, "coord_round", ROUND_ORGANISER),
-    _route(ROUND + "modifica/", views.round_edit, "coord_round_edit", ROUND_COORDINATOR),
-    _route(ROUND + "apri/", views.round_open, "coord_round_open", ROUND_COORDINATOR),
-    _route(ROUND + "chiudi/", views.round_close, "coord_round_close", ROUND_COORDINATOR),
-    _route(ROUND + "riapri/", views.round_reopen, "coord_round_reopen", ROUND_COORDINATOR),
-    _route(ROUND + "invia/", views.round_send, "coord_round_send", ROUND_COORDINATOR),
-    _route(ROUND + "salda/", views.round_settle, "coord_round_settle", ROUND_COORDINATOR),
-    _route(ROUND + "annulla/", views.round_cancel, "coord_round_cancel", ROUND_COORDINATOR),
-    _route(ROUND + "consegna/", views.delivery, "coord_round_delivery", DELIVERY_RECORDER),
-    _route(ROUND + "spese/", views.shared_cost_add, "coord_round_cost_add", DELIVERY_RECORDER),
+    _route(ROUND, rounds.round_detail, "coord_round", ROUND_ORGANISER),
+    _route(ROUND + "modifica/", rounds.round_edit, "coord_round_edit", ROUND_COORDINATOR),
+    _route(ROUND + "apri/", rounds.round_open, "coord_round_open", ROUND_COORDINATOR),
+    _route(ROUND + "chiudi/", rounds.round_close, "coord_round_close", ROUND_COORDINATOR),
+    _route(ROUND + "riapri/", rounds.round_reopen, "coord_round_reopen", ROUND_COORDINATOR),
+    _route(ROUND + "invia/", rounds.round_send, "coord_round_send", ROUND_COORDINATOR),
+    _route(ROUND + "salda/", rounds.round_settle, "coord_round_settle", ROUND_COORDINATOR),
+    _route(ROUND + "annulla/", rounds.round_cancel, "coord_round_cancel", ROUND_COORDINATOR),
+    _route(ROUND + "consegna/", delivery.delivery, "coord_round_delivery", DELIVERY_RECORDER),
+    _route(ROUND + "spese/", delivery.shared_cost_add, "coord_round_cost_add", DELIVERY_RECORDER),
     _route(
         ROUND + "spese/<int:cost_id>/rimuovi/",
-        views.shared_cost_remove,
+        delivery.shared_cost_remove,
         "coord_round_cost_remove",
         DELIVERY_RECORDER,
     ),
     _route(
         ROUND + "ordine-fornitore.<str:file_format>",
-        views.supplier_order_download,
+        rounds.supplier_order_download,
         "coord_round_supplier_order",
         ROUND_ORGANISER,
     ),
     _route(
         ROUND + "foglietti-famiglie.pdf",
-        views.family_slips_download,
+        rounds.family_slips_download,
         "coord_round_slips",
         ROUND_ORGANISER,
     ),

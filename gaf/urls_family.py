@@ -45,7 +45,7 @@ urlpatterns = [
         ORDER_VIEWER,
     ),
     _route("gaf/notifiche/", family.notifications, "notifications", access.AUTHENTICATED),
-    # Links in e-mails name the round by its id alone (gaf.tasks.round_url).
+    # Links in e-mails name the round by its id alone (gaf.links.round_url).
     _route("gaf/giri/<int:pk>/", family.round_redirect, "round_detail", ROUND_VIEWER),
     _route("gaf/<slug:group_slug>/", family.group_detail, "group", GROUP_VIEWER),
     _route("gaf/<slug:group_slug>/aderisci/", family.group_join, "group_join", JOIN_REQUESTER),

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import path as django_path
 from django.urls import re_path as django_re_path
 from django.utils.translation import gettext as _
@@ -142,9 +143,18 @@ def _denied(request: HttpRequest, policy: Policy | None):
         logger.error("route without access policy: %s", request.resolver_match.route)
     else:
         message = _("Non hai il permesso di accedere a questa pagina.")
-    from hub.views import permission_denied_response
-
     return permission_denied_response(request, message)
+
+
+def permission_denied_response(request: HttpRequest, message: str) -> HttpResponse:
+    """403 with `message`: JSON under /api/, the 403 page elsewhere."""
+    # Imported here: DRF imports this module (through the API authentication classes of
+    # its settings) while rest_framework.views, which hub.api_errors needs, is loading.
+    from hub.api_errors import json_error
+
+    if is_api_path(request.path_info):
+        return json_error(403, message)
+    return render(request, "403.html", {"message": message}, status=403)
 
 
 class AccessPolicyMiddleware:

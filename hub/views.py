@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hub import profile as profile_sections
 from hub import selectors, services
-from hub.access import is_api_path
+from hub.access import is_api_path, permission_denied_response
 from hub.api_errors import json_error
 from hub.forms import ApiTokenForm, FamilyForm
 from hub.health import run_checks
@@ -120,12 +120,6 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 # --- Errors -------------------------------------------------------------------------------
-
-
-def permission_denied_response(request: HttpRequest, message: str) -> HttpResponse:
-    if is_api_path(request.path_info):
-        return json_error(403, message)
-    return render(request, "403.html", {"message": message}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:

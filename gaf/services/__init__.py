@@ -53,6 +53,7 @@ from gaf.services.rounds import (
     round_set_products,
     round_settle,
     round_update,
+    round_update_draft,
     shared_cost_add,
     shared_cost_remove,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "round_set_products",
     "round_settle",
     "round_update",
+    "round_update_draft",
     "shared_cost_add",
     "shared_cost_remove",
     "supplier_create",

@@ -107,12 +107,3 @@ def _json_value(value):
 def euro(amount: Decimal) -> str:
     """An amount as people read it in Italy: 1.234,50 €."""
     return f"{formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
-
-
-def exact(value, places: str = "0.01") -> Decimal:
-    """A database sum back to exact decimals.
-
-    SQLite adds decimals as floating point, so a sum of cents can come back as
-    30.6000000000000; the error is far below the last place, and quantizing removes it.
-    """
-    return (value or Decimal(0)).quantize(Decimal(places))

@@ -26,7 +26,8 @@ from gaf.models import (
     Payment,
     PurchaseGroup,
 )
-from gaf.services._common import euro, exact, fail, membership_of
+from gaf.money import exact
+from gaf.services._common import euro, fail, membership_of
 from hub.models import Family, Network
 
 APPROVALS_NEEDED = 2

@@ -31,14 +31,14 @@ from gaf.models import (
     OrderChange,
     OrderLine,
     OrderRound,
-    Payment,
     PickupPoint,
     RoundProduct,
     RoundState,
 )
+from gaf.money import exact
+from gaf.selectors.accounts import available_credit
 from gaf.services._common import (
     euro,
-    exact,
     fail,
     local,
     lock_round,
@@ -137,45 +137,6 @@ def _check_window(round: OrderRound, now: dt.datetime) -> None:
         )
 
 
-def _commitment(firm: Decimal, tolerance: Decimal, unit_price: Decimal, percent: Decimal):
-    """The most a line can cost once allocated: all its tolerance, the base price, the fund."""
-    return money.cents((firm + tolerance) * unit_price * (1 + percent / 100))
-
-
-def available_credit(*, group_id: int, family_id: int, exclude_round_id: int | None = None):
-    """Payments − what closed rounds charge − what open orders may cost (three queries).
-
-    Shared costs are not known while a round is open, so they are not reserved.
-    """
-    paid = exact(
-        Payment.objects.filter(group_id=group_id, family_id=family_id).aggregate(
-            total=Sum("amount")
-        )["total"]
-    )
-    charged = exact(
-        Order.objects.filter(
-            round__group_id=group_id, family_id=family_id, round__state__in=rules.CHARGED_STATES
-        ).aggregate(total=Sum("total"))["total"]
-    )
-    open_lines = OrderLine.objects.filter(
-        order__family_id=family_id,
-        order__round__group_id=group_id,
-        order__round__state=RoundState.OPEN,
-    )
-    if exclude_round_id is not None:
-        open_lines = open_lines.exclude(order__round_id=exclude_round_id)
-    committed = sum(
-        (
-            _commitment(firm, tolerance, price, percent)
-            for firm, tolerance, price, percent in open_lines.values_list(
-                "firm", "tolerance", "round_product__unit_price", "order__round__fund_percent"
-            )
-        ),
-        ZERO,
-    )
-    return paid - charged - committed
-
-
 def _check_credit(
     round: OrderRound,
     family: Family,
@@ -190,7 +151,7 @@ def _check_credit(
     )
     needed = sum(
         (
-            _commitment(firm, tolerance, products[rp_id].unit_price, round.fund_percent)
+            money.commitment(firm, tolerance, products[rp_id].unit_price, round.fund_percent)
             for rp_id, (firm, tolerance) in lines_after.items()
         ),
         ZERO,

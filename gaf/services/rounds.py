@@ -35,7 +35,8 @@ from gaf.models import (
     Supplier,
     Unit,
 )
-from gaf.services._common import bulk_update_values, exact, fail, lock_round
+from gaf.money import exact
+from gaf.services._common import bulk_update_values, fail, lock_round
 from gaf.services._side_effects import (
     CLOSE,
     DELIVERY_REMINDER,
@@ -438,6 +439,15 @@ def round_update(*, round: OrderRound, by, now: dt.datetime | None = None, **cha
     if points is not None:
         round.pickup_points.set(_check_pickup_points(round.group, points))
     return round
+
+
+@transaction.atomic
+def round_update_draft(
+    *, round: OrderRound, products: Iterable[Product], by, **changes
+) -> OrderRound:
+    """A draft's details and its products together, or neither (the draft's edit page)."""
+    round = round_update(round=round, by=by, **changes)
+    return round_set_products(round=round, products=products, by=by)
 
 
 @transaction.atomic

@@ -1,0 +1,225 @@
+"""The documents of a round (supplier order, family slips).
+
+They come from the stored results of its close and delivery; for a round still open they
+are what the close would produce now.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from gaf import money
+from gaf import rounds as rules
+from gaf.documents import (
+    FamilySlip,
+    RoundDocuments,
+    SlipLine,
+    SupplierOrder,
+    SupplierOrderLine,
+    VatSummaryLine,
+)
+from gaf.models import (
+    Order,
+    OrderLine,
+    OrderRound,
+    RoundProduct,
+    RoundState,
+)
+
+# The loader of a round's rows is still in the services (to move by issue 10 item 3).
+from gaf.services.rounds import TERMS_FIELDS, compute
+from hub.models import Family
+
+ZERO = Decimal("0")
+CENTS_ZERO = Decimal("0.00")
+
+
+@dataclass
+class _Line:
+    family_id: int
+    round_product_id: int
+    quantity: Decimal
+    unit_price: Decimal | None
+    total: Decimal
+
+
+def round_documents(round: OrderRound) -> RoundDocuments:
+    """The supplier order and the family slips (five queries, whatever the families).
+
+    From the stored results once the round is closed; before, what closing it now gives.
+    The slips' totals add up to the supplier's total + the fund + the shared costs.
+    """
+    round = OrderRound.objects.select_related("group", "supplier").get(pk=round.pk)
+    products = {
+        values["id"]: values
+        for values in RoundProduct.objects.filter(round=round)
+        .order_by("position", "name")
+        .values(
+            "code",
+            "name",
+            "unit",
+            "position",
+            "allocated_total",
+            "cases",
+            "applied_unit_price",
+            "delivered_total",
+            "total",
+            *TERMS_FIELDS,
+        )
+    }
+    orders = {
+        values["family_id"]: values
+        for values in Order.objects.filter(round=round).values(
+            "family_id",
+            "family__name",
+            "pickup_point__name",
+            "goods_total",
+            "fund_share",
+            "shared_costs",
+            "total",
+        )
+    }
+    closed = round.state in rules.CHARGED_STATES or (
+        round.state == RoundState.CANCELLED and round.closed_at is not None
+    )
+    if closed:
+        lines = [
+            _Line(
+                family_id=values["order__family_id"],
+                round_product_id=values["round_product_id"],
+                quantity=values["allocated"]
+                if values["delivered"] is None
+                else values["delivered"],
+                unit_price=values["unit_price"],
+                total=values["total"] or CENTS_ZERO,
+            )
+            for values in OrderLine.objects.filter(order__round=round).values(
+                "order__family_id",
+                "round_product_id",
+                "allocated",
+                "delivered",
+                "unit_price",
+                "total",
+            )
+            if values["allocated"] is not None
+        ]
+        product_rows = {
+            pk: (
+                values["allocated_total"]
+                if values["delivered_total"] is None
+                else values["delivered_total"],
+                values["cases"],
+                values["applied_unit_price"],
+                values["total"],
+            )
+            for pk, values in products.items()
+            if values["allocated_total"] is not None
+        }
+        family_rows = {
+            family_id: (v["goods_total"], v["fund_share"], v["shared_costs"], v["total"])
+            for family_id, v in orders.items()
+        }
+    else:
+        result, _lines = compute(round)
+        lines = [
+            _Line(family_id, product_id, line.billed, line.unit_price, line.total)
+            for (family_id, product_id), line in result.lines.items()
+        ]
+        product_rows = {
+            pk: (p.billed_total, p.cases, p.unit_price, p.total)
+            for pk, p in result.products.items()
+        }
+        family_rows = {
+            family_id: (f.goods_total, f.fund_share, f.shared_costs, f.total)
+            for family_id, f in result.families.items()
+        }
+    return _documents(round, products, orders, lines, product_rows, family_rows)
+
+
+def _documents(round, products, orders, lines, product_rows, family_rows) -> RoundDocuments:
+    supplier_lines = []
+    for pk, values in products.items():
+        if pk not in product_rows:
+            continue
+        quantity, cases, unit_price, total = product_rows[pk]
+        if not quantity and not total:
+            continue
+        supplier_lines.append(
+            SupplierOrderLine(
+                product_code=values["code"],
+                product_name=values["name"],
+                unit=values["unit"],
+                quantity=quantity,
+                cases=cases,
+                unit_price=unit_price,
+                vat_rate=Decimal(values["vat_rate"]),
+                total=total,
+            )
+        )
+    vat = money.vat_breakdown((line.total, line.vat_rate) for line in supplier_lines)
+    supplier_order = SupplierOrder(
+        round_id=round.pk,
+        round_title=round.title,
+        group_name=round.group.name,
+        supplier_name=round.supplier.name,
+        supplier_email=round.supplier.email,
+        closes_at=round.closes_at,
+        pickup_date=round.pickup_date,
+        lines=tuple(supplier_lines),
+        vat=tuple(
+            VatSummaryLine(rate=v.rate, base=v.base, vat=v.vat, gross=v.gross) for v in vat.values()
+        ),
+        total=sum((line.total for line in supplier_lines), CENTS_ZERO),
+    )
+    position = {pk: (values["position"], values["name"]) for pk, values in products.items()}
+    lines_by_family: dict[int, list[_Line]] = defaultdict(list)
+    for line in lines:
+        if line.quantity or line.total:
+            lines_by_family[line.family_id].append(line)
+    slips = []
+    for family_id, (goods, fund, shared, total) in family_rows.items():
+        family_lines = sorted(
+            lines_by_family.get(family_id, ()), key=lambda line: position[line.round_product_id]
+        )
+        if not family_lines and not total:
+            continue
+        order = orders[family_id]
+        slips.append(
+            FamilySlip(
+                family_id=family_id,
+                family_name=order["family__name"],
+                pickup_point=order["pickup_point__name"] or "",
+                lines=tuple(
+                    SlipLine(
+                        product_name=products[line.round_product_id]["name"],
+                        unit=products[line.round_product_id]["unit"],
+                        quantity=line.quantity,
+                        unit_price=line.unit_price,
+                        total=line.total,
+                    )
+                    for line in family_lines
+                ),
+                goods_total=goods,
+                fund_share=fund,
+                shared_costs=shared,
+                total=total,
+            )
+        )
+    slips.sort(key=lambda slip: (slip.pickup_point, slip.family_name, slip.family_id))
+    return RoundDocuments(
+        supplier_order=supplier_order,
+        slips=tuple(slips),
+        fund_total=sum((row[1] for row in family_rows.values()), CENTS_ZERO),
+        shared_costs_total=sum((row[2] for row in family_rows.values()), CENTS_ZERO),
+    )
+
+
+def round_documents_for_family(
+    round: OrderRound, family: Family
+) -> tuple[FamilySlip | None, SupplierOrder]:
+    """The family's own slip (for its receipt) and the supplier order's heading data."""
+    documents = round_documents(round)
+    slip = next((slip for slip in documents.slips if slip.family_id == family.pk), None)
+    return slip, documents.supplier_order

@@ -1,0 +1,156 @@
+"""Reads of order rounds: their products, orders and live pool, each with a fixed number
+of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from gaf import rounds as rules
+from gaf.models import (
+    Order,
+    OrderLine,
+    OrderRound,
+    PurchaseGroup,
+    RoundProduct,
+    SharedCost,
+)
+
+# The loader of a round's rows is still in the services (to move by issue 10 item 3).
+from gaf.services.rounds import product_terms, round_changes
+from hub.models import Family
+
+ZERO = Decimal("0")
+CENTS_ZERO = Decimal("0.00")
+
+
+def round_detail(*, round_id: int) -> OrderRound:
+    return (
+        OrderRound.objects.select_related("group", "supplier", "referent")
+        .prefetch_related("pickup_points")
+        .get(pk=round_id)
+    )
+
+
+def round_products(*, round: OrderRound) -> QuerySet[RoundProduct]:
+    return RoundProduct.objects.filter(round=round).order_by("position", "name")
+
+
+def family_order(*, round: OrderRound, family: Family) -> Order | None:
+    """The family's order in the round with its lines (two queries), or None."""
+    return (
+        Order.objects.filter(round=round, family=family)
+        .select_related("pickup_point")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.select_related("round_product").order_by(
+                    "round_product__position", "round_product__name"
+                ),
+            )
+        )
+        .first()
+    )
+
+
+def family_orders(*, family: Family, group: PurchaseGroup | None = None) -> QuerySet[Order]:
+    """The family's orders, newest round first (lines prefetched)."""
+    orders = Order.objects.filter(family=family).select_related(
+        "round", "round__group", "round__supplier", "pickup_point"
+    )
+    if group is not None:
+        orders = orders.filter(round__group=group)
+    return orders.prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("round_product"))
+    ).order_by("-round__closes_at")
+
+
+# --- Live pool ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductStatus:
+    """A product of an open round as the order page shows it (gaf.rounds.ProductPool)."""
+
+    round_product: RoundProduct
+    pool: rules.ProductPool
+    family_firm: Decimal
+    family_tolerance: Decimal
+
+
+def round_pool_status(*, round: OrderRound, family: Family | None = None) -> list[ProductStatus]:
+    """Per product: pooled quantities, progress to the next case and tier, and what
+    `family` would receive if the round closed now (two queries, whatever the families)."""
+    products = list(round_products(round=round))
+    by_product: dict[int, list[rules.QuantityChange]] = defaultdict(list)
+    current: dict[int, tuple[Decimal, Decimal]] = {}
+    for change in round_changes(round.pk):
+        by_product[change.product_id].append(change)
+        if family is not None and change.family_id == family.pk:
+            current[change.product_id] = (change.firm, change.tolerance)
+    statuses = []
+    for round_product in products:
+        pool = rules.product_pool(
+            product_terms(round_product),
+            by_product.get(round_product.pk, ()),
+            policy=round.allocation_policy,
+            family_id=None if family is None else family.pk,
+        )
+        firm, tolerance = current.get(round_product.pk, (ZERO, ZERO))
+        statuses.append(ProductStatus(round_product, pool, firm, tolerance))
+    return statuses
+
+
+def round_pickup_point_choices(*, group: PurchaseGroup, round: OrderRound | None = None):
+    """The points a round can use: the group's active ones, and those it already uses."""
+    points = group.pickup_points.filter(is_active=True)
+    if round is not None:
+        points = group.pickup_points.filter(Q(is_active=True) | Q(rounds=round)).distinct()
+    return points.order_by("name")
+
+
+def round_catalogue_ids(*, round: OrderRound) -> list[int]:
+    """The catalogue products the round offers (their ids)."""
+    return list(round.products.values_list("product_id", flat=True))
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    order: Order
+    products: int  # products with a quantity or a tolerance
+
+
+def round_order_summaries(*, round: OrderRound) -> list[OrderSummary]:
+    """The families who ordered something, with how many products (one query)."""
+    ordered = Q(lines__firm__gt=0) | Q(lines__tolerance__gt=0)
+    orders = (
+        Order.objects.filter(round=round)
+        .select_related("family", "pickup_point")
+        .annotate(product_count=Count("lines", filter=ordered))
+        .order_by("pickup_point__name", "family__name")
+    )
+    return [
+        OrderSummary(order, order.product_count)
+        for order in orders
+        if order.product_count or order.total
+    ]
+
+
+def delivery_lines(*, round: OrderRound) -> list[OrderLine]:
+    """The lines that were allocated something, by product then family (one query)."""
+    return list(
+        OrderLine.objects.filter(order__round=round, allocated__gt=0)
+        .select_related("round_product", "order__family", "order__pickup_point")
+        .order_by("round_product__position", "round_product__name", "order__family__name")
+    )
+
+
+def round_shared_costs(*, round: OrderRound) -> list[SharedCost]:
+    return list(round.shared_costs.all())
+
+
+def round_shared_cost(*, round: OrderRound, cost_id: int) -> SharedCost | None:
+    return round.shared_costs.filter(pk=cost_id).first()
