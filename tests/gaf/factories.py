@@ -1,8 +1,11 @@
-"""Factories for the purchase groups, built through the real services where it matters.
+"""factory_boy factories for the purchase groups, built through the real services where
+it matters (a group, its pickup points, suppliers, products and rounds are created by
+gaf.services, so their rules and side effects are the real ones).
 
-`make_group` gives a group with a coordinator family and a pickup point; `make_member`
-adds a family (with one adult user); `make_round` creates a round for chosen products and
-opens it; `bulk_members` adds many families in a few queries (concurrency tests, bench).
+The `make_*` helpers are the tests' short names for them: `make_group` gives a group with
+a coordinator family and a pickup point; `make_member` adds a family (with one adult
+user); `make_round` creates a round for chosen products and opens it; `bulk_members` adds
+many families in a few queries (concurrency tests, bench).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import count
 from zoneinfo import ZoneInfo
+
+import factory
 
 from gaf import services
 from gaf.models import (
@@ -23,33 +28,143 @@ from gaf.models import (
     Supplier,
 )
 from hub.models import Family, FamilyMember, Municipality, Network, User
+from tests.hub.factories import FamilyFactory, MunicipalityFactory, NetworkFactory, UserFactory
 
 ROME = ZoneInfo("Europe/Rome")
-_counter = count(1)
+_bulk_counter = count(1)
 
 
 def rome(year, month, day, hour=0, minute=0, second=0) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, second, tzinfo=ROME)
 
 
+class GafNetworkFactory(NetworkFactory):
+    name = factory.Sequence(lambda n: f"Rete GAF {n}")
+    slug = factory.Sequence(lambda n: f"rete-gaf-{n}")
+    kind = Network.Kind.CONSORTIUM
+
+
+class GafMunicipalityFactory(MunicipalityFactory):
+    name = factory.Sequence(lambda n: f"Bruino {n}")
+    slug = factory.Sequence(lambda n: f"bruino-{n}")
+    istat_code = factory.Sequence(lambda n: f"{800000 + n:06d}")
+
+
+class AdultFactory(UserFactory):
+    """The adult of a family: no name, only the e-mail."""
+
+    class Meta:
+        django_get_or_create = ()
+
+    email = factory.Sequence(lambda n: f"famiglia{n}@example.org")
+    full_name = ""
+
+
+class GafFamilyFactory(FamilyFactory):
+    """A family with one adult."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Famiglia {n:04d}")
+    adult = factory.RelatedFactory(
+        "tests.gaf.factories.FamilyMemberFactory", factory_related_name="family"
+    )
+
+
+class FamilyMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FamilyMember
+
+    family = factory.SubFactory(GafFamilyFactory, adult=None)
+    user = factory.SubFactory(AdultFactory)
+
+
+class _ServiceFactory(factory.Factory):
+    """A factory whose `create` calls a service with its declarations as arguments."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cls.service(**kwargs)
+
+
+class PurchaseGroupFactory(_ServiceFactory):
+    """A group created by its coordinator family (gaf.services.group_create)."""
+
+    class Meta:
+        model = PurchaseGroup
+
+    network = factory.SubFactory(GafNetworkFactory)
+    municipality = factory.SubFactory(GafMunicipalityFactory)
+    name = factory.LazyAttribute(lambda o: f"GAF {o.municipality.name}")
+    coordinator_family = None
+    default_fund_percent = Decimal("2.00")
+    allocation_policy = "fifo"
+    prepaid_mode = False
+    by = None
+    service = staticmethod(services.group_create)
+
+
+class PickupPointFactory(_ServiceFactory):
+    class Meta:
+        model = PickupPoint
+
+    name = "Oratorio"
+    service = staticmethod(services.pickup_point_create)
+
+
+class SupplierFactory(_ServiceFactory):
+    class Meta:
+        model = Supplier
+
+    name = factory.Sequence(lambda n: f"Cascina {n}")
+    email = "ordini@cascina.example.org"
+    service = staticmethod(services.supplier_create)
+
+
+class ProductFactory(_ServiceFactory):
+    class Meta:
+        model = Product
+
+    code = factory.Sequence(lambda n: f"P{n}")
+    name = factory.Sequence(lambda n: f"Prodotto {n}")
+    unit = "pz"
+    unit_price = Decimal("2.00")
+    vat_rate = 4
+    by = None
+    service = staticmethod(services.product_create)
+
+
+class RoundFactory(_ServiceFactory):
+    """A draft round (gaf.services.round_create); `make_round` also opens it."""
+
+    class Meta:
+        model = OrderRound
+
+    title = "Giro di prova"
+    opens_at = factory.LazyFunction(lambda: rome(2026, 10, 20, 8))
+    closes_at = factory.LazyFunction(lambda: rome(2026, 10, 25, 20))
+    pickup_date = factory.LazyAttribute(lambda o: (o.closes_at + dt.timedelta(days=3)).date())
+    service = staticmethod(services.round_create)
+
+
+# --- The tests' short names -----------------------------------------------------------------
+
+
 def make_network() -> tuple[Network, Municipality]:
-    n = next(_counter)
-    network = Network.objects.create(
-        name=f"Rete GAF {n}", slug=f"rete-gaf-{n}", kind=Network.Kind.CONSORTIUM
-    )
-    municipality = Municipality.objects.create(
-        name=f"Bruino {n}", slug=f"bruino-{n}", istat_code=f"{800000 + n:06d}", province="TO"
-    )
+    network = GafNetworkFactory()
+    municipality = GafMunicipalityFactory()
     network.municipalities.add(municipality)
     return network, municipality
 
 
 def make_family(*, municipality: Municipality, name: str | None = None) -> tuple[Family, User]:
-    n = next(_counter)
-    user = User.objects.create_user(f"famiglia{n}@example.org", "password-sicura-123")
-    family = Family.objects.create(name=name or f"Famiglia {n:04d}", municipality=municipality)
-    FamilyMember.objects.create(family=family, user=user)
-    return family, user
+    user = AdultFactory()
+    extra = {} if name is None else {"name": name}
+    return GafFamilyFactory(municipality=municipality, adult__user=user, **extra), user
 
 
 @dataclass
@@ -65,8 +180,7 @@ class GroupSetup:
 def make_group(*, prepaid_mode: bool = False, fund_percent=Decimal("2.00"), policy="fifo"):
     network, municipality = make_network()
     family, user = make_family(municipality=municipality, name="Famiglia Coordinatrice")
-    group = services.group_create(
-        name=f"GAF {municipality.name}",
+    group = PurchaseGroupFactory(
         network=network,
         municipality=municipality,
         coordinator_family=family,
@@ -75,7 +189,7 @@ def make_group(*, prepaid_mode: bool = False, fund_percent=Decimal("2.00"), poli
         prepaid_mode=prepaid_mode,
         by=user,
     )
-    point = services.pickup_point_create(group=group, name="Oratorio", by=user)
+    point = PickupPointFactory(group=group, by=user)
     return GroupSetup(group, network, municipality, user, family, point)
 
 
@@ -87,7 +201,7 @@ def make_member(setup: GroupSetup, *, name: str | None = None) -> tuple[Family, 
 
 def bulk_members(setup: GroupSetup, count_: int, *, prefix: str = "Famiglia") -> list[Family]:
     """Many member families in a few queries, each with one adult."""
-    start = next(_counter) * 100_000
+    start = next(_bulk_counter) * 100_000
     users = User.objects.bulk_create(
         User(email=f"bulk{start + i}@example.org", full_name=f"{prefix} {i}") for i in range(count_)
     )
@@ -104,26 +218,11 @@ def bulk_members(setup: GroupSetup, count_: int, *, prefix: str = "Famiglia") ->
 
 
 def make_supplier(setup: GroupSetup, **kwargs) -> Supplier:
-    return services.supplier_create(
-        network=setup.network,
-        name=kwargs.pop("name", f"Cascina {next(_counter)}"),
-        email=kwargs.pop("email", "ordini@cascina.example.org"),
-        by=setup.coordinator,
-        **kwargs,
-    )
+    return SupplierFactory(network=setup.network, by=setup.coordinator, **kwargs)
 
 
 def make_product(supplier: Supplier, *, by=None, **kwargs) -> Product:
-    n = next(_counter)
-    values = {
-        "code": f"P{n}",
-        "name": f"Prodotto {n}",
-        "unit": "pz",
-        "unit_price": Decimal("2.00"),
-        "vat_rate": 4,
-    }
-    values.update(kwargs)
-    return services.product_create(supplier=supplier, by=by, **values)
+    return ProductFactory(supplier=supplier, by=by, **kwargs)
 
 
 def make_orchard_catalogue(
@@ -159,23 +258,15 @@ def make_round(
     supplier: Supplier,
     products,
     *,
-    opens_at: dt.datetime | None = None,
-    closes_at: dt.datetime | None = None,
-    pickup_date: dt.date | None = None,
     open_now: dt.datetime | None = None,
     open_it: bool = True,
     **kwargs,
 ) -> OrderRound:
     """A round of `products`, opened (at `open_now`, default just after `opens_at`)."""
-    opens_at = opens_at or rome(2026, 10, 20, 8)
-    closes_at = closes_at or rome(2026, 10, 25, 20)
-    round = services.round_create(
+    kwargs = {name: value for name, value in kwargs.items() if value is not None}
+    round = RoundFactory(
         group=setup.group,
         supplier=supplier,
-        title=kwargs.pop("title", "Giro di prova"),
-        opens_at=opens_at,
-        closes_at=closes_at,
-        pickup_date=pickup_date or (closes_at + dt.timedelta(days=3)).date(),
         pickup_points=[setup.pickup_point],
         products=products,
         by=setup.coordinator,
@@ -183,6 +274,8 @@ def make_round(
     )
     if open_it:
         round = services.round_open(
-            round=round, by=setup.coordinator, now=open_now or opens_at + dt.timedelta(minutes=1)
+            round=round,
+            by=setup.coordinator,
+            now=open_now or round.opens_at + dt.timedelta(minutes=1),
         )
     return round

@@ -8,16 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from gaf import services
 from gaf.models import FundDisbursement, FundEntry, GroupMembership, Payment
-from tests.gaf.factories import make_family, make_group, make_member
+from tests.gaf.factories import make_family, make_member
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-
-
-@pytest.fixture
-def setup():
-    return make_group()
 
 
 def _second_coordinator(setup):

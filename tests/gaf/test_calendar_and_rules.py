@@ -26,11 +26,6 @@ WINDOW = (rome(2026, 10, 1), rome(2026, 12, 31))
 DURING = rome(2026, 10, 22, 12)
 
 
-@pytest.fixture
-def setup():
-    return make_group()
-
-
 def test_registered_with_events():
     assert calendar_sources.registered()["gaf.pickups"] is pickup_days_for
 

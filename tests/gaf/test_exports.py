@@ -38,12 +38,6 @@ D = Decimal
 ROME_EVENING = datetime(2026, 3, 13, 17, 0, tzinfo=UTC)  # 18:00 in Rome (CET)
 
 
-@pytest.fixture(autouse=True)
-def italian():
-    with translation.override("it"):
-        yield
-
-
 def order_line(code, name, unit, quantity, price, rate, cases=None):
     unit_price, total = line_price(D(quantity), D(quantity), D(price))
     return SupplierOrderLine(

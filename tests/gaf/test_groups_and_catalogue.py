@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-@pytest.fixture
-def setup():
-    return make_group()
-
-
 def test_join_request_approved(setup, django_capture_on_commit_callbacks):
     family, user = make_family(municipality=setup.municipality, name="Famiglia Nuova")
     with django_capture_on_commit_callbacks(execute=True):

@@ -24,16 +24,6 @@ D = Decimal
 DURING = rome(2026, 10, 22, 12)
 
 
-@pytest.fixture
-def setup():
-    return make_group()
-
-
-@pytest.fixture
-def supplier(setup):
-    return make_supplier(setup)
-
-
 def _rp(round, product):
     return RoundProduct.objects.get(round=round, product=product)
 

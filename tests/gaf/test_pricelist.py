@@ -7,7 +7,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,12 +40,6 @@ HEADER = [
 APPLES = ["MEL-01", "Mele renette", "Frutta", "kg", "2,10", "4", "6", "2", "2", "120", "sì", ""]
 POTATOES = ["PAT-1", "Patate", "", "kg", "0,95", "4", "", "", "", "", "", ""]
 COFFEE = ["CAF-02", "Caffè d'orzo", "Dispensa", "pz", "3,45", "22", "", "", "", "", "", ""]
-
-
-@pytest.fixture(autouse=True)
-def italian():
-    with translation.override("it"):
-        yield
 
 
 def csv_bytes(rows, *, delimiter=";", encoding="utf-8-sig"):

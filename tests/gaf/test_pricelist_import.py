@@ -13,7 +13,6 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
 from gaf import services
 from gaf.models import Product, RoundProduct
@@ -26,17 +25,6 @@ HEADER = ["Codice", "Nome", "Unità", "Prezzo", "IVA", "Confezione", "Disponibil
 APPLES = ["MEL-01", "Mele renette", "kg", "2,10", "4", "6", "sì", "30:1,95"]
 POTATOES = ["PAT-1", "Patate", "kg", "0,95", "4", "", "", ""]
 WINE = ["VIN-7", "Barbera", "pz", "7,30", "22", "6", "no", ""]
-
-
-@pytest.fixture(autouse=True)
-def italian():
-    with translation.override("it"):
-        yield
-
-
-@pytest.fixture
-def setup():
-    return make_group()
 
 
 @pytest.fixture

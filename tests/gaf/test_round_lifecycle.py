@@ -12,7 +12,6 @@ from gaf.models import FundEntry, Order, OrderLine, OrderRound, RoundProduct
 from gaf.selectors import round_documents
 from gaf.services import Tier
 from tests.gaf.factories import (
-    make_group,
     make_member,
     make_product,
     make_round,
@@ -25,11 +24,6 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 DURING = rome(2026, 10, 22, 12)
 AFTER = rome(2026, 10, 25, 20, 0, 1)
-
-
-@pytest.fixture
-def setup():
-    return make_group(fund_percent=D("2.00"))
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from gaf import services
 from gaf.forms_coordination import rome_instant
@@ -54,12 +54,6 @@ D = Decimal
 DURING = rome(2026, 10, 22, 12)
 AFTER = rome(2026, 10, 25, 20, 0, 1)
 HEADER = ["Codice", "Nome", "Categoria", "Unità", "Prezzo", "IVA", "Confezione", "Multiplo"]
-
-
-@pytest.fixture(autouse=True)
-def italian():
-    with translation.override("it"):
-        yield
 
 
 def csv_upload(rows, name="listino.csv") -> SimpleUploadedFile:
@@ -313,6 +307,17 @@ class World:
 
 @pytest.fixture
 def world() -> World:
+    return _build_world()
+
+
+@pytest.fixture(scope="module")
+def matrix_world(module_transaction) -> World:
+    """One world for the whole permission matrix: each route's test only reads it (what an
+    allowed role's request writes is rolled back with the test)."""
+    return _build_world()
+
+
+def _build_world() -> World:
     setup = make_group()
     GroupMembership.objects.filter(group=setup.group, family=setup.coordinator_family).update(
         is_treasurer=False
@@ -464,15 +469,15 @@ def test_the_matrix_covers_every_coordination_route():
 
 
 @pytest.mark.parametrize(("name", "method", "args", "allowed"), ROUTES, ids=[r[0] for r in ROUTES])
-def test_permission_matrix(client, world, name, method, args, allowed):
-    path = url(name, *args(world))
+def test_permission_matrix(client, matrix_world, name, method, args, allowed):
+    path = url(name, *args(matrix_world))
     send = getattr(client, method)
     response = send(path)
     assert response.status_code == 302, "anonymous visitors are sent to sign in"
     assert response["Location"].startswith("/accounts/login/")
     # Refused roles first: their requests must change nothing for the allowed ones.
     for role in sorted(ROLES, key=lambda role: role in allowed):
-        client.force_login(getattr(world, role))
+        client.force_login(getattr(matrix_world, role))
         response = send(path)
         if role in allowed:
             assert response.status_code not in {403, 404}, f"{role} refused on {name}"

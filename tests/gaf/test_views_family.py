@@ -59,11 +59,6 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def setup():
-    return make_group()
-
-
-@pytest.fixture
 def catalogue(setup):
     return make_orchard_catalogue(setup, apple_minimum=D("1"))
 
@@ -72,26 +67,6 @@ def catalogue(setup):
 def round(setup, catalogue):
     supplier, apples, eggs = catalogue
     return make_round(setup, supplier, [apples, eggs], title="Giro delle mele")
-
-
-@pytest.fixture
-def member(setup):
-    return make_member(setup, name="Famiglia Rossi")
-
-
-@pytest.fixture
-def people(setup, member):
-    """Who asks, for the permission matrix: (user or None, what they are)."""
-    other = make_group()
-    _family, other_member = make_member(other, name="Famiglia Altrove")
-    _family, outsider = make_family(municipality=setup.municipality, name="Famiglia Esterna")
-    return {
-        "member": member[1],
-        "coordinator": setup.coordinator,
-        "non_member": outsider,
-        "other_group_member": other_member,
-        "anonymous": None,
-    }
 
 
 def _rp(round, product) -> RoundProduct:
