@@ -101,6 +101,7 @@ POOL_MAX_SIZE = 10
 POOL_MIN_SIZE = 1
 POOL_TIMEOUT_SECONDS = 5.0
 POOL_MAX_IDLE_SECONDS = 60.0
+POOL_RECONNECT_SECONDS = 2.0
 
 
 def pool_options() -> dict:
@@ -121,6 +122,10 @@ def pool_options() -> dict:
         # Connections above min_size that stay unused this long are closed: after a burst
         # the process gives its connections back to PostgreSQL.
         "max_idle": POOL_MAX_IDLE_SECONDS,
+        # While PostgreSQL is down the pool retries in the background with a doubling delay
+        # (1, 2, 4, 8 s...); giving up after 2 s keeps the delay at 1 s, and the next request
+        # starts a fresh attempt at once: the hub recovers within a second of PostgreSQL.
+        "reconnect_timeout": POOL_RECONNECT_SECONDS,
         "name": "hub",
     }
 

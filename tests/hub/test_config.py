@@ -146,6 +146,7 @@ def test_postgresql_gets_a_bounded_pool_and_no_persistent_connections(tmp_path):
         "max_size": 10,
         "timeout": 5.0,
         "max_idle": 60.0,
+        "reconnect_timeout": 2.0,
         "name": "hub",
     }
     assert database["OPTIONS"]["application_name"] == "hub"
