@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hub import availability
+from hub import availability, selectors, services
 from hub import profile as profile_sections
-from hub import selectors, services
 from hub.access import is_api_path
 from hub.api_errors import json_error
 from hub.forms import ApiTokenForm, FamilyForm

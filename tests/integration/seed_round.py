@@ -65,9 +65,7 @@ def seed(families: int) -> dict:
         family, user = make_member(setup, name=f"Famiglia della prova {index:03d}")
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         _token, secret = hub_services.api_token_create(user=user, name="prova")
-        members.append(
-            {"family": family.pk, "token": secret, "session": signed_in_session(user)}
-        )
+        members.append({"family": family.pk, "token": secret, "session": signed_in_session(user)})
     round_products = list(
         RoundProduct.objects.filter(round=round).order_by("pk").values_list("pk", flat=True)
     )

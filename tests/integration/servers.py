@@ -8,6 +8,7 @@ runs as the `postgres` OS user (initdb and postgres refuse to run as root).
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -119,10 +120,8 @@ class PostgresCluster:
 
     def destroy(self) -> None:
         if (self.data / "postmaster.pid").exists():
-            try:
+            with contextlib.suppress(subprocess.SubprocessError):
                 self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-            except subprocess.SubprocessError:
-                pass
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -141,7 +140,7 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [
                 self.executable,
                 "--port",
@@ -239,7 +238,7 @@ class HubServer:
         if not self.tasks:
             command.append("--no-cluster")
         self._log = self.log_path.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             command,
             cwd=ROOT,
             env=self.env,
