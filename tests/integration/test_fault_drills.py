@@ -22,6 +22,8 @@ binaries and redis-server, not DATABASE_URL); the SQLite run deselects them.
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import tempfile
 import threading
@@ -87,6 +89,8 @@ def stack():
     finally:
         if hub is not None:
             hub.stop()
+            if os.environ.get("HUB_DRILL_KEEP_LOG"):
+                shutil.copy(hub.log_path, os.environ["HUB_DRILL_KEEP_LOG"])
         redis.stop()
         postgres.destroy()
         shutil.rmtree(var_dir, ignore_errors=True)
@@ -175,8 +179,14 @@ class Load:
         for thread in self.threads:
             thread.join(timeout=REQUEST_TIMEOUT + 5)
 
-    def between(self, start: float, end: float) -> list[Save]:
-        return [save for save in self.saves if start <= save.sent < end]
+    def answered_between(self, start: float, end: float, saves=None) -> list[Save]:
+        """Saves whose answer came in [start, end): what the service's state decided."""
+        return [
+            save for save in (self.saves if saves is None else saves) if start <= save.done < end
+        ]
+
+    def sent_between(self, start: float, end: float) -> list[Save]:
+        return [save for save in self.saves if start <= save.sent and save.done < end]
 
     def recovery_after(self, back_at: float) -> float | None:
         """Seconds from the service's return to the first save sent after it and accepted."""
@@ -289,9 +299,17 @@ def check_database(stack: Stack, load: Load) -> dict:
     (last_sequence,) = stack.query(
         "SELECT last_sequence FROM gaf_orderround WHERE id = %s", [round_id]
     )[0]
+    # Saves answered with an error although they were committed (the client retries them;
+    # harmless for quantities, which are set, not added). Reported, not asserted.
+    committed_unacknowledged = [
+        save
+        for save in load.saves
+        if save.status != 200 and (save.family, first, save.quantity) in logged
+    ]
     return {
         "acknowledged": len(acknowledged),
         "found": len(acknowledged) - len(missing),
+        "committed_unacknowledged": dict(Counter(s.status for s in committed_unacknowledged)),
         "missing": missing[:5],
         "half_saved": sorted(half_saved)[:5],
         "uneven_final_lines": uneven,
@@ -315,24 +333,28 @@ def test_saves_survive_postgresql_and_redis_restarts(stack):
     hub_alive = stack.hub.process.poll() is None
     tasks_done = stack.query("SELECT count(*) FROM django_q_task WHERE success")[0][0]
 
+    grace = RECOVERY_LIMIT_SECONDS
     figures = {
         "saves": len(load.saves),
         "acknowledged": database["acknowledged"],
         "found_in_database": database["found"],
+        "committed_but_answered_error": database["committed_unacknowledged"],
         "postgres": {
-            "during_outage": statuses(load.between(pg_down, pg_back)),
-            "after_return": statuses(load.between(pg_back, redis_down)),
+            # Answered while down or in the 5 s allowed for recovery: 200 or 503 only.
+            "during_outage": statuses(load.answered_between(pg_down, pg_back + grace)),
+            # Sent after the recovery limit and answered before Redis stopped: all 200.
+            "after_return": statuses(load.sent_between(pg_back + grace, redis_down)),
             "recovery_seconds": load.recovery_after(pg_back),
         },
         "redis": {
-            "during_outage": statuses(load.between(redis_down, redis_back)),
-            "after_return": statuses(load.between(redis_back, ended)),
+            "during_outage": statuses(load.answered_between(redis_down, redis_back + grace)),
+            "after_return": statuses(load.sent_between(redis_back + grace, ended)),
             "recovery_seconds": load.recovery_after(redis_back),
         },
         "all_statuses": statuses(load.saves),
         "pages": {
-            "postgres_outage": statuses([p for p in load.pages if pg_down <= p.sent < pg_back]),
-            "redis_outage": statuses([p for p in load.pages if redis_down <= p.sent < redis_back]),
+            "postgres_outage": statuses(load.answered_between(pg_down, pg_back, load.pages)),
+            "redis_outage": statuses(load.answered_between(redis_down, redis_back, load.pages)),
             "all": statuses(load.pages),
         },
         "socket": {
@@ -344,6 +366,8 @@ def test_saves_survive_postgresql_and_redis_restarts(stack):
         "tasks_done_by_cluster": tasks_done,
     }
     print("\nDRILL " + json.dumps(figures, default=str))
+    errors = Counter(re.findall(r"^([\w.]+(?:Error|Exception|Timeout)): ", stack.hub.log(), re.M))
+    print("DRILL hub log exceptions: " + json.dumps(errors.most_common(10)))
     if not hub_alive:
         print(stack.hub.log()[-5000:])
 
@@ -358,13 +382,23 @@ def test_saves_survive_postgresql_and_redis_restarts(stack):
     assert 503 in figures["postgres"]["during_outage"]
     assert figures["postgres"]["recovery_seconds"] is not None
     assert figures["postgres"]["recovery_seconds"] < RECOVERY_LIMIT_SECONDS
+    assert set(figures["postgres"]["after_return"]) == {200}
     # The task cluster worked with its pools (the round's opening notification task).
     assert tasks_done >= 1
 
+    # The socket, reconnecting and resuming by last id, ends up with the round's last change.
+    assert late.last_id >= database["last_sequence"]
+
     # Redis part.
-    assert set(figures["redis"]["during_outage"]) <= {200, 503}
     assert figures["redis"]["recovery_seconds"] is not None
     assert figures["redis"]["recovery_seconds"] < RECOVERY_LIMIT_SECONDS
-    assert set(figures["all_statuses"]) <= {200, 503}
+    assert set(figures["redis"]["after_return"]) == {200}
     assert set(figures["pages"]["all"]) <= {200, 503}
-    assert late.last_id >= database["last_sequence"]
+    # Waiting for h-redis (issue 9, item 4): with Redis stopped, every save answers 500
+    # because the API throttle's cache raises redis ConnectionError (rest_framework
+    # throttling -> django RedisCache), and a save that committed answers 500 because
+    # hub.websocket.broadcast (channel layer group_send, run on commit) raises. These two
+    # assertions fail until throttles fail open and a failed broadcast after commit is
+    # logged instead of raised.
+    assert set(figures["redis"]["during_outage"]) <= {200, 503}
+    assert set(figures["all_statuses"]) <= {200, 503}
