@@ -7,8 +7,11 @@ REDIS_URL set, the default connection pool). Then every family saves its basket 
 (PUT /api/v1/gaf/orders/mine/, two products), `--concurrency` at a time, while the web
 process's PostgreSQL connections are sampled in pg_stat_activity.
 
-Baseline, same run, same server: as many GET /healthz (database, channel layer, broker and
-search checked) at the same concurrency. Ratio: wall time of the saves / of the baseline.
+Baseline, same run, same server: as many reads of the same resource (GET
+/api/v1/gaf/orders/mine/?round=<id>, each family with its token: same authentication,
+throttle and database path, no write) at the same concurrency. Ratio: wall time of the saves /
+of the baseline. For information, as many GET /healthz at the same concurrency (issue 9,
+item 3: with Redis the health check collided on the channel layer under concurrent calls).
 
 Issue 9 measured 45 answers 500 "too many clients" and ~73 connections for this burst before
 the pool; expected now: 0 5xx, peak connections <= HUB_DB_POOL_MAX_SIZE (default 10).
@@ -132,6 +135,20 @@ def main() -> None:
 
             return call
 
+        def read(token: str):
+            def call():
+                try:
+                    return requests.get(
+                        f"{hub.base}/api/v1/gaf/orders/mine/",
+                        params={"round": data["round"]},
+                        headers={"Authorization": f"Bearer {token}"},
+                        timeout=60,
+                    ).status_code
+                except requests.RequestException as error:
+                    return type(error).__name__
+
+            return call
+
         def health():
             try:
                 return requests.get(f"{hub.base}/healthz", timeout=60).status_code
@@ -143,8 +160,11 @@ def main() -> None:
         saves, saves_seconds = burst(
             [save(member["token"]) for member in data["families"]], arguments.concurrency
         )
-        baseline, baseline_seconds = burst([health] * len(saves), arguments.concurrency)
+        baseline, baseline_seconds = burst(
+            [read(member["token"]) for member in data["families"]], arguments.concurrency
+        )
         peak = counter.stop()
+        healthz, healthz_seconds = burst([health] * len(saves), arguments.concurrency)
         (stored,) = (
             psycopg.connect(postgres.url())
             .execute(
@@ -165,11 +185,13 @@ def main() -> None:
             "pool_max_size": POOL_MAX_SIZE,
             "saves_seconds": round(saves_seconds, 3),
             "saves_per_second": round(len(saves) / saves_seconds, 1),
-            "baseline": "GET /healthz",
+            "baseline": "GET /api/v1/gaf/orders/mine/?round=<id>",
             "baseline_requests": len(baseline),
             "baseline_statuses": classes(baseline),
             "baseline_seconds": round(baseline_seconds, 3),
             "ratio": round(saves_seconds / baseline_seconds, 2),
+            "healthz_statuses": classes(healthz),
+            "healthz_seconds": round(healthz_seconds, 3),
         }
         print(
             f"{result['requests']} saves, {arguments.concurrency} at a time: "
@@ -178,9 +200,10 @@ def main() -> None:
             f"(pool max {POOL_MAX_SIZE}); {saves_seconds:.2f} s"
         )
         print(
-            f"baseline: {len(baseline)} GET /healthz in {baseline_seconds:.2f} s "
+            f"baseline: {len(baseline)} reads of the order in {baseline_seconds:.2f} s "
             f"({result['baseline_statuses']}); ratio {result['ratio']}"
         )
+        print(f"/healthz x{len(healthz)}: {result['healthz_statuses']} in {healthz_seconds:.2f} s")
         print("RESULT " + json.dumps(result))
     finally:
         if hub is not None:
