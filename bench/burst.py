@@ -149,11 +149,15 @@ def main() -> None:
 
             return call
 
+        down = Counter()
+
         def health():
             try:
-                return requests.get(f"{hub.base}/healthz", timeout=60).status_code
+                response = requests.get(f"{hub.base}/healthz", timeout=60)
             except requests.RequestException as error:
                 return type(error).__name__
+            down.update(response.json().get("down", []))
+            return response.status_code
 
         counter = PeakConnections(postgres.url("postgres"), "hub-web")
         counter.start()
@@ -192,6 +196,7 @@ def main() -> None:
             "ratio": round(saves_seconds / baseline_seconds, 2),
             "healthz_statuses": classes(healthz),
             "healthz_seconds": round(healthz_seconds, 3),
+            "healthz_down": dict(down),
         }
         print(
             f"{result['requests']} saves, {arguments.concurrency} at a time: "
@@ -203,7 +208,10 @@ def main() -> None:
             f"baseline: {len(baseline)} reads of the order in {baseline_seconds:.2f} s "
             f"({result['baseline_statuses']}); ratio {result['ratio']}"
         )
-        print(f"/healthz x{len(healthz)}: {result['healthz_statuses']} in {healthz_seconds:.2f} s")
+        print(
+            f"/healthz x{len(healthz)}: {result['healthz_statuses']} "
+            f"in {healthz_seconds:.2f} s, down: {dict(down)}"
+        )
         print("RESULT " + json.dumps(result))
     finally:
         if hub is not None:
