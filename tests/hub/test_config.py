@@ -22,7 +22,7 @@ def run_manage(*args, env_overrides: dict[str, str], tmp_path) -> subprocess.Com
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "MEILISEARCH_", "EMAIL_"))
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "MEILISEARCH_", "EMAIL_", "HUB_"))
     }
     env.update({"HUB_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "hub.settings"})
     env.update(env_overrides)
