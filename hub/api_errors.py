@@ -8,6 +8,9 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from hub import availability
 
 # Stable codes for the statuses an API client can meet without a DRF exception.
 STATUS_CODES = {
@@ -20,6 +23,7 @@ STATUS_CODES = {
     415: "unsupported_media_type",
     429: "throttled",
     500: "server_error",
+    503: "service_unavailable",
 }
 
 
@@ -46,6 +50,15 @@ def _first_code(detail) -> str | None:
 
 
 def exception_handler(exc, context):
+    if availability.database_unavailable(exc):
+        # PostgreSQL down or the connection pool exhausted: retry later, not a server bug.
+        set_rollback()
+        availability.log_unavailable(context["request"], exc)
+        return Response(
+            availability.api_body(),
+            status=503,
+            headers={"Retry-After": str(availability.retry_after_seconds())},
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

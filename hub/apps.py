@@ -8,3 +8,6 @@ class HubConfig(AppConfig):
 
     def ready(self):
         from hub import api_schema  # noqa: F401 - registers the OpenAPI auth extension
+        from hub.db_pool import install_fork_handler
+
+        install_fork_handler()

@@ -5,6 +5,7 @@ raises ConfigError naming the variable; the entry points (manage.py, asgi.py) tu
 into one line on stderr and a non-zero exit instead of a traceback.
 """
 
+import math
 import os
 from urllib.parse import urlsplit
 
@@ -56,6 +57,20 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return number
 
 
+def env_float(name: str, default: float, *, minimum: float) -> float:
+    """A number of (for instance) seconds; must be greater than `minimum`."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(name, f"must be a number, not {value!r}") from None
+    if not math.isfinite(number) or number <= minimum:
+        raise ConfigError(name, f"must be a number greater than {minimum:g}, not {value}")
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
@@ -81,8 +96,48 @@ def env_url(name: str, *, schemes: set[str]) -> str | None:
     return value
 
 
+# The PostgreSQL connection pool of each process (README, "Production configuration").
+POOL_MAX_SIZE = 10
+POOL_MIN_SIZE = 1
+POOL_TIMEOUT_SECONDS = 5.0
+POOL_MAX_IDLE_SECONDS = 60.0
+POOL_RECONNECT_SECONDS = 2.0
+
+
+def pool_options() -> dict:
+    """Options of the psycopg pool from HUB_DB_POOL_* (Django's OPTIONS["pool"])."""
+    max_size = env_int("HUB_DB_POOL_MAX_SIZE", POOL_MAX_SIZE, minimum=1)
+    min_size = env_int("HUB_DB_POOL_MIN_SIZE", min(POOL_MIN_SIZE, max_size), minimum=0)
+    if min_size > max_size:
+        raise ConfigError(
+            "HUB_DB_POOL_MIN_SIZE",
+            f"must not exceed HUB_DB_POOL_MAX_SIZE ({max_size}), not {min_size}",
+        )
+    return {
+        "min_size": min_size,
+        "max_size": max_size,
+        # A request that waits longer than this for a connection fails with PoolTimeout,
+        # which the hub answers with 503 and Retry-After (hub.availability), not a hang.
+        "timeout": env_float("HUB_DB_POOL_TIMEOUT", POOL_TIMEOUT_SECONDS, minimum=0),
+        # Connections above min_size that stay unused this long are closed: after a burst
+        # the process gives its connections back to PostgreSQL.
+        "max_idle": POOL_MAX_IDLE_SECONDS,
+        # While PostgreSQL is down the pool retries in the background with a doubling delay
+        # (1, 2, 4, 8 s...); giving up after 2 s keeps the delay at 1 s, and the next request
+        # starts a fresh attempt at once: the hub recovers within a second of PostgreSQL.
+        "reconnect_timeout": POOL_RECONNECT_SECONDS,
+        "name": "hub",
+    }
+
+
 def database_config(url: str | None, *, default_sqlite_path) -> dict:
-    """DATABASES['default'] from DATABASE_URL, or the embedded SQLite file."""
+    """DATABASES['default'] from DATABASE_URL, or the embedded SQLite file.
+
+    PostgreSQL goes through a bounded psycopg pool per process, with CONN_MAX_AGE=0
+    (Django requires it with a pool): under ASGI each request runs in a thread of its own,
+    so a persistent per-thread connection would never be reused nor closed; with the pool,
+    closing a connection at the end of a request puts it back in the pool.
+    """
     if url is None:
         return {
             "ENGINE": "django.db.backends.sqlite3",
@@ -96,10 +151,17 @@ def database_config(url: str | None, *, default_sqlite_path) -> dict:
     import dj_database_url
 
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
     except (ValueError, dj_database_url.UnknownSchemeError) as error:
         raise ConfigError("DATABASE_URL", f"cannot be parsed ({error})") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
-        config["CONN_MAX_AGE"] = 0
+        return config
+    options = config.setdefault("OPTIONS", {})
+    # Names the process in pg_stat_activity (hub-web, hub-tasks); ?application_name= wins.
+    role = env_str("HUB_PROCESS_ROLE")
+    options.setdefault("application_name", f"hub-{role}" if role else "hub")
+    # With a pool, CONN_HEALTH_CHECKS makes the pool check each connection before handing
+    # it out, so connections broken by a PostgreSQL restart are replaced, not used.
+    options["pool"] = pool_options()
     return config

@@ -141,7 +141,10 @@ TEMPLATES = [
 DATABASE_URL = env_url(
     "DATABASE_URL", schemes={"postgres", "postgresql", "pgsql", "postgis", "sqlite"}
 )
+# PostgreSQL: a bounded connection pool per process, HUB_DB_POOL_MAX_SIZE (hub/config.py).
 DATABASES = {"default": database_config(DATABASE_URL, default_sqlite_path=VAR_DIR / "hub.sqlite3")}
+# While the database cannot serve, pages and API answer 503 with this Retry-After.
+HUB_UNAVAILABLE_RETRY_AFTER_SECONDS = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, task broker and cache --------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hub import availability, selectors, services
 from hub import profile as profile_sections
-from hub import selectors, services
 from hub.access import is_api_path, permission_denied_response
 from hub.api_errors import json_error
 from hub.forms import ApiTokenForm, FamilyForm
@@ -141,6 +143,11 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Called while the uncaught exception is being handled: a database that cannot serve
+    # now (stopped, restarting, pool exhausted) is a 503 with Retry-After, not a 500.
+    error = sys.exc_info()[1]
+    if availability.database_unavailable(error):
+        return availability.unavailable_response(request, error)
     if is_api_path(request.path_info):
         return json_error(500, _("Errore interno. È stato registrato e verrà risolto."))
     return render(request, "500.html", status=500)

@@ -13,6 +13,9 @@ os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("EMAIL_URL", "console://")
+# On PostgreSQL the suite runs with the production pool; the concurrency tests hold up to
+# 40 connections at once from their threads.
+os.environ.setdefault("HUB_DB_POOL_MAX_SIZE", "45")
 
 from hub.settings import *  # noqa: F403
 from hub.settings import Q_CLUSTER, REST_FRAMEWORK

@@ -22,7 +22,7 @@ def run_manage(*args, env_overrides: dict[str, str], tmp_path) -> subprocess.Com
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "MEILISEARCH_", "EMAIL_"))
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "MEILISEARCH_", "EMAIL_", "HUB_"))
     }
     env.update({"HUB_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "hub.settings"})
     env.update(env_overrides)
@@ -48,6 +48,16 @@ def run_manage(*args, env_overrides: dict[str, str], tmp_path) -> subprocess.Com
         ({**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS"),
         ({**PRODUCTION_ENV, "EMAIL_URL": ""}, "EMAIL_URL"),
         ({**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY"),
+        ({**PRODUCTION_ENV, "HUB_DB_POOL_MAX_SIZE": "0"}, "HUB_DB_POOL_MAX_SIZE"),
+        ({**PRODUCTION_ENV, "HUB_DB_POOL_MAX_SIZE": "dieci"}, "HUB_DB_POOL_MAX_SIZE"),
+        ({**PRODUCTION_ENV, "HUB_DB_POOL_MIN_SIZE": "-1"}, "HUB_DB_POOL_MIN_SIZE"),
+        (
+            {**PRODUCTION_ENV, "HUB_DB_POOL_MAX_SIZE": "4", "HUB_DB_POOL_MIN_SIZE": "5"},
+            "HUB_DB_POOL_MIN_SIZE",
+        ),
+        ({**PRODUCTION_ENV, "HUB_DB_POOL_TIMEOUT": "0"}, "HUB_DB_POOL_TIMEOUT"),
+        ({**PRODUCTION_ENV, "HUB_DB_POOL_TIMEOUT": "nan"}, "HUB_DB_POOL_TIMEOUT"),
+        ({**PRODUCTION_ENV, "HUB_DB_POOL_TIMEOUT": "presto"}, "HUB_DB_POOL_TIMEOUT"),
     ],
 )
 def test_bad_variable_stops_startup_with_one_line(overrides, variable, tmp_path):
@@ -113,3 +123,57 @@ def test_redis_url_moves_layer_broker_and_cache_to_redis(tmp_path):
     assert seen["db"] == "django.db.backends.postgresql"
     assert seen["debug"] is False
     assert seen["email"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def database_seen_with(env_overrides, tmp_path) -> dict:
+    code = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps(s.DATABASES['default'], default=str))"
+    )
+    result = run_manage("shell", "-c", code, env_overrides=env_overrides, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_gets_a_bounded_pool_and_no_persistent_connections(tmp_path):
+    database = database_seen_with(PRODUCTION_ENV, tmp_path)
+    # Django refuses a pool with CONN_MAX_AGE > 0; and under ASGI a persistent connection
+    # per request thread is a leak (issue 9).
+    assert database["CONN_MAX_AGE"] == 0
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert database["OPTIONS"]["pool"] == {
+        "min_size": 1,
+        "max_size": 10,
+        "timeout": 5.0,
+        "max_idle": 60.0,
+        "reconnect_timeout": 2.0,
+        "name": "hub",
+    }
+    assert database["OPTIONS"]["application_name"] == "hub"
+
+
+def test_pool_size_and_timeout_come_from_the_environment(tmp_path):
+    database = database_seen_with(
+        {
+            **PRODUCTION_ENV,
+            "DATABASE_URL": "postgres://hub:hub@db.example.org:5432/hub?application_name=web-3",
+            "HUB_DB_POOL_MAX_SIZE": "25",
+            "HUB_DB_POOL_MIN_SIZE": "2",
+            "HUB_DB_POOL_TIMEOUT": "2.5",
+        },
+        tmp_path,
+    )
+    pool = database["OPTIONS"]["pool"]
+    assert (pool["min_size"], pool["max_size"], pool["timeout"]) == (2, 25, 2.5)
+    assert database["OPTIONS"]["application_name"] == "web-3"
+
+
+def test_process_role_names_the_connections(tmp_path):
+    database = database_seen_with({**PRODUCTION_ENV, "HUB_PROCESS_ROLE": "tasks"}, tmp_path)
+    assert database["OPTIONS"]["application_name"] == "hub-tasks"
+
+
+def test_sqlite_has_no_pool(tmp_path):
+    database = database_seen_with({}, tmp_path)
+    assert "pool" not in database["OPTIONS"]
+    assert database["CONN_MAX_AGE"] == 0
