@@ -297,6 +297,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # No avatars from a third-party service: staff e-mail hashes never leave the hub.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The network is Italian. (Wagtail's default, every zone the server knows, lists Debian's
+# "localtime", which browsers reject: the admin's account page then fails in JavaScript.)
+WAGTAIL_USER_TIME_ZONES = ["Europe/Rome"]
 
 # --- API ------------------------------------------------------------------------------------
 
