@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-# Wagtail 8's admin is not CSP-clean (inline scripts, `new Function` in its bundles).
+# Wagtail 8's admin is not CSP-clean: its widgets and panels start from inline scripts.
 ADMIN_PATH_PREFIX = "/admin/"
 ADMIN_SCRIPT_SRC = ["'self'", "'unsafe-inline'"]
 
