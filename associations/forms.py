@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from associations.models import AssociationKind
 from associations.selectors import FilterOptions
 from associations.services import JoinRequestData
+from hub.abuse import HoneypotFormMixin
 from hub.models import Network
 
 phone_validator = RegexValidator(
@@ -22,7 +23,7 @@ phone_validator = RegexValidator(
 )
 
 
-class JoinRequestForm(forms.Form):
+class JoinRequestForm(HoneypotFormMixin, forms.Form):
     name = forms.CharField(label=_("Nome del gruppo"), max_length=200)
     kind = forms.ChoiceField(
         label=_("Tipo"), choices=[("", _("Scegli il tipo")), *AssociationKind.choices]

@@ -28,6 +28,7 @@ from associations.forms import (
     JoinRequestForm,
     MappingFilterForm,
 )
+from hub import abuse
 
 LICENSE = "CC BY 4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -70,10 +71,20 @@ def directory(request: HttpRequest, *, network=None, index_page=None) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
+    """The public join form: throttled per client and per contact address, with a honeypot."""
+    if request.method == "POST" and (refused := abuse.refuse_flood(request, scope="join")):
+        return refused
     options = selectors.filter_options()
     if request.method == "POST":
         form = JoinRequestForm(request.POST, options=options)
+        if form.honeypot_filled():
+            # A bot: it is told the request went through, and nothing is stored or sent.
+            return redirect("associations:join_sent")
         if form.is_valid():
+            if refused := abuse.refuse_recipients(
+                request, scope="join", addresses=[form.cleaned_data["contact_email"]]
+            ):
+                return refused
             try:
                 services.join_request_submit(data=form.to_data())
             except ValidationError as error:

@@ -63,10 +63,23 @@ AUTHENTICATED = Policy(
     "authenticated", "any signed-in user", check=_is_authenticated, requires_login=True
 )
 STAFF = Policy("staff", "network staff (is_staff)", check=_is_staff, requires_login=True)
-# Wagtail's admin checks `wagtailadmin.access_admin` and page/collection permissions itself,
-# including for its own login and password-reset pages, which must stay reachable.
+
+
+def _may_enter_admin(user) -> bool:
+    # Visitors pass: Wagtail sends them to the sign-in page (allauth's). A signed-in person
+    # without admin access is refused here, with the hub's 403 page: Wagtail would send them to
+    # the sign-in page, which sends signed-in people back to `next`, in a loop.
+    if not (user and user.is_authenticated):
+        return True
+    return _is_authenticated(user) and user.has_perm("wagtailadmin.access_admin")
+
+
+# Wagtail's admin checks `wagtailadmin.access_admin` and page/collection permissions itself;
+# its own login and password-reset URLs redirect to allauth's (hub.security).
 WAGTAIL_ADMIN = Policy(
-    "wagtail_admin", "Wagtail admin: access_admin permission and Wagtail's page permissions"
+    "wagtail_admin",
+    "Wagtail admin: access_admin permission and Wagtail's page permissions",
+    check=_may_enter_admin,
 )
 # Allauth's account pages: each decides itself (login/sign-up for visitors, the rest
 # for signed-in users); allauth redirects as appropriate.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from wagtail.models import APIToken
 
 from hub.models import Family
@@ -19,3 +20,13 @@ def can_view_family(user, family: Family) -> bool:
 
 def can_manage_family(user, family: Family) -> bool:
     return user.is_authenticated and family.memberships.filter(user=user, is_manager=True).exists()
+
+
+def has_verified_email(user) -> bool:
+    """The address the account signs in with has been confirmed (allauth's EmailAddress)."""
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def may_create_api_token(user) -> bool:
+    """A token acts for its owner without a password: only for a confirmed address."""
+    return bool(user.is_authenticated and user.is_active and has_verified_email(user))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import APIToken
 
+from hub import rules
 from hub.models import Child, Family, FamilyMember, Municipality
 
 
@@ -50,10 +51,18 @@ def family_set_children(*, family: Family, child_birth_years: list[int]) -> None
 
 
 def api_token_create(*, user, name: str) -> tuple[APIToken, str]:
-    """A new API token (Wagtail's model: only an HMAC digest is stored).
+    """A new API token (Wagtail's model: only an HMAC digest is stored), for a verified address.
 
     The plaintext is returned once and never stored or logged.
     """
+    if not rules.may_create_api_token(user):
+        raise ValidationError(
+            _(
+                "Per creare un token conferma prima il tuo indirizzo e-mail: apri il link "
+                "che ti abbiamo inviato, o chiedine uno nuovo dalla pagina «Indirizzi e-mail»."
+            ),
+            code="unverified_email",
+        )
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Dai un nome al token.")}, code="required")

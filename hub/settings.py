@@ -17,6 +17,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 from hub.config import (
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -100,6 +102,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hub.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -214,13 +218,21 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Rete Famiglie] "
+# allauth keeps its other default limits (login 30/m/ip, sign-up 20/m/ip, password reset...).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Behind N reverse proxies, the client is the N-th address from the right of X-Forwarded-For:
+# every per-address throttle (allauth's and hub.abuse's) reads it from there.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("HUB_TRUSTED_PROXY_COUNT", 0, minimum=0)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "profile"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_USER_EDIT_FORM = "hub.forms.WagtailUserEditForm"
 WAGTAIL_USER_CREATION_FORM = "hub.forms.WagtailUserCreationForm"
 WAGTAIL_USER_CUSTOM_FIELDS = ["full_name"]
+# One sign-in for everything: the admin sends people to allauth's login (verified e-mail,
+# rate limits); hub.urls answers Wagtail's own login and password-reset URLs with redirects.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # --- E-mail ---------------------------------------------------------------------------------
 
@@ -286,6 +298,11 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILADMIN_NOTIFICATION_USE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# No avatars from a third-party service: staff e-mail hashes never leave the hub.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The network is Italian. (Wagtail's default, every zone the server knows, lists Debian's
+# "localtime", which browsers reject: the admin's account page then fails in JavaScript.)
+WAGTAIL_USER_TIME_ZONES = ["Europe/Rome"]
 
 # --- API ------------------------------------------------------------------------------------
 
@@ -349,6 +366,66 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 # The health check answers load balancers over plain HTTP inside the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy (django-csp; hub.security adds the request's WebSocket origin and
+# relaxes script-src for the Wagtail admin only, whose inline scripts need it). Scripts: the
+# hub's own files, or inline ones carrying {{ request.csp_nonce }}; no inline event handlers.
+# Styles allow 'unsafe-inline': Bootstrap Italia's components and the admin set style
+# attributes, and a style cannot run code. Frames: the video providers of embed blocks.
+_OTHER_ORIGINS = sorted(
+    {
+        f"{parts.scheme}://{parts.netloc}"
+        for parts in (urlsplit(STATIC_URL), urlsplit(MEDIA_URL))
+        if parts.scheme and parts.netloc
+    }
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE, *_OTHER_ORIGINS],
+        "style-src": ["'self'", "'unsafe-inline'", *_OTHER_ORIGINS],
+        "img-src": ["'self'", "data:", "blob:", *_OTHER_ORIGINS],
+        "font-src": ["'self'", "data:", *_OTHER_ORIGINS],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'", *_OTHER_ORIGINS],
+        "frame-src": [
+            "'self'",
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+            *env_list("HUB_CSP_FRAME_SRC", []),
+        ],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        # 'self', not 'none': the admin's live preview frames the hub's own pages.
+        "frame-ancestors": ["'self'"],
+    }
+}
+# Public forms (hub.abuse): submissions per client address, and e-mails per address typed.
+HUB_PUBLIC_FORM_RATES = {
+    "address": env_str("HUB_PUBLIC_FORM_ADDRESS_RATE", "5/10m"),
+    "recipient": env_str("HUB_PUBLIC_FORM_RECIPIENT_RATE", "3/d"),
+}
+# The browser features the hub never uses are switched off for it and every frame it embeds.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "ambient-light-sensor": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "serial": [],
+    "usb": [],
+}
 
 # --- Logging: one line per event; the personal calendar token never reaches a log ---------
 

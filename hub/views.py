@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hub import availability, selectors, services
+from hub import availability, rules, selectors, services
 from hub import profile as profile_sections
 from hub.access import is_api_path, permission_denied_response
 from hub.api_errors import json_error
@@ -42,6 +42,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "family": family,
         "is_beneficiary": selectors.family_is_beneficiary(family) if family else False,
         "tokens": selectors.active_tokens_of(request.user),
+        "may_create_token": rules.may_create_api_token(request.user),
         "token_form": ApiTokenForm(),
         "new_token": request.session.pop("new_api_token", None),
         "profile_sections": profile_sections.sections_for(request),
@@ -105,7 +106,15 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Dai un nome al token."))
         return redirect("profile")
-    _token, secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+    try:
+        _token, secret = services.api_token_create(
+            user=request.user, name=form.cleaned_data["name"]
+        )
+    except ValidationError as error:
+        if error.code == "unverified_email":
+            return permission_denied_response(request, " ".join(error.messages))
+        messages.error(request, " ".join(error.messages))
+        return redirect("profile")
     # Shown once on the next page, then gone: only its digest is stored.
     request.session["new_api_token"] = secret
     return redirect("profile")

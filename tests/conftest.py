@@ -41,3 +41,13 @@ def pytest_collection_modifyitems(config, items):
             item.fixturenames.append("sqlite_only")
         if item.get_closest_marker("redis") and "redis_url" not in item.fixturenames:
             item.fixturenames.append("redis_url")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: throttle counters (hub.abuse, allauth's rate
+    limits) and cached pages never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from associations.models import Association, Follow, JoinRequest
@@ -167,6 +168,119 @@ def test_duplicate_name_in_the_same_municipality_is_refused(client, cidis):
 
 def test_join_only_answers_get_and_post(client):
     assert client.put(JOIN_URL).status_code == 405
+
+
+# --- Join form: abuse protection (hub.abuse) ---------------------------------------------------
+
+SPAM = "Offerta imperdibile su pillole-blu.example"
+
+
+def test_join_received_mail_never_echoes_the_visitors_text(
+    client, cidis, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(JOIN_URL, join_data(cidis, name=SPAM))
+    assert response.status_code == 302
+    request = JoinRequest.objects.get()
+    [message] = [m for m in mailoutbox if m.to == [request.contact_email]]
+    assert message.subject == f"Richiesta di adesione n. {request.pk} ricevuta"
+    assert "pillole" not in message.subject + message.body
+    assert "CIdiS" in message.body
+    assert str(request.pk) in message.body
+
+
+def test_filled_honeypot_pretends_success_and_stores_and_sends_nothing(
+    client, cidis, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(JOIN_URL, join_data(cidis, homepage="https://spam.example"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("associations:join_sent")
+    assert not JoinRequest.objects.exists()
+    assert callbacks == []
+    assert mailoutbox == []
+
+
+def test_honeypot_wins_even_over_an_invalid_form(client, cidis):
+    response = client.post(JOIN_URL, {"homepage": "x", "name": ""})
+    assert response.status_code == 302
+    assert not JoinRequest.objects.exists()
+
+
+def test_a_burst_from_one_address_sends_five_mails_then_429(
+    client, cidis, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        responses = [
+            client.post(
+                JOIN_URL,
+                join_data(cidis, name=f"Gruppo {n}", contact_email=f"vittima{n}@example.org"),
+            )
+            for n in range(15)
+        ]
+    statuses = [r.status_code for r in responses]
+    assert statuses == [302] * 5 + [429] * 10
+    assert JoinRequest.objects.count() == 5
+    assert len([m for m in mailoutbox if m.to[0].startswith("vittima")]) == 5
+    refused = responses[-1]
+    assert refused["Retry-After"] == "600"
+    assert "troppe richieste da questa connessione" in html(refused)
+
+
+def test_a_flood_counts_invalid_and_honeypot_submissions_too(client, cidis):
+    for _n in range(3):
+        assert client.post(JOIN_URL, {"name": ""}).status_code == 400
+    for _n in range(2):
+        assert client.post(JOIN_URL, {"homepage": "x"}).status_code == 302
+    assert client.post(JOIN_URL, join_data(cidis)).status_code == 429
+    assert not JoinRequest.objects.exists()
+    assert client.get(JOIN_URL).status_code == 200  # reading the form is never throttled
+
+
+def test_one_contact_address_gets_three_mails_whatever_the_sender(
+    client, cidis, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        responses = [
+            client.post(
+                JOIN_URL,
+                join_data(cidis, name=f"Gruppo {n}", contact_email=f"Bersaglio+{n}@Example.org"),
+                REMOTE_ADDR=f"192.0.2.{n + 1}",
+            )
+            for n in range(6)
+        ]
+    assert [r.status_code for r in responses] == [302] * 3 + [429] * 3
+    assert "a questo indirizzo e-mail" in html(responses[-1])
+    assert JoinRequest.objects.count() == 3
+    assert len([m for m in mailoutbox if m.to[0].startswith("bersaglio")]) == 3
+
+
+def test_other_visitors_are_not_throttled_by_a_flood(client, cidis):
+    for n in range(6):
+        client.post(JOIN_URL, join_data(cidis, name=f"Gruppo {n}", contact_email=f"x{n}@e.org"))
+    response = client.post(
+        JOIN_URL,
+        join_data(cidis, name="Coro di Volvera", contact_email="coro@example.org"),
+        REMOTE_ADDR="198.51.100.9",
+    )
+    assert response.status_code == 302
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Nothing listens on port 1: a real cache that cannot be reached.
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+)
+def test_without_its_cache_the_throttle_refuses_instead_of_failing(client, cidis, mailoutbox):
+    response = client.post(JOIN_URL, join_data(cidis))
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "momentaneamente" in html(response)
+    assert not JoinRequest.objects.exists()
 
 
 # --- Directory --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -268,6 +269,7 @@ def test_set_needs_a_family_and_a_visible_round(setup, catalogue, round, people,
 def test_personal_api_token_can_order(catalogue, round, member):
     _supplier, apples, _eggs = catalogue
     _family, user = member
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     _token, secret = hub_services.api_token_create(user=user, name="App di casa")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")

@@ -180,9 +180,11 @@ def test_profile_lists_followed_associations(client):
 
 @pytest.mark.django_db
 def test_profile_token_is_shown_once_and_revocable_only_by_its_owner(client):
+    from allauth.account.models import EmailAddress
     from wagtail.models import APIToken
 
     me, other = UserFactory(), UserFactory()
+    EmailAddress.objects.create(user=me, email=me.email, verified=True, primary=True)
     client.force_login(me)
     assert client.post("/account/token/", {"name": "calendario"}).status_code == 302
     html = client.get("/account/profilo/").content.decode()
