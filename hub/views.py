@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hub import input_guard, selectors, services
 from hub import profile as profile_sections
-from hub import selectors, services
 from hub.access import is_api_path
 from hub.api_errors import json_error
 from hub.forms import ApiTokenForm, FamilyForm
@@ -141,9 +141,8 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    if is_api_path(request.path_info):
-        return json_error(400, _("Richiesta non valida."))
-    return render(request, "400.html", status=400)
+    # The message depends on what was refused (too big: 413; too many fields: 400).
+    return input_guard.bad_request(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
