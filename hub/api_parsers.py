@@ -49,10 +49,12 @@ class MultiPartParser(parsers.MultiPartParser):
         return parsed
 
 
-def check_json(data) -> None:
+def check_json(data, *, limits: bool = True) -> None:
     """Raise a 400 (ValidationError or ParseError) unless a decoded JSON value is within the
-    hub's limits. Iterative, so no depth can make it recurse."""
-    max_values = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    hub's limits: no control characters anywhere, and (with `limits`) its depth and number
+    of values. Iterative, so no depth can make it recurse."""
+    max_values = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS if limits else None
+    max_depth = MAX_JSON_DEPTH if limits else None
     stack: list[tuple[object, tuple[str, ...]]] = [(data, ())]
     seen = 0
     while stack:
@@ -64,7 +66,7 @@ def check_json(data) -> None:
                 % {"max": max_values},
                 code="too_many_values",
             )
-        if len(path) > MAX_JSON_DEPTH:
+        if max_depth is not None and len(path) > max_depth:
             raise _too_deep()
         if isinstance(value, str):
             if validation.has_control_characters(value):

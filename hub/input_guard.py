@@ -20,6 +20,7 @@ each with its message, as a page or in the API's error format.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.conf import settings
@@ -29,8 +30,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import APIException
 
-from hub import validation
+from hub import api_parsers, validation
 from hub.access import is_api_path
 from hub.api_errors import error_body
 
@@ -102,8 +104,29 @@ def _reads_form(request: HttpRequest) -> bool:
 
 def _bad_pair(name: str, values: list) -> bool:
     return validation.has_control_characters(name, multiline=False) or any(
-        isinstance(value, str) and validation.has_control_characters(value) for value in values
+        isinstance(value, str)
+        and (validation.has_control_characters(value) or _json_with_control_characters(value))
+        for value in values
     )
+
+
+def _json_with_control_characters(value: str) -> bool:
+    """Whether a field holding JSON hides control characters in its escapes ("\\u0000").
+
+    Rich text editors (Wagtail's Draftail) and other script widgets post JSON in a form
+    field; the field decodes it, and a NUL decoded there reached PostgreSQL just the same.
+    """
+    if "\\u" not in value or value.lstrip()[:1] not in ("{", "["):
+        return False
+    try:
+        data = json.loads(value)
+    except (ValueError, RecursionError):
+        return False  # not JSON: the field's own validation answers
+    try:
+        api_parsers.check_json(data, limits=False)
+    except APIException:
+        return True
+    return False
 
 
 def _shown_name(name: str) -> str:

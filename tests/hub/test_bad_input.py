@@ -671,3 +671,54 @@ def test_admin_event_with_an_excluded_date_outside_the_series_is_400(client, wor
         url = reverse("wagtailadmin_pages:add", args=["events", "eventpage", association.page.pk])
     response = client.post(url, data)
     page_error(response, "non fa parte della serie")
+
+
+def test_admin_rich_text_hiding_a_nul_in_its_json_is_400(client, world):
+    """Draftail posts rich text as JSON: "\\u0000" in it decodes to a NUL in the field."""
+    page = world["association"].page.specific
+    client.force_login(approver())
+    contentstate = json.dumps(
+        {
+            "blocks": [
+                {
+                    "key": "a1b2c",
+                    "type": "unstyled",
+                    "depth": 0,
+                    "text": "Corsi di nuoto\u0000",
+                    "inlineStyleRanges": [],
+                    "entityRanges": [],
+                }
+            ],
+            "entityMap": {},
+        }
+    )
+    assert "\\u0000" in contentstate
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "body-count": "1",
+            "body-0-type": "paragraph",
+            "body-0-deleted": "",
+            "body-0-order": "0",
+            "body-0-id": "",
+            "body-0-value": contentstate,
+        },
+    )
+    page_error(response, CONTROL)
+
+
+def test_api_basket_with_too_many_lines_is_400_before_any_line_is_read(
+    client, world, during_round, django_assert_max_num_queries
+):
+    lines = [{"round_product": index, "firm": "1"} for index in range(501)]
+    with django_assert_max_num_queries(8):
+        response = client.put(
+            "/api/v1/gaf/orders/mine/",
+            json.dumps({"round": world["round"].pk, "lines": lines}),
+            content_type="application/json",
+            **bearer(world["family_token"]),
+        )
+    assert "500" in flat_messages(api_error(response))
+    assert not OrderLine.objects.exists()
