@@ -722,3 +722,25 @@ def test_api_basket_with_too_many_lines_is_400_before_any_line_is_read(
         )
     assert "500" in flat_messages(api_error(response))
     assert not OrderLine.objects.exists()
+
+
+def test_every_admin_date_field_is_bounded(client, world):
+    """Wagtail's model forms (pages, snippets, viewsets) share the bounds: an initiative's
+    period, typed in the admin, is refused on its field."""
+    association = world["association"]
+    client.force_login(approver())
+    add_url = reverse(
+        "wagtailadmin_pages:add", args=["associations", "initiativepage", association.page.pk]
+    )
+    response = client.post(
+        add_url,
+        {
+            "title": "Centro estivo",
+            "slug": "centro-estivo-fuori-dal-tempo",
+            "period_start": "0001-01-01",
+            "body-count": "0",
+            "action-publish": "action-publish",
+        },
+    )
+    assert response.status_code == 400, response.content[:500]
+    assert DATE_RANGE in " ".join(response.context["form"].errors["period_start"])
