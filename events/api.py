@@ -28,7 +28,9 @@ from associations.api import AssociationTokenScheme, MunicipalityRefSerializer
 from associations.api_auth import is_association_principal
 from events import authoring, filters, selectors
 from events.models import EventOccurrence, EventPage
+from events.recurrence import MAX_CHANGES, MAX_EXCLUSIONS
 from hub.access import DeclaredPolicyPermission
+from hub.api_fields import BoundedDateField, BoundedDateTimeField, StrictDecimalField
 from hub.models import AgeBand, Area, Municipality
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -36,6 +38,9 @@ UPCOMING_DATES = 10
 # Query parameters that are not filters: DRF's pagination and format override.
 NOT_FILTERS = ("page", "format")
 TOKEN_AUTH = [{AssociationTokenScheme.name: []}]
+# Areas and age bands are a handful each; a longer list is not a mistake worth a query each.
+MAX_SLUGS = 50
+TOO_MANY_EXCLUSIONS = _("Al massimo {max_length} date escluse.")
 
 
 # --- Serializers: reading ---------------------------------------------------------------------
@@ -53,12 +58,13 @@ class RecurrenceSerializer(serializers.Serializer):
     weekdays = serializers.ListField(
         child=serializers.ChoiceField(choices=[(code, code) for code in WEEKDAY_CODES]),
         default=list,
+        max_length=len(WEEKDAY_CODES),
         help_text=(
             "Weekly events only: the days, as iCalendar codes (MO … SU). Empty: the day of "
             "the start. The start must fall on one of them."
         ),
     )
-    until = serializers.DateField(
+    until = BoundedDateField(
         required=False,
         allow_null=True,
         help_text="Last day on which a date may fall (Europe/Rome). Give this or `count`.",
@@ -69,12 +75,12 @@ class RecurrenceSerializer(serializers.Serializer):
 
 
 class OccurrenceChangeSerializer(serializers.Serializer):
-    original_date = serializers.DateField(help_text="The date of the series that changes.")
+    original_date = BoundedDateField(help_text="The date of the series that changes.")
     cancelled = serializers.BooleanField(default=False, help_text="That date is cancelled.")
-    new_start = serializers.DateTimeField(
+    new_start = BoundedDateTimeField(
         required=False, allow_null=True, help_text="Where it moves to (when not cancelled)."
     )
-    new_end = serializers.DateTimeField(required=False, allow_null=True)
+    new_end = BoundedDateTimeField(required=False, allow_null=True)
 
 
 class UpcomingDateSerializer(serializers.ModelSerializer):
@@ -286,13 +292,23 @@ class OccurrenceSerializer(serializers.ModelSerializer):
 # --- Serializers: writing ---------------------------------------------------------------------
 
 
+class _SlugList(serializers.ManyRelatedField):
+    """Slugs resolved one query each: the list is bounded before any is looked up."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list) and len(data) > MAX_SLUGS:
+            raise serializers.ValidationError(
+                _("Al massimo {max} valori.").format(max=MAX_SLUGS), code="max_length"
+            )
+        return super().to_internal_value(data)
+
+
 def _slugs(queryset, message):
-    return serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=queryset,
-        many=True,
+    return _SlugList(
+        child_relation=serializers.SlugRelatedField(
+            slug_field="slug", queryset=queryset, error_messages={"does_not_exist": message}
+        ),
         required=False,
-        error_messages={"does_not_exist": message},
     )
 
 
@@ -301,16 +317,27 @@ class EventWriteSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=255)
     summary = serializers.CharField(max_length=400, required=False, allow_blank=True)
-    start = serializers.DateTimeField(help_text="Start (ISO 8601; without offset: Europe/Rome).")
-    end = serializers.DateTimeField(
+    start = BoundedDateTimeField(
+        help_text="Start (ISO 8601; without offset: Europe/Rome), years 1900 to 2100."
+    )
+    end = BoundedDateTimeField(
         help_text="End. For all-day events, any time of the LAST day (inclusive)."
     )
     all_day = serializers.BooleanField(required=False, default=False)
     recurrence = RecurrenceSerializer(required=False, allow_null=True)
     excluded_dates = serializers.ListField(
-        child=serializers.DateField(), required=False, help_text="Dates of the series to skip."
+        child=BoundedDateField(),
+        required=False,
+        max_length=MAX_EXCLUSIONS,
+        help_text=f"Dates of the series to skip (at most {MAX_EXCLUSIONS}).",
+        error_messages={"max_length": TOO_MANY_EXCLUSIONS},
     )
-    changes = OccurrenceChangeSerializer(many=True, required=False)
+    changes = OccurrenceChangeSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_CHANGES,
+        help_text=f"Single dates moved or cancelled (at most {MAX_CHANGES}).",
+    )
     venue = serializers.CharField(max_length=200, required=False, allow_blank=True)
     address = serializers.CharField(max_length=250, required=False, allow_blank=True)
     municipality = serializers.SlugRelatedField(
@@ -319,10 +346,10 @@ class EventWriteSerializer(serializers.Serializer):
         help_text="Slug of the municipality where it takes place.",
         error_messages={"does_not_exist": _("Comune sconosciuto: {value}.")},
     )
-    latitude = serializers.DecimalField(
+    latitude = StrictDecimalField(
         max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True
     )
-    longitude = serializers.DecimalField(
+    longitude = StrictDecimalField(
         max_digits=9,
         decimal_places=6,
         min_value=-180,
@@ -335,7 +362,7 @@ class EventWriteSerializer(serializers.Serializer):
     is_free = serializers.BooleanField(
         required=False, help_text="Default: true, unless a cost is given."
     )
-    cost = serializers.DecimalField(
+    cost = StrictDecimalField(
         max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True
     )
     cost_note = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -347,7 +374,7 @@ class EventWriteSerializer(serializers.Serializer):
     )
     registration_required = serializers.BooleanField(required=False)
     capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    registration_closes_at = serializers.DateTimeField(required=False, allow_null=True)
+    registration_closes_at = BoundedDateTimeField(required=False, allow_null=True)
 
     def validate_status(self, value):
         if value == EventPage.Status.CANCELLED:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from associations.models import Association
 from events.recurrence import ROME
 from hub.models import AgeBand, Area, Municipality
+from hub.validation import validate_date_in_bounds
 
 MAX_RANGE_DAYS = 400
 
@@ -75,8 +76,18 @@ class EventFilterForm(forms.Form):
         unknown_message=_("Fascia d'età sconosciuta: %(values)s."),
         widget=_MultipleValueInput,
     )
-    dal = forms.DateField(label=_("Dal"), required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-    al = forms.DateField(label=_("Al"), required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    dal = forms.DateField(
+        label=_("Dal"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        validators=[validate_date_in_bounds],
+    )
+    al = forms.DateField(
+        label=_("Al"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        validators=[validate_date_in_bounds],
+    )
     gratis = forms.TypedChoiceField(
         label=_("Solo gratuiti"),
         required=False,

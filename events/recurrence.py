@@ -31,6 +31,9 @@ ROME = ZoneInfo("Europe/Rome")
 MAX_OCCURRENCES = 500
 MAX_SPAN_DAYS = 731
 MAX_INTERVAL = 99
+# Excluded dates and single-date changes name dates of the series: never more than it has.
+MAX_EXCLUSIONS = MAX_OCCURRENCES
+MAX_CHANGES = MAX_OCCURRENCES
 
 Frequency = Literal["daily", "weekly", "monthly"]
 
@@ -166,6 +169,29 @@ def validate(recurrence: Recurrence, *, start: datetime | date) -> None:
                 "questa regola ne produce %(count)s."
             )
             % {"max": MAX_OCCURRENCES, "count": len(starts)},
+        )
+
+
+def validate_date_lists(*, exclusions: int, changes: int) -> None:
+    """Raise RecurrenceError when a series has more excluded or changed dates than it can
+    have dates (checked on the counts, before any date is compared with the series)."""
+    if exclusions > MAX_EXCLUSIONS:
+        raise RecurrenceError(
+            "too_many_exclusions",
+            _(
+                "Una serie può avere al massimo %(max)s date escluse "
+                "(ne sono state indicate %(count)s)."
+            )
+            % {"max": MAX_EXCLUSIONS, "count": exclusions},
+        )
+    if changes > MAX_CHANGES:
+        raise RecurrenceError(
+            "too_many_changes",
+            _(
+                "Una serie può avere al massimo %(max)s date modificate "
+                "(ne sono state indicate %(count)s)."
+            )
+            % {"max": MAX_CHANGES, "count": changes},
         )
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from events import recurrence as rec
 from events.ical import FeedEvent
 from events.models import EventOccurrence, EventPage
+from hub.validation import date_bounds_message, date_in_bounds
 
 ROME = rec.ROME
 
@@ -89,7 +90,10 @@ def event_occurrences(page: EventPage) -> list[rec.Occurrence]:
 
 def event_validate(page: EventPage) -> None:
     """Raise ValidationError (field → Italian message) for a page that can't be published."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = _bounds_errors(page)
+    if errors:
+        # Nothing else is computed from a date the hub cannot convert or put in a feed.
+        raise ValidationError(errors)
     if page.start is None or page.end is None:
         return  # the fields' own "required" errors already say it
     if page.all_day:
@@ -129,10 +133,35 @@ def event_validate(page: EventPage) -> None:
                 "unbounded": "repeat_until",
             }.get(error.code, "repeat")
             errors[field] = error.message
-    if not errors and page.pk and recurrence is not None:
+    if not errors and recurrence is not None:
         errors.update(_change_errors(page))
     if errors:
         raise ValidationError(errors)
+
+
+def _bounds_errors(page: EventPage) -> dict[str, str]:
+    """Dates outside the hub's years (hub.validation), and lists longer than a series."""
+    errors = {
+        name: date_bounds_message()
+        for name in ("start", "end", "repeat_until", "registration_closes_at")
+        if not date_in_bounds(getattr(page, name))
+    }
+    exclusions = list(page.exclusions.all())
+    changes = list(page.occurrence_changes.all())
+    try:
+        rec.validate_date_lists(exclusions=len(exclusions), changes=len(changes))
+    except rec.RecurrenceError as error:
+        errors["repeat"] = error.message
+        return errors
+    if any(not date_in_bounds(exclusion.date) for exclusion in exclusions) or any(
+        not all(
+            date_in_bounds(value)
+            for value in (change.original_date, change.new_start, change.new_end)
+        )
+        for change in changes
+    ):
+        errors["repeat"] = date_bounds_message()
+    return errors
 
 
 def _change_errors(page: EventPage) -> dict[str, str]:

@@ -38,6 +38,8 @@ from hub.access import DeclaredPolicyPermission
 QUANTITY = {"max_digits": 12, "decimal_places": 3, "read_only": True}
 UNIT_PRICE = {"max_digits": 10, "decimal_places": 4, "read_only": True}
 AMOUNT = {"max_digits": 12, "decimal_places": 2, "read_only": True}
+# A basket names each product of the round once; no round has this many products.
+MAX_LINES = 500
 
 
 class RoundNotTakingOrders(exceptions.APIException):
@@ -310,7 +312,10 @@ class OrderSetSerializer(serializers.Serializer):
 
     round = serializers.IntegerField(help_text="Id of an open round of one of your groups.")
     lines = LineInputSerializer(
-        many=True, allow_empty=False, help_text="Products not listed keep their quantities."
+        many=True,
+        allow_empty=False,
+        max_length=MAX_LINES,
+        help_text=f"Products not listed keep their quantities (at most {MAX_LINES} lines).",
     )
     pickup_point = serializers.IntegerField(
         required=False, allow_null=True, help_text="Id of one of the round's pickup points."

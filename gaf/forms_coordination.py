@@ -25,8 +25,19 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from gaf.models import AllocationPolicy, Payment, SplitBasis, Unit, VatRate
+from gaf.models import (
+    AMOUNT,
+    PERCENT,
+    QUANTITY,
+    UNIT_PRICE,
+    AllocationPolicy,
+    Payment,
+    SplitBasis,
+    Unit,
+    VatRate,
+)
 from gaf.pricelist import MAX_BYTES
+from hub.validation import StrictDecimalField, validate_date_in_bounds
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -80,6 +91,7 @@ class RomeDateTimeField(forms.Field):
         if value in self.empty_values:
             return None
         if isinstance(value, dt.datetime):
+            validate_date_in_bounds(value)
             return value if timezone.is_aware(value) else rome_instant(value)
         text = str(value).strip()
         for pattern in (DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"):
@@ -87,6 +99,8 @@ class RomeDateTimeField(forms.Field):
                 wall_clock = dt.datetime.strptime(text, pattern)
             except ValueError:
                 continue
+            # Before any time zone arithmetic, which overflows at the ends of the calendar.
+            validate_date_in_bounds(wall_clock)
             return rome_instant(wall_clock)
         raise ValidationError(self.error_messages["invalid"], code="invalid")
 
@@ -97,6 +111,7 @@ def _date_field(label, **kwargs) -> forms.DateField:
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": _("Scrivi una data, per esempio 2026-03-27.")},
+        validators=[validate_date_in_bounds],
         **kwargs,
     )
 
@@ -111,13 +126,16 @@ def _time_field(label, **kwargs) -> forms.TimeField:
     )
 
 
-def _number_field(label, **kwargs) -> forms.DecimalField:
-    """A decimal typed with a comma or a point; its limits are the service's to judge."""
+def _number_field(label, digits: dict, **kwargs) -> forms.DecimalField:
+    """A decimal typed with a comma or a point, in ASCII digits, that fits its column
+    (`digits`: the model's max_digits and decimal_places); the other limits are the
+    service's to judge."""
     kwargs.setdefault("error_messages", {"invalid": _("Scrivi un numero, per esempio 2,50.")})
-    return forms.DecimalField(
+    return StrictDecimalField(
         label=label,
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        **digits,
         **kwargs,
     )
 
@@ -134,6 +152,7 @@ def plain_decimal(value: Decimal | None, min_places: int = 0) -> Decimal | None:
 def _amount_field(label, **kwargs) -> forms.DecimalField:
     return _number_field(
         label,
+        AMOUNT,
         error_messages={"invalid": _("Scrivi un importo in euro, per esempio 25,50.")},
         **kwargs,
     )
@@ -220,6 +239,7 @@ class GroupSettingsForm(ServiceErrorsMixin, forms.Form):
     )
     default_fund_percent = _number_field(
         _("Quota per il Fondo Solidale (%)"),
+        PERCENT,
         help_text=_("Proposta per ogni nuovo giro; ogni giro può cambiarla."),
     )
     allocation_policy = forms.ChoiceField(
@@ -277,26 +297,30 @@ class ProductForm(ServiceErrorsMixin, forms.Form):
         label=_("Descrizione"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     unit = forms.ChoiceField(label=_("Unità"), choices=Unit.choices)
-    unit_price = _number_field(_("Prezzo per unità, IVA inclusa (€)"))
+    unit_price = _number_field(_("Prezzo per unità, IVA inclusa (€)"), UNIT_PRICE)
     vat_rate = forms.TypedChoiceField(label=_("Aliquota IVA"), choices=VatRate.choices, coerce=int)
     multiple = _number_field(
         _("Multiplo"),
+        QUANTITY,
         initial=1,
         help_text=_("Le famiglie ordinano a multipli di questo valore (es. 0,5 kg)."),
     )
     case_size = _number_field(
         _("Unità per collo"),
+        QUANTITY,
         required=False,
         help_text=_("Vuoto se il prodotto non si vende a colli; altrimenti un multiplo."),
     )
-    min_per_family = _number_field(_("Minimo per famiglia"), required=False)
+    min_per_family = _number_field(_("Minimo per famiglia"), QUANTITY, required=False)
     max_total = _number_field(
         _("Disponibilità massima totale"),
+        QUANTITY,
         required=False,
         help_text=_("Quanto il fornitore può dare in tutto a un giro; vuoto se senza limite."),
     )
     unit_weight_kg = _number_field(
         _("Peso per unità (kg)"),
+        QUANTITY,
         required=False,
         help_text=_("Per ripartire il trasporto a peso; per i prodotti a kg non serve."),
     )
@@ -304,8 +328,8 @@ class ProductForm(ServiceErrorsMixin, forms.Form):
 
 
 class PriceTierForm(forms.Form):
-    min_quantity = _number_field(_("Da quantità"), required=False)
-    unit_price = _number_field(_("Prezzo per unità (€)"), required=False)
+    min_quantity = _number_field(_("Da quantità"), QUANTITY, required=False)
+    unit_price = _number_field(_("Prezzo per unità (€)"), UNIT_PRICE, required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -415,7 +439,7 @@ class RoundForm(_ObjectChoicesForm):
         required=False,
         error_messages={"invalid_choice": _("Scegli i prodotti dall'elenco.")},
     )
-    fund_percent = _number_field(_("Quota per il Fondo Solidale (%)"))
+    fund_percent = _number_field(_("Quota per il Fondo Solidale (%)"), PERCENT)
     allocation_policy = forms.ChoiceField(
         label=_("Criterio di ripartizione dei colli incompleti"),
         choices=AllocationPolicy.choices,
@@ -484,6 +508,7 @@ class DeliveryForm(ServiceErrorsMixin, forms.Form):
         for line in self.lines:
             self.fields[self.field_name(line.pk)] = _number_field(
                 _("Consegnato a %(family)s") % {"family": line.order.family.name},
+                QUANTITY,
                 initial=plain_decimal(line.allocated if line.delivered is None else line.delivered),
             )
 

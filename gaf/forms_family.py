@@ -15,10 +15,11 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from gaf.models import NotificationKind, PickupPoint
+from gaf.models import QUANTITY, NotificationKind, PickupPoint
 from gaf.selectors import ProductStatus
 from gaf.services import LineInput
 from hub.models import Network
+from hub.validation import StrictDecimalField
 
 ZERO = Decimal("0")
 
@@ -75,18 +76,17 @@ class OrderForm(forms.Form):
         self.fields["pickup_point"].queryset = pickup_points
         for status in statuses:
             product = status.round_product
-            self.fields[firm_field_name(product.pk)] = forms.DecimalField(
+            self.fields[firm_field_name(product.pk)] = StrictDecimalField(
                 label=_("Quantità (%(unit)s)") % {"unit": product.get_unit_display()},
                 required=False,
                 min_value=ZERO,
-                max_digits=12,
-                decimal_places=3,
+                **QUANTITY,
                 initial=_initial(status.family_firm),
                 help_text=_steps_help(product),
                 widget=_quantity_widget(product, tolerance=False),
             )
             if product.case_size is not None:
-                self.fields[tolerance_field_name(product.pk)] = forms.DecimalField(
+                self.fields[tolerance_field_name(product.pk)] = StrictDecimalField(
                     label=_("Tolleranza (%(unit)s)") % {"unit": product.get_unit_display()},
                     required=False,
                     min_value=ZERO,

@@ -11,3 +11,23 @@ class HubConfig(AppConfig):
         from hub.db_pool import install_fork_handler
 
         install_fork_handler()
+
+        _bound_admin_dates()
+
+
+def _bound_admin_dates() -> None:
+    """Every date typed in the Wagtail admin's model forms (pages, snippets, viewsets) is
+    within the hub's years (hub.validation), with Wagtail's own date widgets kept."""
+    from django.db import models
+    from wagtail.admin import widgets
+    from wagtail.admin.forms.models import register_form_field_override
+
+    from hub.validation import validate_date_in_bounds
+
+    for field_class, widget in (
+        (models.DateField, widgets.AdminDateInput),
+        (models.DateTimeField, widgets.AdminDateTimeInput),
+    ):
+        register_form_field_override(
+            field_class, override={"widget": widget, "validators": [validate_date_in_bounds]}
+        )

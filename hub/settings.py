@@ -105,6 +105,9 @@ MIDDLEWARE = [
     "hub.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session is read: control characters in a path, parameter or cookie never
+    # reach a query (hub/input_guard.py).
+    "hub.input_guard.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -286,6 +289,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Bodies (forms, JSON) above this answer 413 with a message (hub.input_guard.bad_request);
+# uploads of images and documents stream to files and have their own limits below.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Wagtail --------------------------------------------------------------------------------
@@ -319,6 +325,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "hub.api_errors.exception_handler",
+    # DRF's parsers with the hub's limits: depth, number of values, control characters.
+    "DEFAULT_PARSER_CLASSES": [
+        "hub.api_parsers.JSONParser",
+        "hub.api_parsers.FormParser",
+        "hub.api_parsers.MultiPartParser",
+    ],
+    # OPTIONS describes the view, not its inputs (those are in the OpenAPI schema).
+    "DEFAULT_METADATA_CLASS": "hub.api_metadata.HubMetadata",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         # Keys association principals (which have no user id) by their association.

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hub import availability, rules, selectors, services
+from hub import availability, input_guard, rules, selectors, services
 from hub import profile as profile_sections
 from hub.access import is_api_path, permission_denied_response
 from hub.api_errors import json_error
@@ -146,9 +146,8 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    if is_api_path(request.path_info):
-        return json_error(400, _("Richiesta non valida."))
-    return render(request, "400.html", status=400)
+    # The message depends on what was refused (too big: 413; too many fields: 400).
+    return input_guard.bad_request(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

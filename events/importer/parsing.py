@@ -18,6 +18,7 @@ from dateutil import rrule as dateutil_rrule
 from django.utils.translation import gettext as _
 
 from events import recurrence as rec
+from hub.validation import date_bounds_message, date_in_bounds, strip_control_characters
 
 ROME = rec.ROME
 
@@ -176,7 +177,9 @@ def _text(value) -> str:
         return ""
     if isinstance(value, list):
         value = value[0] if value else ""
-    return str(value).strip()
+    # Nobody can be asked to correct a subscribed file: control characters (a NUL, which
+    # PostgreSQL refuses in text) are dropped, the rest of the text kept.
+    return strip_control_characters(str(value)).strip()
 
 
 def _stored_uid(uid: str) -> str:
@@ -238,11 +241,18 @@ def _rome_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=ROME)
 
 
+def _check_in_bounds(moment: datetime | date) -> None:
+    if not date_in_bounds(moment):
+        raise _EventProblem(date_bounds_message())
+
+
 def _bounds(component) -> tuple[datetime | date, datetime | date]:
     """(start, end) in the source's own zone; all-day: (first day, last day inclusive)."""
     if "DTSTART" not in component:
         raise _EventProblem(_("Manca la data di inizio (DTSTART)."))
     start = _moment(component["DTSTART"], "DTSTART")
+    # Checked before any arithmetic: a day added to 9999-12-31 overflows.
+    _check_in_bounds(start)
     all_day = not isinstance(start, datetime)
     if "DTEND" in component:
         end = _moment(component["DTEND"], "DTEND")
@@ -263,6 +273,7 @@ def _bounds(component) -> tuple[datetime | date, datetime | date]:
             )
     else:
         end = start + timedelta(days=1) if all_day else start
+    _check_in_bounds(end)
     if all_day:
         # DTEND is exclusive; the hub keeps the last day.
         last_day = max(end - timedelta(days=1), start)

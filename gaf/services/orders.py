@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from gaf import money
 from gaf import rounds as rules
 from gaf.models import (
+    QUANTITY,
     GroupMembership,
     Order,
     OrderChange,
@@ -47,6 +48,7 @@ from gaf.services._common import (
 )
 from gaf.services._side_effects import round_changed_on_commit
 from hub.models import Family
+from hub.validation import parse_decimal
 
 ZERO = Decimal("0")
 
@@ -61,12 +63,11 @@ class LineInput:
 
 
 def _quantity(value) -> Decimal:
-    if isinstance(value, float):
-        raise TypeError("use Decimal or str for quantities, not float")
-    number = Decimal(str(value).strip().replace(",", "."))
-    if not number.is_finite():
-        raise InvalidOperation
-    return number
+    """A quantity as the column holds it (hub.validation.parse_decimal: ASCII digits, a
+    point or a comma, no exponent); ValidationError with the reason otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
+    return parse_decimal(value, **QUANTITY)
 
 
 def _line_errors(
@@ -78,8 +79,12 @@ def _line_errors(
     for field, raw in (("firm", firm_raw), ("tolerance", tolerance_raw)):
         try:
             parsed[field] = _quantity(raw)
-        except (InvalidOperation, ValueError):
-            errors[field] = _("«%(value)s» non è una quantità.") % {"value": raw}
+        except ValidationError as error:
+            errors[field] = (
+                _("«%(value)s» non è una quantità.") % {"value": raw}
+                if error.code == "invalid"
+                else error.messages[0]
+            )
     firm, tolerance = parsed.get("firm", ZERO), parsed.get("tolerance", ZERO)
     name, unit, step = round_product.name, round_product.unit, round_product.multiple
     for field, value in (("firm", firm), ("tolerance", tolerance)):
