@@ -79,11 +79,12 @@ def burst(calls, concurrency: int) -> tuple[list, float]:
 
 
 def classes(results: list) -> dict:
+    """2xx/4xx/5xx counts, then each status (and client-side error) seen."""
     counts = Counter(
         status if isinstance(status, str) else f"{status // 100}xx" for status in results
     )
     return {key: counts.get(key, 0) for key in ("2xx", "4xx", "5xx")} | {
-        key: value for key, value in counts.items() if key not in {"2xx", "4xx", "5xx"}
+        "statuses": dict(Counter(str(status) for status in results))
     }
 
 
@@ -212,6 +213,13 @@ def main() -> None:
             f"/healthz x{len(healthz)}: {result['healthz_statuses']} "
             f"in {healthz_seconds:.2f} s, down: {dict(down)}"
         )
+        if result["5xx"]:
+            errors = [
+                line
+                for line in hub.log().splitlines()
+                if "answered 503" in line or " ERROR " in line
+            ]
+            print("server errors:\n" + "\n".join(errors[:20]))
         print("RESULT " + json.dumps(result))
     finally:
         if hub is not None:

@@ -99,7 +99,7 @@ def env_url(name: str, *, schemes: set[str]) -> str | None:
 # The PostgreSQL connection pool of each process (README, "Production configuration").
 POOL_MAX_SIZE = 10
 POOL_MIN_SIZE = 1
-POOL_TIMEOUT_SECONDS = 5.0
+POOL_TIMEOUT_SECONDS = 10.0
 POOL_MAX_IDLE_SECONDS = 60.0
 POOL_RECONNECT_SECONDS = 2.0
 

@@ -144,7 +144,7 @@ def test_postgresql_gets_a_bounded_pool_and_no_persistent_connections(tmp_path):
     assert database["OPTIONS"]["pool"] == {
         "min_size": 1,
         "max_size": 10,
-        "timeout": 5.0,
+        "timeout": 10.0,
         "max_idle": 60.0,
         "reconnect_timeout": 2.0,
         "name": "hub",
