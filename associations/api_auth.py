@@ -14,12 +14,12 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
-from rest_framework.throttling import UserRateThrottle
 from wagtail.models import APIToken
 
 from associations.models import Association, AssociationApiToken
 from hub import access
 from hub.api_auth import LAST_USED_INTERVAL_SECONDS
+from hub.throttling import UserRateThrottle
 
 
 class AssociationPrincipal:
@@ -107,7 +107,8 @@ class AssociationTokenAuthentication(authentication.BaseAuthentication):
 
 class UserOrAssociationRateThrottle(UserRateThrottle):
     """DRF's user throttle keys on `user.pk`; an association principal has none, so key it by
-    its association instead of putting every association in one shared bucket."""
+    its association instead of putting every association in one shared bucket. (Like every
+    hub throttle, it fails open for signed-in callers while the shared cache is down.)"""
 
     def get_cache_key(self, request, view):
         if is_association_principal(request.user):

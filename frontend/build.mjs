@@ -1,4 +1,5 @@
 // Copies the parts of Bootstrap Italia that the pages use into hub/static/vendor/bootstrap-italia/,
+// and bundles the hub's own modules (frontend/src/, see bundles.mjs) into hub/static/hub/,
 // so that Python alone serves the hub. Run with `npm run build` after `npm ci`.
 //
 // Bootstrap Italia's CSS declares no @font-face: its JavaScript injects one at run time
@@ -8,6 +9,7 @@
 import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildBundles } from "./bundles.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const source = path.join(here, "node_modules", "bootstrap-italia");
@@ -98,3 +100,7 @@ await copyFile(path.join(source, "LICENSE"), path.join(target, "LICENSE"));
 
 const kib = Math.round((await totalSize(target)) / 1024);
 console.log(`bootstrap-italia copied to ${path.relative(process.cwd(), target)} (${kib} KiB)`);
+
+for (const file of await buildBundles()) {
+  console.log(`bundle written: ${path.relative(process.cwd(), file)}`);
+}

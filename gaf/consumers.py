@@ -24,9 +24,10 @@ from django.utils import translation
 from gaf import rules, selectors
 from gaf.models import OrderRound
 from gaf.rounds import CHARGED_STATES
+from hub.websocket import CloseCode
 
-# Close codes: the round does not exist or the person may not see it (like a 404).
-NOT_FOUND = 4404
+# The round does not exist or the person may not see it (like a 404): the client stops.
+NOT_FOUND = int(CloseCode.NOT_FOUND)
 
 
 def round_group(round_id: int) -> str:

@@ -226,14 +226,14 @@ class PolicyGuard:
         self.route = route_str
 
     async def __call__(self, scope, receive, send):
-        from hub.websocket import ensure_relay_started
+        from hub.websocket import CloseCode, ensure_relay_started
 
         ensure_relay_started()
         user = scope.get("user")
         if not self.policy.allows(user):
             # Accepting the handshake only to refuse it at once would leak nothing more, but
             # a plain close before accept gives the client an HTTP 403 on the upgrade.
-            await send({"type": "websocket.close", "code": 4403})
+            await send({"type": "websocket.close", "code": int(CloseCode.FORBIDDEN)})
             return None
         return await self.app(scope, receive, send)
 

@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP and WebSocket from one application.
 
-The WebSocket router is composed from each app's `routing.websocket_urlpatterns`.
+The WebSocket router is composed from each app's `routing.websocket_urlpatterns`
+(hub.routing), behind a guard that closes sockets with 1013 when the channel layer fails.
 """
 
 import os
@@ -19,16 +20,14 @@ except ConfigError as error:
     raise SystemExit(2) from None
 
 from channels.auth import AuthMiddlewareStack
-from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.routing import ProtocolTypeRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 
-from hub.routing import websocket_urlpatterns
+from hub.routing import websocket_router
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(websocket_router)),
     }
 )

@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import connection
 
@@ -40,21 +39,40 @@ def check_database() -> tuple[str, str]:
 
 
 def check_channel_layer() -> tuple[str, str]:
-    from channels.layers import get_channel_layer
+    """The channel layer, checked through an instance of its own.
 
-    layer = get_channel_layer()
+    Never through the shared instance that live consumers receive on: its receive() belongs
+    to the server's event loop, and channels_redis refuses (and breaks) a receive from a
+    second loop ("Two event loops are trying to receive() on one channel layer at once!"),
+    so a health check made while sockets were open failed and killed a live socket. A
+    separate instance has its own connections; the message goes to a plain channel that no
+    consumer reads. The in-memory layer lives in this process: there is nothing to reach.
+    """
+    from channels import DEFAULT_CHANNEL_LAYER
+    from channels.layers import InMemoryChannelLayer, channel_layers
+
+    if DEFAULT_CHANNEL_LAYER not in channel_layers.configs:
+        raise RuntimeError("no channel layer is configured")
+    layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
     backend = type(layer).__name__
+    if isinstance(layer, InMemoryChannelLayer):
+        return backend, "in-process layer"
+    asyncio.run(_layer_round_trip(layer))
+    return backend, "send/receive round trip on its own connection"
 
-    async def round_trip():
-        channel = await layer.new_channel("healthz.")
+
+async def _layer_round_trip(layer) -> None:
+    try:
+        channel = f"healthz.{uuid.uuid4().hex}"
         token = uuid.uuid4().hex
         await layer.send(channel, {"type": "healthz.ping", "token": token})
         message = await asyncio.wait_for(layer.receive(channel), timeout=1.5)
         if message.get("token") != token:
             raise RuntimeError("round trip returned another message")
-
-    async_to_sync(round_trip)()
-    return backend, "send/receive round trip"
+    finally:
+        close_pools = getattr(layer, "close_pools", None)
+        if close_pools is not None:
+            await close_pools()
 
 
 def check_task_broker() -> tuple[str, str]:

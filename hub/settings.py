@@ -29,6 +29,7 @@ from hub.config import (
     env_str,
     env_url,
 )
+from hub.redis_settings import cache_config, channel_layer_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HUB_VAR_DIR", str(BASE_DIR / "var")))
@@ -159,19 +160,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_url("REDIS_URL", schemes={"redis", "rediss", "unix"})
 
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "hub:channels"},
-        }
-    }
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "hub",
-        }
-    }
+    # hub.redis_settings explains the timeouts; the cache never fails a request (hub.cache).
+    CHANNEL_LAYERS = {"default": channel_layer_config(REDIS_URL)}
+    CACHES = {"default": cache_config(REDIS_URL)}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -334,7 +325,8 @@ REST_FRAMEWORK = {
     # OPTIONS describes the view, not its inputs (those are in the OpenAPI schema).
     "DEFAULT_METADATA_CLASS": "hub.api_metadata.HubMetadata",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        # Both fail open for signed-in callers while the cache (Redis) is down (hub.throttling).
+        "hub.throttling.AnonRateThrottle",
         # Keys association principals (which have no user id) by their association.
         "associations.api_auth.UserOrAssociationRateThrottle",
     ],

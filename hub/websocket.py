@@ -5,6 +5,15 @@ transaction commits. In production the channel layer is Redis and every process 
 In the embedded default the layer is in-memory and lives in the web process; the task
 cluster (started by `manage.py serve` with HUB_PROCESS_ROLE=tasks) cannot reach it, so its
 broadcasts go through the BroadcastOutbox table, which the web process relays.
+
+The channel layer is at-most-once and may be down (Redis stopped): a broadcast that fails is
+logged and dropped, never failing the request whose change it announces (clients resume by
+the last `id` they saw, so the state reaches them anyway). A socket whose consumer meets a
+failing layer is closed with 1013 "try again later" (`ChannelLayerOutageGuard`), which tells
+the client to reconnect with backoff.
+
+Close codes are defined here, once, and handed to the browser by the `websocket_close_codes`
+template tag (hub/templatetags/hub_websocket.py).
 """
 
 from __future__ import annotations
@@ -12,16 +21,51 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from enum import IntEnum
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
+from redis.exceptions import RedisError
+
+from hub.outages import OutageLog
 
 logger = logging.getLogger(__name__)
 
 RELAY_INTERVAL_SECONDS = 0.25
 RELAY_BATCH = 500
+
+
+class CloseCode(IntEnum):
+    """WebSocket close codes the hub's servers send, and what a client does about each."""
+
+    GOING_AWAY = 1001  # the server is shutting down: reconnect (to another worker)
+    SERVICE_RESTART = 1012  # the server is restarting: reconnect
+    TRY_AGAIN_LATER = 1013  # a backing service (the channel layer) is down: reconnect later
+    FORBIDDEN = 4403  # the route's policy refuses this person: do not retry
+    NOT_FOUND = 4404  # no such route, or an object the person may not see: do not retry
+
+
+# A client reconnects (with backoff, resuming by its last id) after any close except these.
+FINAL_CLOSE_CODES = (CloseCode.FORBIDDEN, CloseCode.NOT_FOUND)
+RETRY_CLOSE_CODES = (CloseCode.GOING_AWAY, CloseCode.SERVICE_RESTART, CloseCode.TRY_AGAIN_LATER)
+
+
+def client_close_codes() -> dict:
+    """What the browser needs to know about close codes (see frontend/src/live-socket.js)."""
+    return {
+        "final": [int(code) for code in FINAL_CLOSE_CODES],
+        "retry": [int(code) for code in RETRY_CLOSE_CODES],
+    }
+
+
+# What a failing channel layer raises: redis-py's errors, and the OS's socket errors
+# (which include the built-in TimeoutError).
+CHANNEL_LAYER_ERRORS = (RedisError, OSError)
+
+_layer_outage = OutageLog(logger, "channel layer")
 
 
 def user_group(user_id: int) -> str:
@@ -39,14 +83,24 @@ def relays_through_outbox() -> bool:
     )
 
 
-def broadcast(group: str, event: dict) -> None:
-    """Send `event` to a channel-layer group now. Services call broadcast_on_commit instead."""
+def broadcast(group: str, event: dict) -> bool:
+    """Send `event` to a channel-layer group now; False if the layer failed (logged).
+
+    Services call broadcast_on_commit instead. Never raises for a layer outage: the change
+    it announces is committed, and the request that made it must not fail.
+    """
     if relays_through_outbox():
         from hub.models import BroadcastOutbox
 
         BroadcastOutbox.objects.create(group=group, event=event)
-        return
-    async_to_sync(get_channel_layer().group_send)(group, event)
+        return True
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, event)
+    except CHANNEL_LAYER_ERRORS as error:
+        _layer_outage.failed(error, during=f"broadcast to {group}")
+        return False
+    _layer_outage.recovered()
+    return True
 
 
 def broadcast_on_commit(group: str, event: dict) -> None:
@@ -98,3 +152,62 @@ def ensure_relay_started() -> None:
     task = _relay_tasks.get(id(loop))
     if task is None or task.done():
         _relay_tasks[id(loop)] = loop.create_task(_relay_forever(layer))
+
+
+# --- Sockets in the face of a failing layer, and unknown paths --------------------------------
+
+
+class ChannelLayerOutageGuard:
+    """ASGI middleware: a consumer that fails on the channel layer closes with 1013.
+
+    Without it, an exception from the layer (Redis stopped) escapes the consumer and the
+    server closes the socket with 1011 "internal error", which tells a client nothing. With
+    it, the socket is closed with TRY_AGAIN_LATER (accepted first, if the failure came
+    during the handshake, so that the client sees the code rather than a refused upgrade).
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            return await self.app(scope, receive, send)
+        state = {"accepted": False, "closed": False}
+
+        async def watched_receive():
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                state["closed"] = True
+            return message
+
+        async def watched_send(message):
+            if message["type"] == "websocket.accept":
+                state["accepted"] = True
+            elif message["type"] == "websocket.close":
+                state["closed"] = True
+            await send(message)
+
+        try:
+            return await self.app(scope, watched_receive, watched_send)
+        except CHANNEL_LAYER_ERRORS as error:
+            _layer_outage.failed(error, during=f"socket {scope.get('path', '?')}")
+            if state["closed"]:
+                return None
+            if not state["accepted"]:
+                await send({"type": "websocket.accept"})
+            await send({"type": "websocket.close", "code": int(CloseCode.TRY_AGAIN_LATER)})
+            return None
+
+
+class UnknownRouteConsumer(AsyncWebsocketConsumer):
+    """The catch-all route: any path no app routes is accepted and closed with 4404.
+
+    Without it the router raises "No route found" (a traceback, and a 500 on the upgrade).
+    Accepting first lets the client see the code; it joins no group and reads nothing.
+    """
+
+    channel_layer_alias = None  # needs no channel; works while the layer is down
+
+    async def connect(self):
+        await self.accept()
+        await self.close(code=int(CloseCode.NOT_FOUND))

@@ -2,7 +2,7 @@
 # Installs what the browser tests (tests/e2e) need, and nothing else:
 #   - Debian's `chromium` package, if /usr/bin/chromium is missing (never a browser downloaded
 #     from elsewhere: Playwright drives this one through executable_path);
-#   - frontend/node_modules (axe-core, Bootstrap Italia, ical.js) with `npm ci`, if missing.
+#   - frontend/node_modules (axe-core, Bootstrap Italia, ical.js, esbuild) with `npm ci`, if missing.
 # Idempotent: run it as often as you like. Needs root (or sudo) only to install Chromium.
 set -euo pipefail
 
@@ -27,7 +27,8 @@ else
   echo "chromium: installed ($(/usr/bin/chromium --version 2>/dev/null || echo 'version unknown'))"
 fi
 
-if [ -f "$root/frontend/node_modules/axe-core/axe.min.js" ] && [ -f "$root/frontend/node_modules/ical.js/package.json" ]; then
+if [ -f "$root/frontend/node_modules/axe-core/axe.min.js" ] && [ -f "$root/frontend/node_modules/ical.js/package.json" ] \
+  && [ -f "$root/frontend/node_modules/esbuild/package.json" ]; then
   echo "frontend/node_modules: already present"
 else
   command -v npm >/dev/null || { echo "frontend: npm is not installed (Node.js 20 or later is needed)" >&2; exit 1; }

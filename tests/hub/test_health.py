@@ -73,3 +73,83 @@ def test_redis_backed_services_report_up(client, redis_url, settings):
     assert response.status_code == 200, body
     assert body["checks"]["channel_layer"]["backend"] == "RedisChannelLayer"
     assert body["checks"]["task_broker"]["backend"] == "Redis"
+
+
+# --- The check leaves live sockets alone ------------------------------------------------------
+
+SOCKETS = 100
+
+
+@pytest.fixture
+async def close_thread_connections():
+    """Consumers and the health check read in worker threads: close what they opened."""
+    yield
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    await sync_to_async(connections.close_all)()
+
+
+async def _health_checks_leave_open_sockets_alone():
+    import asyncio
+
+    from asgiref.sync import sync_to_async
+    from channels.layers import get_channel_layer
+    from channels.testing import WebsocketCommunicator
+    from django.test import Client
+
+    from hub.routing import websocket_router
+    from hub.websocket import user_group
+    from tests.hub.factories import UserFactory
+
+    user = await sync_to_async(UserFactory)()
+    sockets = []
+    for _ in range(SOCKETS):
+        socket = WebsocketCommunicator(websocket_router, "/ws/notifications/")
+        socket.scope["user"] = user
+        assert (await socket.connect())[0]
+        assert (await socket.receive_json_from())["type"] == "hello"
+        sockets.append(socket)
+
+    # The checks run in the server's threads while every consumer waits on the layer.
+    client = Client()
+    for _ in range(5):
+        response = await sync_to_async(client.get, thread_sensitive=False)("/healthz")
+        assert response.status_code == 200, response.json()
+        assert response.json()["checks"]["channel_layer"]["ok"] is True
+
+    await get_channel_layer().group_send(
+        user_group(user.pk), {"type": "notification", "title": "Ancora qui", "url": "/"}
+    )
+    for socket in sockets:
+        assert (await socket.receive_json_from(timeout=5))["title"] == "Ancora qui"
+    await asyncio.gather(*(socket.disconnect() for socket in sockets))
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_health_checks_leave_100_open_sockets_alone_in_memory(close_thread_connections):
+    await _health_checks_leave_open_sockets_alone()
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+async def test_health_checks_leave_100_open_sockets_alone_on_redis(
+    redis_url, settings, close_thread_connections
+):
+    """The check used the shared layer from its own event loop: channels_redis refused
+    ("Two event loops are trying to receive() on one channel layer at once!"), the check
+    answered 503 and the collision killed a live socket."""
+    import uuid
+
+    from channels.layers import channel_layers
+
+    from hub.redis_settings import channel_layer_config
+
+    settings.CHANNEL_LAYERS = {
+        "default": channel_layer_config(redis_url, prefix=f"hub-test-{uuid.uuid4().hex[:8]}")
+    }
+    channel_layers.backends.clear()
+    try:
+        await _health_checks_leave_open_sockets_alone()
+    finally:
+        channel_layers.backends.clear()

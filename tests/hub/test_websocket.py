@@ -62,3 +62,92 @@ def test_web_process_broadcasts_directly(monkeypatch):
     broadcast("user.8", {"type": "notification", "title": "Ciao"})
     assert receive(channel)["title"] == "Ciao"
     assert not BroadcastOutbox.objects.exists()
+
+
+# --- A failing channel layer, unknown paths, close codes --------------------------------------
+
+# Port 1 on loopback: nothing listens there, every connection is refused.
+DEAD_REDIS_LAYER = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
+    }
+}
+
+
+@pytest.fixture
+def dead_layer(settings):
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = DEAD_REDIS_LAYER
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+def test_a_broadcast_the_layer_refuses_is_logged_not_raised(dead_layer, caplog, monkeypatch):
+    import logging
+
+    from hub import websocket
+    from hub.outages import OutageLog
+
+    monkeypatch.setenv("HUB_PROCESS_ROLE", "web")
+    # The outage log is per process: start from "no outage seen", whatever ran before.
+    fresh = OutageLog(logging.getLogger("hub.websocket"), "channel layer")
+    monkeypatch.setattr(websocket, "_layer_outage", fresh)
+    with caplog.at_level("WARNING", logger="hub.websocket"):
+        for _ in range(20):
+            assert broadcast("gaf.round.1", {"type": "round.changed", "sequence": 3}) is False
+    # One warning for the outage, not one per failure.
+    assert len(caplog.records) == 1
+    assert "channel layer unavailable" in caplog.records[0].getMessage()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_socket_whose_layer_fails_is_closed_with_try_again_later(dead_layer):
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+
+    from hub.routing import websocket_router
+    from hub.websocket import CloseCode
+    from tests.hub.factories import UserFactory
+
+    socket = WebsocketCommunicator(websocket_router, "/ws/notifications/")
+    socket.scope["user"] = await sync_to_async(UserFactory)()
+    # Accepted, so that the client sees the code instead of a refused upgrade.
+    assert (await socket.connect())[0]
+    assert await socket.receive_output() == {
+        "type": "websocket.close",
+        "code": CloseCode.TRY_AGAIN_LATER,
+    }
+
+
+@pytest.mark.parametrize("path", ["/ws/nowhere/", "/", "/ws/gaf/rounds/abc/", "/ws/notifications"])
+@pytest.mark.django_db(transaction=True)
+async def test_an_unknown_socket_path_is_closed_cleanly_with_not_found(path, caplog):
+    from channels.testing import WebsocketCommunicator
+
+    from hub.asgi import application
+    from hub.websocket import CloseCode
+
+    socket = WebsocketCommunicator(application, path, headers=[(b"origin", b"http://testserver")])
+    assert await socket.connect() == (True, None)
+    assert await socket.receive_output() == {
+        "type": "websocket.close",
+        "code": CloseCode.NOT_FOUND,
+    }
+    assert not [record for record in caplog.records if record.levelname in {"ERROR", "CRITICAL"}]
+
+
+def test_close_codes_reach_the_page_as_json_data():
+    import json
+    import re
+
+    from django.template import Context, Template
+
+    html = Template("{% load hub_websocket %}{% websocket_close_codes %}").render(Context())
+    match = re.fullmatch(
+        r'<script id="hub-socket-close-codes" type="application/json">(.*)</script>', html
+    )
+    assert match, html
+    assert json.loads(match.group(1)) == {"final": [4403, 4404], "retry": [1001, 1012, 1013]}

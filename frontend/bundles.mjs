@@ -1,0 +1,39 @@
+// Bundles the hub's own JavaScript (frontend/src/) with esbuild into hub/static/hub/, where
+// templates load it as <script type="module" src="...">. The output is committed, so that
+// Python alone serves the hub; tests/hub/test_frontend_bundles.py checks it is up to date.
+//
+//   node bundles.mjs [outdir]     (build.mjs calls it too, with the default outdir)
+
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_OUTDIR = path.resolve(here, "..", "hub", "static", "hub");
+
+// name in hub/static/hub/ (without .js) -> entry module
+export const BUNDLES = {
+  "gaf-round": "src/gaf-round.js",
+};
+
+export async function buildBundles(outdir = DEFAULT_OUTDIR) {
+  await build({
+    entryPoints: Object.fromEntries(
+      Object.entries(BUNDLES).map(([name, entry]) => [name, path.join(here, entry)]),
+    ),
+    outdir,
+    bundle: true,
+    format: "esm",
+    target: ["es2020"],
+    charset: "utf8",
+    legalComments: "none",
+    banner: { js: "// Built by frontend/bundles.mjs (esbuild) from frontend/src/: do not edit." },
+    logLevel: "warning",
+  });
+  return Object.keys(BUNDLES).map((name) => path.join(outdir, `${name}.js`));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const written = await buildBundles(process.argv[2] ? path.resolve(process.argv[2]) : undefined);
+  for (const file of written) console.log(`bundle written: ${path.relative(process.cwd(), file)}`);
+}
