@@ -117,7 +117,8 @@ def test_redis_url_moves_layer_broker_and_cache_to_redis(tmp_path):
         {**PRODUCTION_ENV, "REDIS_URL": "redis://cache.example.org:6379/0"}, tmp_path
     )
     assert seen["layer"] == "channels_redis.core.RedisChannelLayer"
-    assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's RedisCache, guarded: a Redis failure never fails a request (hub.cache).
+    assert seen["cache"] == "hub.cache.ResilientRedisCache"
     assert seen["q_redis"] == "redis://cache.example.org:6379/0"
     assert seen["q_orm"] is None
     assert seen["db"] == "django.db.backends.postgresql"

@@ -151,3 +151,14 @@ def test_close_codes_reach_the_page_as_json_data():
     )
     assert match, html
     assert json.loads(match.group(1)) == {"final": [4403, 4404], "retry": [1001, 1012, 1013]}
+
+
+def test_the_redis_layer_reads_for_longer_than_it_blocks():
+    """channels_redis blocks each read for brpop_timeout on the server; a socket timeout no
+    longer than that times the read out while Redis is answering (idle sockets got 1011)."""
+    from channels_redis.core import RedisChannelLayer
+
+    from hub.redis_settings import channel_layer_config
+
+    [host] = channel_layer_config("redis://127.0.0.1:6379/0")["CONFIG"]["hosts"]
+    assert host["socket_timeout"] >= 2 * RedisChannelLayer.brpop_timeout

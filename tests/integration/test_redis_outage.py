@@ -68,8 +68,10 @@ def statuses(client, url: str, count: int, **extra) -> list[int]:
     return [client.get(url, **extra).status_code for _ in range(count)]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_pages_saves_and_throttles_survive_a_redis_outage(client, own_redis, monkeypatch):
+@pytest.mark.django_db
+def test_pages_saves_and_throttles_survive_a_redis_outage(
+    client, own_redis, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
     monkeypatch.setattr(timezone, "now", lambda: DURING)
     setup = make_group()
     supplier, apples, eggs = make_orchard_catalogue(setup)
@@ -102,8 +104,14 @@ def test_pages_saves_and_throttles_survive_a_redis_outage(client, own_redis, mon
     basket = {f"firm_{apple_rp.pk}": "3", "pickup_point": round.pickup_points.get().pk}
     for rp in RoundProduct.objects.filter(round=round).exclude(pk=apple_rp.pk):
         basket[f"firm_{rp.pk}"] = ""
-    response = client.post(round_url, basket)
+    with (
+        caplog.at_level("WARNING", logger="hub.websocket"),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        response = client.post(round_url, basket)
     assert response.status_code == 302
+    assert callbacks, "the save broadcasts after commit"
+    assert any("channel layer" in record.getMessage() for record in caplog.records)
     line = OrderLine.objects.get(order__round=round, order__family=family)
     assert line.firm == Decimal("3")
 
