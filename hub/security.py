@@ -45,7 +45,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             websocket_origins = [f"wss://{host}"] + (
                 [] if request.is_secure() else [f"ws://{host}"]
             )
-            parts.update = {**(parts.update or {}), "connect-src": websocket_origins}
+            update = dict(parts.update or {})
+            update["connect-src"] = [*(update.get("connect-src") or []), *websocket_origins]
+            parts.update = update
         if request.path_info.startswith(ADMIN_PATH_PREFIX):
             # A nonce would make browsers ignore 'unsafe-inline': the admin gets neither.
             parts.replace = {**(parts.replace or {}), "script-src": ADMIN_SCRIPT_SRC}

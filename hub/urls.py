@@ -5,10 +5,7 @@ from django.conf.urls.i18n import set_language
 from django.conf.urls.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -56,7 +53,7 @@ api_patterns = [
         "redoc/",
         # Redoc loads its logo from a third-party CDN, which the Content-Security-Policy
         # blocks: one documentation page, Swagger UI, served from the hub alone.
-        RedirectView.as_view(pattern_name="api:docs", permanent=True),
+        RedirectView.as_view(pattern_name="api:docs"),
         name="redoc",
         policy=access.PUBLIC,
         namespace="api",
