@@ -15,6 +15,8 @@ history: no extra screen is needed for editors to see why a change was rejected.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
@@ -23,8 +25,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail import hooks
 from wagtail.admin import messages
@@ -40,7 +42,8 @@ from wagtail.permissions import register_permission_policy
 
 from associations import rules, services
 from associations.models import Association, AssociationPage, JoinRequest
-from hub import access
+from hub import access, dates
+from hub.admin_panels import PendingItem, PendingItemsPanel
 
 # --- Who may use these screens ----------------------------------------------------------------
 
@@ -313,6 +316,15 @@ class JoinRequestIndexView(IndexView):
 
 class JoinRequestInspectView(InspectView):
     template_name = "associations/admin/join_request_inspect.html"
+
+    def get_field_display_value(self, field_name, field):
+        """Empty fields as a dash (not "None"), instants in Europe/Rome as the hub writes them."""
+        value = super().get_field_display_value(field_name, field)
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, datetime):
+            return dates.day_and_time(value)
+        return value
 
     def get_object(self, queryset=None):
         return get_object_or_404(
@@ -603,3 +615,83 @@ for view_name in (
     "wagtailadmin_api:documents:find",
 ):
     access.declare(view_name, NOT_FOR_ASSOCIATION_EDITORS)
+
+
+# --- What staff and volunteers are told -------------------------------------------------------
+
+DASHBOARD_JOIN_REQUESTS = 5
+# Wagtail's own msgid for the button (translated by Wagtail's catalog; a variable, so that
+# the hub's makemessages does not copy it into the hub's catalog).
+WAGTAIL_SUBMIT_LABEL = "Submit to %(workflow_name)s"
+
+
+@hooks.register("construct_homepage_panels")
+def pending_join_requests_panel(request, panels):
+    """Staff see on the admin dashboard how many groups wait to join, and the oldest."""
+    if not rules.can_review_join_requests(request.user):
+        return
+    pending = JoinRequest.objects.filter(status=JoinRequest.Status.PENDING)
+    total = pending.count()
+    items = [
+        PendingItem(
+            label=join_request.name,
+            detail=f"{join_request.get_kind_display()} · {join_request.network}",
+            url=reverse("joinrequest:inspect", args=[quote(join_request.pk)]),
+            received_at=join_request.created_at,
+        )
+        for join_request in pending.select_related("network").order_by("created_at", "pk")[
+            :DASHBOARD_JOIN_REQUESTS
+        ]
+    ]
+    panels.append(
+        PendingItemsPanel(
+            name="pending-join-requests",
+            heading=_("Richieste di adesione da esaminare"),
+            total=total,
+            items=items,
+            list_url=reverse("joinrequest:index") + "?status=pending",
+            list_label=_("Tutte le richieste in attesa"),
+        )
+    )
+
+
+def _review_notice(request, workflow) -> None:
+    """Why the editor offers "Invia a …" instead of "Pubblica", and what happens next."""
+    button = gettext(WAGTAIL_SUBMIT_LABEL) % {"workflow_name": workflow.name}
+    messages.info(
+        request,
+        _(
+            "Le pagine della vostra associazione passano dalla revisione dello staff della "
+            "rete: per questo, al posto di «Pubblica», trovi «%(button)s» nel menu in fondo "
+            "alla pagina. Dopo l'invio lo staff riceve una notifica e controlla la pagina: se "
+            "va bene la pubblica, altrimenti ti chiede delle modifiche con un commento che "
+            "troverai qui, nello stato della pagina. In entrambi i casi ti arriva un'e-mail. "
+            "Fino ad allora il sito mostra la versione già pubblicata (o nulla, per una "
+            "pagina nuova). Le associazioni di fiducia pubblicano direttamente: se pensate di "
+            "esserlo, chiedetelo allo staff."
+        )
+        % {"button": button},
+    )
+
+
+@hooks.register("before_edit_page")
+def explain_review_when_editing(request, page):
+    if request.method != "GET":
+        return None
+    workflow = page.get_workflow()
+    if workflow is not None and not page.permissions_for_user(request.user).can_publish():
+        _review_notice(request, workflow)
+    return None
+
+
+@hooks.register("before_create_page")
+def explain_review_when_creating(request, parent_page, page_class):
+    if request.method != "GET":
+        return None
+    workflow = parent_page.get_workflow()
+    if (
+        workflow is not None
+        and not parent_page.permissions_for_user(request.user).can_publish_subpage()
+    ):
+        _review_notice(request, workflow)
+    return None

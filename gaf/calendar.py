@@ -62,8 +62,7 @@ def _has_something_to_pick_up(user) -> Exists:
         OrderLine.objects.filter(
             order__round=OuterRef("pk"), order__family__memberships__user=user
         ).filter(
-            Q(allocated__isnull=True) & (Q(firm__gt=0) | Q(tolerance__gt=0))
-            | Q(allocated__gt=0)
+            Q(allocated__isnull=True) & (Q(firm__gt=0) | Q(tolerance__gt=0)) | Q(allocated__gt=0)
         )
     )
 

@@ -83,6 +83,7 @@ access.declare_prefix("_util/", access.WAGTAIL_PAGES)
 
 urlpatterns = [
     access.route("healthz", views.healthz, name="healthz", policy=access.PUBLIC),
+    access.route("favicon.ico", views.favicon, name="favicon", policy=access.PUBLIC),
     access.route("i18n/setlang/", set_language, name="set_language", policy=access.PUBLIC),
     path("api/v1/", include((api_patterns, "api"))),
     path("admin/", include(wagtailadmin_urls)),

@@ -103,9 +103,7 @@ def test_only_rounds_with_an_order_of_the_family(setup):
     _order(make_round(setup, supplier, [product], title="Degli altri"), other_family, other)
     titles = {event.title for event in pickup_days_for(member, *WINDOW)}
     assert titles == {"Ritiro GAF: Ordinato", "Ritiro GAF: Solo tolleranza"}
-    assert {event.title for event in pickup_days_for(other, *WINDOW)} == {
-        "Ritiro GAF: Degli altri"
-    }
+    assert {event.title for event in pickup_days_for(other, *WINDOW)} == {"Ritiro GAF: Degli altri"}
 
 
 def test_after_the_close_only_what_was_allocated(setup):
