@@ -662,13 +662,10 @@ def _review_notice(request, workflow) -> None:
         request,
         _(
             "Le pagine della vostra associazione passano dalla revisione dello staff della "
-            "rete: per questo, al posto di «Pubblica», trovi «%(button)s» nel menu in fondo "
-            "alla pagina. Dopo l'invio lo staff riceve una notifica e controlla la pagina: se "
-            "va bene la pubblica, altrimenti ti chiede delle modifiche con un commento che "
-            "troverai qui, nello stato della pagina. In entrambi i casi ti arriva un'e-mail. "
-            "Fino ad allora il sito mostra la versione già pubblicata (o nulla, per una "
-            "pagina nuova). Le associazioni di fiducia pubblicano direttamente: se pensate di "
-            "esserlo, chiedetelo allo staff."
+            "rete: per questo, al posto di «Pubblica», nel menu in fondo trovi «%(button)s». "
+            "Lo staff riceve la richiesta: se la pagina va bene la pubblica, altrimenti ti "
+            "chiede delle modifiche con un commento che vedrai qui. In entrambi i casi ricevi "
+            "un'e-mail; fino ad allora sul sito resta la versione già pubblicata."
         )
         % {"button": button},
     )

@@ -327,7 +327,11 @@ class EventPage(Page):
         from events import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.event_page_context(self, user=request.user))
+        context.update(
+            selectors.event_page_context(
+                self, user=request.user, preview=getattr(request, "is_preview", False)
+            )
+        )
         return context
 
 
