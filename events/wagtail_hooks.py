@@ -289,3 +289,22 @@ def attendees_button(page, user, view_name=None, next_url=None):
             priority=85,
         )
     ]
+
+
+# --- Event proposals (events/proposal_admin.py) -----------------------------------------------
+
+
+@hooks.register("register_admin_viewset")
+def register_proposal_viewset():
+    from events.proposal_admin import ProposalViewSet
+
+    return ProposalViewSet()
+
+
+@hooks.register("construct_homepage_panels")
+def pending_proposals_panel(request, panels):
+    from events.proposal_admin import dashboard_panel
+
+    panel = dashboard_panel(request)
+    if panel is not None:
+        panels.append(panel)
