@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
+from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
 from events import recurrence as rec
@@ -233,12 +234,10 @@ def _locked_pending(proposal: EventProposal) -> EventProposal:
 
 def municipal_events_index(municipality: Municipality) -> MunicipalEventsIndexPage:
     """The municipality's "Eventi del Comune" page, created and published on first use."""
-    from hub.models import HomePage
-
     index = MunicipalEventsIndexPage.objects.filter(municipality=municipality).first()
     if index is not None:
         return index
-    home = HomePage.objects.first()
+    home = _home_page()
     index = MunicipalEventsIndexPage(
         title=_("Eventi del Comune di %(name)s") % {"name": municipality.name},
         slug=_free_slug(home, f"eventi-{municipality.slug}"),
@@ -248,6 +247,18 @@ def municipal_events_index(municipality: Municipality) -> MunicipalEventsIndexPa
     home.add_child(instance=index)
     index.save_revision().publish(skip_permission_checks=True)
     return index
+
+
+def _home_page() -> Page:
+    """Where the municipalities' events pages live: the home page (the default site's root
+    if the hub's home page was replaced, the tree's root on an empty site)."""
+    from hub.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is not None:
+        return home
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    return site.root_page if site is not None else Page.get_first_root_node()
 
 
 def _free_slug(parent, wanted: str) -> str:
