@@ -58,7 +58,14 @@ class ProposalDecisionView(DecisionView):
         proposal = self.object
         return [
             (_("Quando"), _when(proposal)),
-            (_("Dove"), f"{proposal.venue}, {proposal.address or ''} {proposal.municipality}"),
+            (
+                _("Dove"),
+                ", ".join(
+                    part
+                    for part in (proposal.venue, proposal.address, str(proposal.municipality))
+                    if part
+                ),
+            ),
             (_("Chi organizza"), proposal.organizer_name or _("a titolo personale")),
             (_("Descrizione"), proposal.description),
             (_("Proposta da"), proposal.proposed_by.email),

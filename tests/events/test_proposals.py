@@ -296,6 +296,21 @@ def test_only_staff_decide(client, piossasco, resident, url_name):
         proposals.proposal_approve(proposal=proposal, by=editor)
 
 
+@pytest.mark.parametrize("url_name", ["edit", "delete", "add", "history"])
+def test_staff_change_proposals_only_through_the_decisions(
+    client, piossasco, resident, staff, url_name
+):
+    """No generic form writes around the services, not even for staff."""
+    proposal = submit(piossasco, resident)
+    client.force_login(staff)
+    url = reverse(f"eventproposal:{url_name}", args=[] if url_name == "add" else [proposal.pk])
+    for response in (client.get(url), client.post(url, {"title": "Cambiato"})):
+        assert response.status_code in {302, 403}
+    proposal.refresh_from_db()
+    assert proposal.title == "Camminata del quartiere"
+    assert EventProposal.objects.count() == 1
+
+
 def test_staff_see_pending_proposals_on_the_dashboard(client, piossasco, resident, staff):
     client.force_login(staff)
     home = client.get(reverse("wagtailadmin_home")).content.decode()
