@@ -10,11 +10,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -126,7 +128,8 @@ def _may_manage_tokens(request: HttpRequest, association: Association) -> HttpRe
 def _invitation_refusal(request: HttpRequest, invitation: Invitation | None):
     """The page that explains why this invitation cannot be accepted, or None if it can.
 
-    The same checks as services.invitation_accept, made before showing the button.
+    The same checks as services.invitation_accept, made before showing the button. A
+    visitor who is not signed in is not refused: they are told what the invitation is first.
     """
     if invitation is None or invitation.revoked_at is not None:
         message, status = _("Invito non valido o revocato."), 400
@@ -135,6 +138,8 @@ def _invitation_refusal(request: HttpRequest, invitation: Invitation | None):
     elif invitation.expires_at < timezone.now():
         message = _("L'invito è scaduto: chiedi all'associazione di mandarne uno nuovo.")
         status = 400
+    elif not request.user.is_authenticated:
+        return None
     elif request.user.email.lower() != invitation.email.lower():
         message = _("Questo invito è per %(email)s: accedi con quell'indirizzo.") % {
             "email": invitation.email
@@ -154,14 +159,34 @@ def _invitation_problem(request: HttpRequest, message: str, status: int) -> Http
     )
 
 
+def _masked_email(email: str) -> str:
+    """ "an…@example.org": enough to recognise one's own address, not to learn someone's."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:2]}…@{domain}"
+
+
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Anyone holding the link sees what the invitation is; accepting needs the invited
+    person, signed in with the invited address (services.invitation_accept)."""
     invitation = services.invitation_for_token(token)
     refusal = _invitation_refusal(request, invitation)
     if refusal is not None:
         return refusal
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return render(
+            request,
+            "associations/invitation_accept.html",
+            {
+                "invitation": invitation,
+                "association": invitation.association,
+                "masked_email": _masked_email(invitation.email),
+                "next_query": urlencode({"next": request.get_full_path()}),
+            },
+        )
     if request.method == "POST":
         try:
             membership = services.invitation_accept(token=token, user=request.user)
@@ -174,9 +199,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             _("Benvenuto nella redazione di «%(name)s»: ora puoi modificarne le pagine.")
             % {"name": membership.association.name},
         )
+        # The association's own page in the editor: a new association has no other pages
+        # yet, so its page listing would be empty.
         page = getattr(membership.association, "page", None)
         if page is not None:
-            return redirect("wagtailadmin_explore", page.pk)
+            return redirect("wagtailadmin_pages:edit", page.pk)
         return redirect("profile")
     return render(
         request,

@@ -61,7 +61,15 @@ class JoinRequestForm(HoneypotFormMixin, forms.Form):
     contact_phone = forms.CharField(
         label=_("Telefono"), max_length=40, required=False, validators=[phone_validator]
     )
-    website = forms.URLField(label=_("Sito web"), required=False, assume_scheme="https")
+    # A text input, not type="url": browsers refuse "www.example.org" in a URL input,
+    # while the field completes it to https://www.example.org.
+    website = forms.URLField(
+        label=_("Sito web"),
+        required=False,
+        assume_scheme="https",
+        widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
+        help_text=_("Anche senza https://, per esempio www.polisportiva.it."),
+    )
     editor_email = forms.EmailField(
         label=_("E-mail del primo redattore"),
         help_text=_(

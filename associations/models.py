@@ -182,11 +182,21 @@ class JoinRequest(models.Model):
     )
     decision_reason = models.TextField(_("motivazione"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decisa da"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decisa il"), null=True, blank=True)
     association = models.OneToOneField(
-        Association, on_delete=models.SET_NULL, null=True, blank=True, related_name="join_request"
+        Association,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="join_request",
+        verbose_name=_("associazione creata"),
     )
     created_at = models.DateTimeField(_("ricevuta il"), auto_now_add=True)
 

@@ -8,8 +8,13 @@ app_name = "associations"
 ASSOCIATION_ADMIN = access.object_policy(
     "associations.rules.can_manage_editors", "the association's admins"
 )
-INVITEE = access.object_policy(
-    "associations.services.invitation_accept", "the invited person, signed in with that e-mail"
+# Anyone holding the link sees what the invitation is (and is asked to sign in); only the
+# invited person, signed in with that address, may accept it.
+INVITEE = access.Policy(
+    "invitation_link",
+    "anyone with the link reads the invitation; the invited person, signed in with that "
+    "e-mail, accepts it",
+    object_rule="associations.services.invitation_accept",
 )
 
 

@@ -15,32 +15,31 @@ history: no extra screen is needed for editors to see why a change was rejected.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.contrib.admin.utils import quote
-from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.functional import cached_property
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import Button, ListingButton
 from wagtail.models import GroupPagePermission, Page
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from associations import rules, services
 from associations.models import Association, AssociationPage, JoinRequest
-from hub import access
+from hub import access, dates
+from hub.admin_decisions import DecisionView, RejectForm, ReviewOnlyPolicy
+from hub.admin_panels import PendingItem, PendingItemsPanel
 
 # --- Who may use these screens ----------------------------------------------------------------
 
@@ -52,24 +51,6 @@ def can_set_trusted(user) -> bool:
     )
 
 
-class ReviewOnlyPolicy(ModelPermissionPolicy):
-    """Lets reviewers list and inspect; every change goes through the decision views.
-
-    Without it, the generic add, edit and delete forms of the model viewset would write to
-    the model directly, around the services.
-    """
-
-    def __init__(self, model, *, may_review):
-        super().__init__(model)
-        self.may_review = may_review
-
-    def user_has_permission(self, user, action):
-        return action == "view" and self.may_review(user)
-
-    def user_has_any_permission(self, user, actions):
-        return "view" in actions and self.may_review(user)
-
-
 # Registered before the viewsets touch the registry, as Wagtail requires.
 register_permission_policy(
     JoinRequest, ReviewOnlyPolicy(JoinRequest, may_review=rules.can_review_join_requests)
@@ -78,88 +59,6 @@ register_permission_policy(Association, ReviewOnlyPolicy(Association, may_review
 
 
 # --- Decision screens -------------------------------------------------------------------------
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Motivazione"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=2000,
-        help_text=gettext_lazy("Verrà inviata per e-mail a chi ha fatto richiesta."),
-        error_messages={"required": gettext_lazy("Spiega il motivo del rifiuto.")},
-    )
-
-
-class DecisionView(WagtailAdminTemplateMixin, FormView):
-    """A confirmation screen that performs one service call on POST.
-
-    Subclasses set `model`, `may_decide(user)`, `perform(form)` and the labels.
-    """
-
-    model = None
-    form_class = forms.Form
-    template_name = "associations/admin/decision.html"
-    submit_label = ""
-    submit_classname = "button"
-    index_url_name = ""
-    inspect_url_name = ""
-
-    def may_decide(self, user) -> bool:
-        raise NotImplementedError
-
-    def get_queryset(self):
-        return self.model._default_manager.all()
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.may_decide(request.user):
-            return permission_denied(request)
-        self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return str(self.object)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": self.model._meta.verbose_name_plural},
-            {"url": self.inspect_url, "label": str(self.object)},
-            {"url": "", "label": self.get_page_title()},
-        ]
-
-    @cached_property
-    def inspect_url(self):
-        return reverse(self.inspect_url_name, args=[quote(self.object.pk)])
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            object=self.object,
-            summary=self.get_summary(),
-            submit_label=self.submit_label,
-            submit_classname=self.submit_classname,
-            cancel_url=self.inspect_url,
-            **kwargs,
-        )
-
-    def get_summary(self) -> list[tuple[str, str]]:
-        return []
-
-    def form_valid(self, form):
-        try:
-            message = self.perform(form)
-        except ValidationError as error:
-            if hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields):
-                for field_name, errors in error.error_dict.items():
-                    form.add_error(field_name, errors)
-                return self.form_invalid(form)
-            messages.error(self.request, " ".join(error.messages))
-            return redirect(self.inspect_url)
-        messages.success(self.request, message)
-        return redirect(self.index_url_name)
-
-    def form_invalid(self, form):
-        messages.validation_error(self.request, _("Correggi gli errori qui sotto."), form)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class JoinRequestDecisionView(DecisionView):
@@ -313,6 +212,15 @@ class JoinRequestIndexView(IndexView):
 
 class JoinRequestInspectView(InspectView):
     template_name = "associations/admin/join_request_inspect.html"
+
+    def get_field_display_value(self, field_name, field):
+        """Empty fields as a dash (not "None"), instants in Europe/Rome as the hub writes them."""
+        value = super().get_field_display_value(field_name, field)
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, datetime):
+            return dates.day_and_time(value)
+        return value
 
     def get_object(self, queryset=None):
         return get_object_or_404(
@@ -603,3 +511,80 @@ for view_name in (
     "wagtailadmin_api:documents:find",
 ):
     access.declare(view_name, NOT_FOR_ASSOCIATION_EDITORS)
+
+
+# --- What staff and volunteers are told -------------------------------------------------------
+
+DASHBOARD_JOIN_REQUESTS = 5
+# Wagtail's own msgid for the button (translated by Wagtail's catalog; a variable, so that
+# the hub's makemessages does not copy it into the hub's catalog).
+WAGTAIL_SUBMIT_LABEL = "Submit to %(workflow_name)s"
+
+
+@hooks.register("construct_homepage_panels")
+def pending_join_requests_panel(request, panels):
+    """Staff see on the admin dashboard how many groups wait to join, and the oldest."""
+    if not rules.can_review_join_requests(request.user):
+        return
+    pending = JoinRequest.objects.filter(status=JoinRequest.Status.PENDING)
+    total = pending.count()
+    items = [
+        PendingItem(
+            label=join_request.name,
+            detail=f"{join_request.get_kind_display()} · {join_request.network}",
+            url=reverse("joinrequest:inspect", args=[quote(join_request.pk)]),
+            received_at=join_request.created_at,
+        )
+        for join_request in pending.select_related("network").order_by("created_at", "pk")[
+            :DASHBOARD_JOIN_REQUESTS
+        ]
+    ]
+    panels.append(
+        PendingItemsPanel(
+            name="pending-join-requests",
+            heading=_("Richieste di adesione da esaminare"),
+            total=total,
+            items=items,
+            list_url=reverse("joinrequest:index") + "?status=pending",
+            list_label=_("Tutte le richieste in attesa"),
+        )
+    )
+
+
+def _review_notice(request, workflow) -> None:
+    """Why the editor offers "Invia a …" instead of "Pubblica", and what happens next."""
+    button = gettext(WAGTAIL_SUBMIT_LABEL) % {"workflow_name": workflow.name}
+    messages.info(
+        request,
+        _(
+            "Le pagine della vostra associazione passano dalla revisione dello staff della "
+            "rete: per questo, al posto di «Pubblica», nel menu in fondo trovi «%(button)s». "
+            "Lo staff riceve la richiesta: se la pagina va bene la pubblica, altrimenti ti "
+            "chiede delle modifiche con un commento che vedrai qui. In entrambi i casi ricevi "
+            "un'e-mail; fino ad allora sul sito resta la versione già pubblicata."
+        )
+        % {"button": button},
+    )
+
+
+@hooks.register("before_edit_page")
+def explain_review_when_editing(request, page):
+    if request.method != "GET":
+        return None
+    workflow = page.get_workflow()
+    if workflow is not None and not page.permissions_for_user(request.user).can_publish():
+        _review_notice(request, workflow)
+    return None
+
+
+@hooks.register("before_create_page")
+def explain_review_when_creating(request, parent_page, page_class):
+    if request.method != "GET":
+        return None
+    workflow = parent_page.get_workflow()
+    if (
+        workflow is not None
+        and not parent_page.permissions_for_user(request.user).can_publish_subpage()
+    ):
+        _review_notice(request, workflow)
+    return None

@@ -7,14 +7,25 @@ class EventsConfig(AppConfig):
     verbose_name = _("Eventi")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from associations.selectors import register_upcoming_events
-        from events import feeds, rsvp, signals
+        from events import feeds, home, proposals, rsvp, signals
         from events.selectors import association_upcoming
+        from hub import home as hub_home
         from hub import profile
+        from hub.roles import refresh_staff_group
 
         signals.connect()
         register_upcoming_events(association_upcoming)
+        hub_home.register_section("events/home_upcoming.html", home.home_context)
         profile.register_section("events/profile_calendar.html", feeds.profile_calendar_context)
         profile.register_section(
             "events/registration/profile.html", rsvp.registrations_profile_context
+        )
+        profile.register_section("events/proposals/profile.html", proposals.profile_context)
+        # The staff group reviews event proposals: give it the permission as soon as it
+        # exists (after this app's permissions are created, in the same post_migrate).
+        post_migrate.connect(
+            refresh_staff_group, sender=self, dispatch_uid="events.refresh_staff_group"
         )

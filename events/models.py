@@ -327,7 +327,11 @@ class EventPage(Page):
         from events import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.event_page_context(self, user=request.user))
+        context.update(
+            selectors.event_page_context(
+                self, user=request.user, preview=getattr(request, "is_preview", False)
+            )
+        )
         return context
 
 
@@ -430,6 +434,102 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.event_id} ({self.status})"
+
+
+class EventProposal(models.Model):
+    """An event proposed from the public site by a resident or an informal group.
+
+    Network staff approve it into the events of the chosen municipality (a new EventPage
+    under its MunicipalEventsIndexPage, organizer: the Comune) or reject it with a reason;
+    the proposer is told by e-mail either way (events.proposals).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("in attesa")
+        APPROVED = "approved", _("approvata")
+        REJECTED = "rejected", _("respinta")
+
+    class Repeat(models.TextChoices):
+        NONE = "", _("non si ripete")
+        WEEKLY = "weekly", _("ogni settimana")
+        MONTHLY = "monthly", _("ogni mese")
+
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="event_proposals",
+        verbose_name=_("proposta da"),
+    )
+    organizer_name = models.CharField(
+        _("chi organizza"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "Il gruppo informale o le famiglie che organizzano; vuoto = a titolo personale."
+        ),
+    )
+    title = models.CharField(_("nome dell'evento"), max_length=200)
+    description = models.TextField(_("descrizione"), max_length=2000)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="event_proposals",
+        verbose_name=_("comune"),
+    )
+    venue = models.CharField(_("luogo"), max_length=200)
+    address = models.CharField(_("indirizzo"), max_length=250, blank=True)
+    start = models.DateTimeField(_("inizio"))
+    end = models.DateTimeField(_("fine"))
+    repeat = models.CharField(
+        _("ripetizione"), max_length=10, choices=Repeat.choices, default=Repeat.NONE, blank=True
+    )
+    repeat_until = models.DateField(_("ripetuto fino al"), null=True, blank=True)
+    contact_email = models.EmailField(_("e-mail di contatto"))
+    contact_phone = models.CharField(_("telefono di contatto"), max_length=40, blank=True)
+    status = models.CharField(
+        _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decision_reason = models.TextField(_("motivazione"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decisa da"),
+    )
+    decided_at = models.DateTimeField(_("decisa il"), null=True, blank=True)
+    event = models.OneToOneField(
+        EventPage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        verbose_name=_("evento pubblicato"),
+    )
+    created_at = models.DateTimeField(_("ricevuta il"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposta di evento")
+        verbose_name_plural = _("proposte di eventi")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="event_proposal_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="event_proposal_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(repeat="") | Q(repeat_until__isnull=False),
+                name="event_proposal_repeat_has_an_end",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_reason=""),
+                name="event_proposal_rejection_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class CalendarFeedToken(models.Model):

@@ -243,12 +243,28 @@ def without_dates(event_filter: filters.EventFilter) -> filters.EventFilter:
 
 def next_dates(page: EventPage, *, limit: int = NEXT_DATES) -> list[OccurrenceItem]:
     """The event's next dates (cancelled ones included, marked), from now on."""
+    if page.pk is None:
+        return []
     occurrences = (
         EventOccurrence.objects.filter(event=page, end__gt=timezone.now())
         .select_related("event")
         .order_by("start", "pk")[:limit]
     )
     return [occurrence_item(occurrence) for occurrence in occurrences]
+
+
+def preview_next_dates(page: EventPage, *, limit: int = NEXT_DATES) -> list[OccurrenceItem]:
+    """The next dates of a page being previewed: computed from its recurrence fields, as
+    they are in the editor, because a preview is not saved (its occurrence rows are those of
+    the last publication, or none). No queries: the page's relations are in memory."""
+    try:
+        rows = services.occurrence_rows(page)
+    except (ValueError, TypeError):
+        # A rule the editor has not finished (or that publishing would refuse with a
+        # message): the preview shows the page without its dates.
+        return []
+    now = timezone.now()
+    return [occurrence_item(row) for row in rows if row.end > now][:limit]
 
 
 def map_url(page: EventPage) -> str | None:
@@ -318,15 +334,16 @@ def recurrence_description(page: EventPage) -> str:
     return recurrence_text(recurrence, first_day=services.local_date(page.start))
 
 
-def event_page_context(page: EventPage, *, user) -> dict:
+def event_page_context(page: EventPage, *, user, preview: bool = False) -> dict:
     """Context of an event's public page (also of its preview, which is not saved: the page's
     own relations are read, not the database's)."""
+    upcoming = preview_next_dates(page) if preview else next_dates(page)
     return {
         "is_cancelled": page.status == EventPage.Status.CANCELLED,
         "is_postponed": page.status == EventPage.Status.POSTPONED,
         "span": page_span(page),
         "recurrence_description": recurrence_description(page),
-        "next_dates": next_dates(page) if page.pk else [],
+        "next_dates": upcoming,
         "map_url": map_url(page),
         "areas": list(page.areas.all()),
         "age_bands": list(page.age_bands.all()),

@@ -286,6 +286,14 @@ def event_sync(*, page: EventPage, now: datetime | None = None) -> EventPage:
 
 
 def _write_occurrences(page: EventPage) -> None:
+    rows = occurrence_rows(page)
+    EventOccurrence.objects.filter(event=page).delete()
+    EventOccurrence.objects.bulk_create(rows)
+
+
+def occurrence_rows(page: EventPage) -> list[EventOccurrence]:
+    """The page's series as (unsaved) occurrence rows: what publishing writes, and what a
+    preview shows, computed from the page as it is in the editor."""
     cancelled_whole = page.status == EventPage.Status.CANCELLED
     rows = []
     for occurrence in event_occurrences(page):
@@ -306,8 +314,7 @@ def _write_occurrences(page: EventPage) -> None:
                 moved=occurrence.moved,
             )
         )
-    EventOccurrence.objects.filter(event=page).delete()
-    EventOccurrence.objects.bulk_create(rows)
+    return rows
 
 
 def event_withdraw(*, page: EventPage) -> None:

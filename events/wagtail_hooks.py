@@ -32,6 +32,7 @@ from wagtail.admin.widgets.button import Button
 from associations.models import Association
 from events import importer, rsvp
 from events.models import EventPage, IcsImportSource
+from events.proposal_admin import ProposalViewSet, dashboard_panel
 from hub.models import Municipality
 
 NAMESPACE = "events_ics_sources"
@@ -289,3 +290,18 @@ def attendees_button(page, user, view_name=None, next_url=None):
             priority=85,
         )
     ]
+
+
+# --- Event proposals (events/proposal_admin.py) -----------------------------------------------
+
+
+@hooks.register("register_admin_viewset")
+def register_proposal_viewset():
+    return ProposalViewSet()
+
+
+@hooks.register("construct_homepage_panels")
+def pending_proposals_panel(request, panels):
+    panel = dashboard_panel(request)
+    if panel is not None:
+        panels.append(panel)

@@ -298,10 +298,12 @@ class HomePage(Page):
         verbose_name = _("pagina iniziale")
 
     def get_context(self, request, *args, **kwargs):
+        from hub import home
         from hub.selectors import networks_with_municipalities
 
         context = super().get_context(request, *args, **kwargs)
         context["networks"] = networks_with_municipalities()
+        context["home_sections"] = home.sections_for(request)
         return context
 
 

@@ -11,6 +11,7 @@ STAFF_GROUP_NAME = "Staff della rete"
 STAFF_MODEL_PERMISSIONS = [
     ("hub", ["network", "municipality", "macroarea", "area", "ageband"]),
     ("associations", ["association", "joinrequest"]),
+    ("events", ["eventproposal"]),
 ]
 
 
@@ -21,6 +22,23 @@ def staff_group() -> Group:
         condition |= Q(content_type__app_label=app_label, content_type__model__in=models)
     group.permissions.add(*Permission.objects.filter(condition))
     return group
+
+
+def refresh_staff_group(*, app_config=None, using="default", **kwargs) -> None:
+    """Give an existing staff group the permissions of models added since it was made.
+
+    A post_migrate receiver of the app that added them. The hub's apps come before
+    django.contrib.auth in INSTALLED_APPS, so auth's own receiver has not created the app's
+    permissions yet: create them here first (idempotent). A fresh database gets the group,
+    with every permission, on first use.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    if not Group.objects.using(using).filter(name=STAFF_GROUP_NAME).exists():
+        return
+    if app_config is not None:
+        create_permissions(app_config, verbosity=0, using=using)
+    staff_group()
 
 
 def staff_emails() -> list[str]:

@@ -252,6 +252,8 @@ else:
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", "Italiano"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "hub" / "locale"]
+# How dates read in each language (hub/formats/<lang>/formats.py; hub/dates.py explains).
+FORMAT_MODULE_PATH = ["hub.formats"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True

@@ -87,6 +87,7 @@ access.declare_prefix("_util/", access.WAGTAIL_PAGES)
 
 urlpatterns = [
     access.route("healthz", views.healthz, name="healthz", policy=access.PUBLIC),
+    access.route("favicon.ico", views.favicon, name="favicon", policy=access.PUBLIC),
     access.route("i18n/setlang/", set_language, name="set_language", policy=access.PUBLIC),
     path("api/v1/", include((api_patterns, "api"))),
     # Before Wagtail's: its own login form and password reset are never served (hub.security).

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import sys
+from functools import cache
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from hub import availability, input_guard, rules, selectors, services
 from hub import profile as profile_sections
@@ -32,6 +40,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "checks": {result.name: result.as_dict() for result in results},
     }
     return JsonResponse(body, status=200 if not down else 503)
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "hub" / "favicon.ico"
+
+
+@cache
+def _favicon_bytes() -> bytes:
+    return FAVICON.read_bytes()
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers, feed readers and bookmarks ask for /favicon.ico whatever a page declares."""
+    response = HttpResponse(_favicon_bytes(), content_type="image/x-icon")
+    patch_cache_control(response, public=True, max_age=7 * 24 * 3600)
+    return response
 
 
 @login_required

@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote, urlencode
 
 from django import template
-from django.utils import formats, timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events.ical import FeedEvent
 from events.recurrence import ROME, Recurrence
+from hub import dates
 
 register = template.Library()
 
@@ -41,17 +41,9 @@ def _join(items: list[str]) -> str:
 
 
 def format_date(value: date | datetime, fmt: str) -> str:
-    """A date (or an aware datetime, in Rome) in words, as the language writes it.
-
-    Django's Italian names are capitalised ("Mercoledì 14 Ottobre"); Italian writes days
-    and months in lower case ("mercoledì 14 ottobre"), except at the start of a sentence.
-    """
-    if isinstance(value, datetime):
-        value = timezone.localtime(value, ROME)
-    text = formats.date_format(value, fmt)
-    if (get_language() or "").startswith("it"):
-        text = text.lower()
-    return text
+    """A date (or an aware datetime, in Rome) in words, as the language writes it
+    (hub.dates: Italian days and months in lower case, "mercoledì 14 ottobre")."""
+    return dates.format_date(value, fmt)
 
 
 def _long_date(day: date) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -74,10 +75,21 @@ def test_an_admin_invites_and_the_invited_person_accepts(
     assert "maestra@coro.example.org" in client.get(editors_url(association)).content.decode()
 
     client.logout()
+    # Before asking to sign in, the page says what the invitation is and what comes next.
     anonymous = client.get(accept_path)
-    assert anonymous.status_code == 302
-    assert anonymous["Location"].startswith("/accounts/login/")
-    assert "next=" in anonymous["Location"]
+    assert anonymous.status_code == 200
+    html = anonymous.content.decode()
+    assert "Coro Voci Bianche" in html
+    assert "Cosa succede adesso" in html
+    assert "ma…@coro.example.org" in html
+    assert "maestra@coro.example.org" not in html
+    assert f"/accounts/login/?next={quote(accept_path, safe='')}" in html
+    assert f"/accounts/signup/?next={quote(accept_path, safe='')}" in html
+    assert "Accetta l&#x27;invito" not in html
+    refused = client.post(accept_path)
+    assert refused.status_code == 302
+    assert refused["Location"].startswith("/accounts/login/")
+    assert not Invitation.objects.get(pk=invitation.pk).accepted_at
 
     invited = UserFactory(email="maestra@coro.example.org")
     client.force_login(invited)
@@ -88,12 +100,15 @@ def test_an_admin_invites_and_the_invited_person_accepts(
 
     accepted = client.post(accept_path)
     assert accepted.status_code == 302
-    assert accepted["Location"] == reverse("wagtailadmin_explore", args=[association.page.pk])
+    # They land in the editor of their association's page, not on an empty page listing.
+    edit_url = reverse("wagtailadmin_pages:edit", args=[association.page.pk])
+    assert accepted["Location"] == edit_url
     membership = AssociationMembership.objects.get(association=association, user=invited)
     assert membership.role == EDITOR
     assert invited.groups.filter(pk=association.group_id).exists()
-    edit_url = reverse("wagtailadmin_pages:edit", args=[association.page.pk])
-    assert client.get(edit_url).status_code == 200
+    editor = client.get(edit_url)
+    assert editor.status_code == 200
+    assert "Benvenuto nella redazione" in editor.content.decode()
 
     again = client.post(accept_path)
     assert again.status_code == 400

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from events import calendar_sources
 from gaf import rules, services
 from gaf.calendar import pickup_days_for
-from gaf.models import GroupMembership, RoundProduct
+from gaf.models import GroupMembership, OrderLine, RoundProduct
 from tests.gaf.factories import (
     make_group,
     make_member,
@@ -30,10 +30,22 @@ def test_registered_with_events():
     assert calendar_sources.registered()["gaf.pickups"] is pickup_days_for
 
 
-def test_members_see_pickup_days(setup):
+def _order(round, family, member, firm=1, tolerance=0):
+    return services.order_set_quantity(
+        round=round,
+        family=family,
+        round_product=RoundProduct.objects.get(round=round),
+        firm=firm,
+        tolerance=tolerance,
+        by_user=member,
+        now=DURING,
+    )
+
+
+def test_families_see_the_pickup_days_of_their_orders(setup):
     supplier = make_supplier(setup, name="Cascina Roseleto")
     product = make_product(supplier)
-    _family, member = make_member(setup)
+    family, member = make_member(setup)
     draft = make_round(setup, supplier, [product], title="Bozza", open_it=False)
     round = make_round(
         setup,
@@ -44,6 +56,9 @@ def test_members_see_pickup_days(setup):
         pickup_starts_at=dt.time(17, 30),
         pickup_ends_at=dt.time(19),
     )
+    # A member family that has not ordered has nothing to pick up.
+    assert pickup_days_for(member, *WINDOW) == []
+    _order(round, family, member)
     (event,) = pickup_days_for(member, *WINDOW)
     assert event.uid == f"gaf-round-{round.pk}-pickup@hub"
     assert event.title == "Ritiro GAF: Verdura di novembre"
@@ -66,20 +81,46 @@ def test_members_see_pickup_days(setup):
     assert event.sequence == sequence + 1
 
 
-def test_orders_do_not_change_the_feed(setup):
+def test_only_rounds_with_an_order_of_the_family(setup):
+    supplier = make_supplier(setup)
+    product = make_product(supplier, case_size=Decimal("6"))
+    family, member = make_member(setup)
+    other_family, other = make_member(setup)
+    ordered = make_round(setup, supplier, [product], title="Ordinato")
+    make_round(setup, supplier, [product], title="Non ordinato")
+    tolerance_only = make_round(setup, supplier, [product], title="Solo tolleranza")
+    emptied = make_round(setup, supplier, [product], title="Svuotato")
+    _order(ordered, family, member)
+    _order(tolerance_only, family, member, firm=0, tolerance=1)
+    _order(emptied, family, member)
+    _order(emptied, family, member, firm=0)
+    # Another family's order never puts the round in this family's calendar.
+    _order(make_round(setup, supplier, [product], title="Degli altri"), other_family, other)
+    titles = {event.title for event in pickup_days_for(member, *WINDOW)}
+    assert titles == {"Ritiro GAF: Ordinato", "Ritiro GAF: Solo tolleranza"}
+    assert {event.title for event in pickup_days_for(other, *WINDOW)} == {"Ritiro GAF: Degli altri"}
+
+
+def test_after_the_close_only_what_was_allocated(setup):
     supplier = make_supplier(setup)
     product = make_product(supplier)
     family, member = make_member(setup)
     round = make_round(setup, supplier, [product])
+    _order(round, family, member)
+    OrderLine.objects.filter(order__round=round).update(allocated=0)
+    assert pickup_days_for(member, *WINDOW) == []
+    OrderLine.objects.filter(order__round=round).update(allocated=1)
+    assert len(pickup_days_for(member, *WINDOW)) == 1
+
+
+def test_quantity_changes_do_not_change_the_event(setup):
+    supplier = make_supplier(setup)
+    product = make_product(supplier)
+    family, member = make_member(setup)
+    round = make_round(setup, supplier, [product])
+    _order(round, family, member)
     (before,) = pickup_days_for(member, *WINDOW)
-    services.order_set_quantity(
-        round=round,
-        family=family,
-        round_product=RoundProduct.objects.get(round=round),
-        firm=1,
-        by_user=member,
-        now=DURING,
-    )
+    _order(round, family, member, firm=3)
     (after,) = pickup_days_for(member, *WINDOW)
     assert after == before
 
@@ -87,9 +128,9 @@ def test_orders_do_not_change_the_feed(setup):
 def test_calendar_queries_do_not_grow(setup, django_assert_max_num_queries):
     supplier = make_supplier(setup)
     product = make_product(supplier)
-    _family, member = make_member(setup)
+    family, member = make_member(setup)
     for index in range(6):
-        make_round(setup, supplier, [product], title=f"Giro {index}")
+        _order(make_round(setup, supplier, [product], title=f"Giro {index}"), family, member)
     with django_assert_max_num_queries(2):
         assert len(pickup_days_for(member, *WINDOW)) == 6
 
