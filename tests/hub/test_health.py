@@ -107,8 +107,8 @@ async def _health_checks_leave_open_sockets_alone():
     for _ in range(SOCKETS):
         socket = WebsocketCommunicator(websocket_router, "/ws/notifications/")
         socket.scope["user"] = user
-        assert (await socket.connect())[0]
-        assert (await socket.receive_json_from())["type"] == "hello"
+        assert (await socket.connect(timeout=10))[0]
+        assert (await socket.receive_json_from(timeout=10))["type"] == "hello"
         sockets.append(socket)
 
     # The checks run in the server's threads while every consumer waits on the layer.

@@ -115,8 +115,8 @@ async def test_a_socket_whose_layer_fails_is_closed_with_try_again_later(dead_la
     socket = WebsocketCommunicator(websocket_router, "/ws/notifications/")
     socket.scope["user"] = await sync_to_async(UserFactory)()
     # Accepted, so that the client sees the code instead of a refused upgrade.
-    assert (await socket.connect())[0]
-    assert await socket.receive_output() == {
+    assert (await socket.connect(timeout=10))[0]
+    assert await socket.receive_output(timeout=10) == {
         "type": "websocket.close",
         "code": CloseCode.TRY_AGAIN_LATER,
     }
@@ -131,8 +131,8 @@ async def test_an_unknown_socket_path_is_closed_cleanly_with_not_found(path, cap
     from hub.websocket import CloseCode
 
     socket = WebsocketCommunicator(application, path, headers=[(b"origin", b"http://testserver")])
-    assert await socket.connect() == (True, None)
-    assert await socket.receive_output() == {
+    assert await socket.connect(timeout=10) == (True, None)
+    assert await socket.receive_output(timeout=10) == {
         "type": "websocket.close",
         "code": CloseCode.NOT_FOUND,
     }

@@ -34,8 +34,8 @@ async def test_a_socket_idle_for_a_minute_still_receives_the_next_broadcast(redi
     socket = WebsocketCommunicator(websocket_router, "/ws/notifications/")
     socket.scope["user"] = user
     try:
-        assert (await socket.connect())[0]
-        assert (await socket.receive_json_from())["type"] == "hello"
+        assert (await socket.connect(timeout=10))[0]
+        assert (await socket.receive_json_from(timeout=10))["type"] == "hello"
 
         # Nothing at all for a minute: no message, and above all no close.
         assert await socket.receive_nothing(timeout=IDLE_SECONDS, interval=0.5)

@@ -160,8 +160,8 @@ async def test_sockets_are_told_to_retry_while_redis_is_down(own_redis, close_th
     user = await sync_to_async(UserFactory)()
 
     live = socket_for(user)
-    assert (await live.connect())[0]
-    assert (await live.receive_json_from())["type"] == "hello"
+    assert (await live.connect(timeout=10))[0]
+    assert (await live.receive_json_from(timeout=10))["type"] == "hello"
 
     await sync_to_async(own_redis.stop)()
     # The open socket's consumer meets the stopped layer: closed with "try again later".
@@ -181,7 +181,7 @@ async def test_sockets_are_told_to_retry_while_redis_is_down(own_redis, close_th
     await sync_to_async(own_redis.start)()
     again = socket_for(user)
     assert (await again.connect(timeout=10))[0]
-    assert (await again.receive_json_from())["type"] == "hello"
+    assert (await again.receive_json_from(timeout=10))["type"] == "hello"
     await get_channel_layer().group_send(
         user_group(user.pk), {"type": "notification", "title": "Di nuovo qui", "url": "/"}
     )
