@@ -14,6 +14,7 @@ import json
 from datetime import date
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -60,6 +61,7 @@ def world(django_db_setup, django_db_blocker):
         supplier, apples, eggs = make_orchard_catalogue(setup)
         round = make_round(setup, supplier, [apples, eggs], title="Giro delle mele")
         family, member = make_member(setup, name="Famiglia Rossi")
+        EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
         _token, family_token = hub_services.api_token_create(user=member, name="Telefono")
         yield {
             "association": association,
