@@ -34,6 +34,7 @@ from gaf.models import (
 )
 from gaf.views.family import ROUND_CONFLICTS, family_of
 from hub.access import DeclaredPolicyPermission
+from hub.api_schema import ErrorSerializer, LocalTimeField
 
 QUANTITY = {"max_digits": 12, "decimal_places": 3, "read_only": True}
 UNIT_PRICE = {"max_digits": 10, "decimal_places": 4, "read_only": True}
@@ -82,6 +83,12 @@ class RoundSerializer(serializers.ModelSerializer):
     group = GroupRefSerializer(read_only=True)
     supplier = SupplierRefSerializer(read_only=True)
     pickup_points = PickupPointSerializer(many=True, read_only=True)
+    pickup_starts_at = LocalTimeField(
+        read_only=True, allow_null=True, help_text="Pickup from (Europe/Rome, on pickup_date)."
+    )
+    pickup_ends_at = LocalTimeField(
+        read_only=True, allow_null=True, help_text="Pickup until (Europe/Rome, on pickup_date)."
+    )
     url = serializers.SerializerMethodField(help_text="The round's page for families.")
 
     class Meta:
@@ -315,16 +322,6 @@ class OrderSetSerializer(serializers.Serializer):
     pickup_point = serializers.IntegerField(
         required=False, allow_null=True, help_text="Id of one of the round's pickup points."
     )
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
 
 
 # --- Helpers ----------------------------------------------------------------------------------

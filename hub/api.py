@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from hub.access import DeclaredPolicyPermission
+from hub.api_errors import json_error
 from hub.models import AgeBand, Area, MacroArea, Municipality, Network, User
 
 
@@ -119,3 +122,10 @@ class MeView(generics.RetrieveAPIView):
 
     def get_object(self):
         return self.request.user
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/, whatever the method: a 404 in the API's format (without
+    this, the path would fall through to the page tree, which checks CSRF first)."""
+    return json_error(404, _("Risorsa non trovata."))

@@ -85,6 +85,7 @@ urlpatterns = [
     access.route("healthz", views.healthz, name="healthz", policy=access.PUBLIC),
     access.route("i18n/setlang/", set_language, name="set_language", policy=access.PUBLIC),
     path("api/v1/", include((api_patterns, "api"))),
+    access.route(r"^api/", api.not_found, name="api_not_found", policy=access.PUBLIC, regex=True),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
