@@ -27,6 +27,7 @@ from associations.forms import (
     JoinRequestForm,
     MappingFilterForm,
 )
+from hub import urls_absolute
 from hub.csv_export import OPEN_DATA, CsvWriter
 
 LICENSE = "CC BY 4.0"
@@ -168,7 +169,7 @@ def _export_items(request: HttpRequest) -> list[dict] | HttpResponse:
         )
     return selectors.export_items(
         selectors.initiative_list(**form.selector_filters()),
-        url_for=lambda page: request.build_absolute_uri(page.get_url(request)),
+        url_for=urls_absolute.page_url,
     )
 
 
@@ -205,7 +206,7 @@ def mapping_json(request: HttpRequest) -> HttpResponse:
     body = {
         "license": LICENSE,
         "license_url": LICENSE_URL,
-        "source": request.build_absolute_uri(reverse("associations:mapping")),
+        "source": urls_absolute.absolute_url(reverse("associations:mapping")),
         "generated_at": timezone.now(),
         "items": items,
     }

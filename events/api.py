@@ -30,6 +30,7 @@ from events import authoring, filters, selectors
 from events.models import EventOccurrence, EventPage
 from hub.access import DeclaredPolicyPermission
 from hub.models import AgeBand, Area, Municipality
+from hub.urls_absolute import page_url
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 UPCOMING_DATES = 10
@@ -173,7 +174,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, page) -> str | None:
-        return page.get_full_url(self.context.get("request"))
+        return page_url(page)
 
     @extend_schema_field(RecurrenceSerializer(allow_null=True))
     def get_recurrence(self, page) -> dict | None:
@@ -272,7 +273,7 @@ class OccurrenceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, occurrence) -> str | None:
-        return occurrence.event.get_full_url(self.context.get("request"))
+        return page_url(occurrence.event)
 
     def get_cancelled(self, occurrence) -> bool:
         return occurrence.cancelled or occurrence.event.status == EventPage.Status.CANCELLED

@@ -35,6 +35,7 @@ from gaf.models import (
 from gaf.views.family import ROUND_CONFLICTS, family_of
 from hub.access import DeclaredPolicyPermission
 from hub.api_schema import ErrorSerializer, LocalTimeField
+from hub.urls_absolute import absolute_url
 
 QUANTITY = {"max_digits": 12, "decimal_places": 3, "read_only": True}
 UNIT_PRICE = {"max_digits": 10, "decimal_places": 4, "read_only": True}
@@ -114,9 +115,9 @@ class RoundSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, round) -> str:
-        path = reverse("gaf:round", kwargs={"group_slug": round.group.slug, "round_id": round.pk})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return absolute_url(
+            reverse("gaf:round", kwargs={"group_slug": round.group.slug, "round_id": round.pk})
+        )
 
 
 class RoundProductSerializer(serializers.ModelSerializer):

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from gaf import services
 from gaf.models import GroupMembership, NotificationKind, Order, OrderLine, OrderRound
 from hub.models import FamilyMember
+from hub.urls_absolute import absolute_url
 
 # The preference that governs each kind of e-mail (a cancellation concerns the order,
 # like the allocation sent at the close).
@@ -60,16 +61,12 @@ def remind_delivery(round_id: int) -> bool:
     return bool(round) and services.delivery_remind(round=round)
 
 
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def round_url(round_id: int) -> str:
     """The round's page for families (gaf:round_detail), or the site when not routed."""
     try:
-        return _absolute(reverse("gaf:round_detail", kwargs={"pk": round_id}))
+        return absolute_url(reverse("gaf:round_detail", kwargs={"pk": round_id}))
     except NoReverseMatch:
-        return _absolute("/")
+        return absolute_url("/")
 
 
 def _render(template: str, context: dict) -> tuple[str, str]:

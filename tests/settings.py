@@ -13,6 +13,7 @@ os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("EMAIL_URL", "console://")
+os.environ.setdefault("HUB_BASE_URL", "http://testserver")
 
 from hub.settings import *  # noqa: F403
 from hub.settings import Q_CLUSTER, REST_FRAMEWORK
@@ -34,4 +35,4 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "user": "1000/min"},
 }
 ACCOUNT_RATE_LIMITS = False
-WAGTAILADMIN_BASE_URL = "http://testserver"
+HUB_BASE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",
     "EMAIL_URL": "smtp://mailer:secret@smtp.example.org:587",
     "DATABASE_URL": "postgres://hub:hub@db.example.org:5432/hub",
+    "HUB_BASE_URL": "https://famiglie.example.org",
 }
 
 
@@ -22,7 +23,9 @@ def run_manage(*args, env_overrides: dict[str, str], tmp_path) -> subprocess.Com
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "MEILISEARCH_", "EMAIL_"))
+        if not key.startswith(
+            ("DJANGO_", "DATABASE_", "REDIS_", "MEILISEARCH_", "EMAIL_", "HUB_BASE_URL")
+        )
     }
     env.update({"HUB_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "hub.settings"})
     env.update(env_overrides)
@@ -48,6 +51,9 @@ def run_manage(*args, env_overrides: dict[str, str], tmp_path) -> subprocess.Com
         ({**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS"),
         ({**PRODUCTION_ENV, "EMAIL_URL": ""}, "EMAIL_URL"),
         ({**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY"),
+        ({**PRODUCTION_ENV, "HUB_BASE_URL": ""}, "HUB_BASE_URL"),
+        ({"HUB_BASE_URL": "ftp://famiglie.example.org"}, "HUB_BASE_URL"),
+        ({"HUB_BASE_URL": "famiglie.example.org:8080"}, "HUB_BASE_URL"),
     ],
 )
 def test_bad_variable_stops_startup_with_one_line(overrides, variable, tmp_path):
