@@ -29,6 +29,7 @@ from associations.api_auth import is_association_principal
 from events import authoring, filters, selectors
 from events.models import EventOccurrence, EventPage
 from hub.access import DeclaredPolicyPermission
+from hub.api import reject_control_characters
 from hub.models import AgeBand, Area, Municipality
 from hub.urls_absolute import page_url
 
@@ -450,6 +451,7 @@ FILTER_PARAMETERS = [
 
 
 def parse_filter(request) -> filters.EventFilter:
+    reject_control_characters(request.query_params)
     query = request.query_params.copy()
     for name in NOT_FILTERS:
         query.pop(name, None)

@@ -34,6 +34,7 @@ from gaf.models import (
 )
 from gaf.views.family import ROUND_CONFLICTS, family_of
 from hub.access import DeclaredPolicyPermission
+from hub.api import reject_control_characters
 from hub.api_schema import ErrorSerializer, LocalTimeField
 from hub.urls_absolute import absolute_url
 
@@ -484,6 +485,7 @@ class ProductListView(generics.ListAPIView):
             )
             .order_by("supplier__name", "category", "name", "pk")
         )
+        reject_control_characters(self.request.query_params)
         supplier = self.request.query_params.get("supplier")
         if supplier:
             products = products.filter(supplier__slug=supplier)
