@@ -29,7 +29,7 @@ from associations.api_auth import is_association_principal
 from events import authoring, filters, selectors
 from events.models import EventOccurrence, EventPage
 from hub.access import DeclaredPolicyPermission
-from hub.api import reject_control_characters
+from hub.api import SlugLookupField, reject_control_characters
 from hub.models import AgeBand, Area, Municipality
 from hub.urls_absolute import page_url
 
@@ -289,7 +289,7 @@ class OccurrenceSerializer(serializers.ModelSerializer):
 
 
 def _slugs(queryset, message):
-    return serializers.SlugRelatedField(
+    return SlugLookupField(
         slug_field="slug",
         queryset=queryset,
         many=True,
@@ -315,7 +315,7 @@ class EventWriteSerializer(serializers.Serializer):
     changes = OccurrenceChangeSerializer(many=True, required=False)
     venue = serializers.CharField(max_length=200, required=False, allow_blank=True)
     address = serializers.CharField(max_length=250, required=False, allow_blank=True)
-    municipality = serializers.SlugRelatedField(
+    municipality = SlugLookupField(
         slug_field="slug",
         queryset=Municipality.objects.all(),
         help_text="Slug of the municipality where it takes place.",

@@ -241,3 +241,22 @@ def test_control_characters_in_filters_are_a_400_naming_the_parameter(client, ur
     error = assert_error(client.get(url), 400, "invalid")
     (name,) = error["fields"]
     assert name in url
+
+
+def test_slug_lookups_in_bodies_refuse_control_characters():
+    """PostgreSQL refuses a NUL byte in a lookup: it must be a 400 before the query."""
+    from events.api import EventWriteSerializer
+
+    form = EventWriteSerializer(
+        data={
+            "title": "Prova",
+            "start": "2030-05-04T16:00",
+            "end": "2030-05-04T18:00",
+            "municipality": "bru\x00ino",
+            "areas": ["sport\x00"],
+        }
+    )
+    assert not form.is_valid()
+    message = "Il valore contiene caratteri di controllo, che non sono ammessi."
+    assert form.errors["municipality"] == [message]
+    assert form.errors["areas"] == [message]

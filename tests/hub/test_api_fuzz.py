@@ -13,8 +13,8 @@ on any response the schema does not describe: an undocumented status code, anoth
 type, a body that does not conform. All failures of a run are reported together.
 
 Bounded: `EXAMPLES` cases per operation and generation mode, derandomized (the same cases on
-every run), no shrinking. The number of cases each principal sent is printed and written to
-`var/test-reports/api-fuzz.json`.
+every run), no shrinking. The number of cases each principal sent, and the statuses it got,
+are printed and written to `var/test-reports/api-fuzz-<principal>.json`.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ CONFIG = {
 FAMILY_EMAIL = "famiglia.rossi@example.org"
 COORDINATOR_EMAIL = "referente.gaf@example.org"
 ASSOCIATION_SLUG = "polisportiva-bruinese"
-REPORT = Path(settings.BASE_DIR) / "var" / "test-reports" / "api-fuzz.json"
+REPORTS = Path(settings.BASE_DIR) / "var" / "test-reports"
 
 
 @pytest.fixture(scope="module")
@@ -336,12 +336,10 @@ def test_api_conforms_to_its_schema(principal, demo, api_schema):
 
 
 def _record(principal: str, run: Run) -> None:
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        report = json.loads(REPORT.read_text())
-    except (OSError, ValueError):
-        report = {}
-    report[principal] = {
+    """One file per principal: the principals may run in different xdist workers."""
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    report = {
+        "principal": principal,
         "operations": run.operations,
         "cases": run.cases,
         "statuses": {str(code): count for code, count in sorted(run.statuses.items())},
@@ -351,4 +349,5 @@ def _record(principal: str, run: Run) -> None:
             for label, statuses in run.by_operation.items()
         },
     }
-    REPORT.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    path = REPORTS / f"api-fuzz-{principal}.json"
+    path.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
