@@ -7,7 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export HOST PORT
+# The address in every absolute URL the hub gives out (API, feeds, e-mails, calendar links,
+# the demo's Wagtail Site). Behind a proxy or on 0.0.0.0, set it to the public address.
+HUB_BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+export HOST PORT HUB_BASE_URL
 
 .PHONY: run test install lint format check-migrations messages frontend clean
 

@@ -30,6 +30,7 @@ from associations.models import (
     AssociationPage,
     InitiativePage,
 )
+from hub import urls_absolute
 from hub.access import DeclaredPolicyPermission
 from hub.models import AgeBand, Area, Municipality, Network
 
@@ -229,7 +230,7 @@ class AssociationSerializer(serializers.ModelSerializer):
         page = getattr(association, "page", None)
         if page is None or not page.live:
             return None
-        return page.get_full_url(self.context.get("request"))
+        return urls_absolute.page_url(page)
 
 
 class InitiativeSerializer(serializers.ModelSerializer):
@@ -275,7 +276,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, page) -> str | None:
-        return page.get_full_url(self.context.get("request"))
+        return urls_absolute.page_url(page)
 
 
 class AssociationTokenSerializer(serializers.ModelSerializer):

@@ -40,6 +40,7 @@ from associations.models import (
 from hub.models import Area, Municipality, Network
 from hub.roles import staff_emails, staff_group
 from hub.tasks import queue_email_on_commit
+from hub.urls_absolute import absolute_url, page_url
 
 INVITATION_VALIDITY = timedelta(days=14)
 STAFF_WORKFLOW_NAME = "Revisione dello staff della rete"
@@ -53,12 +54,6 @@ COLLECTION_PERMISSIONS = [
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 ]
-
-
-def _absolute(path: str) -> str:
-    from django.conf import settings
-
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 # --- Joining ------------------------------------------------------------------------------
@@ -143,7 +138,7 @@ def join_request_submit(*, data: JoinRequestData) -> JoinRequest:
         queue_email_on_commit(
             to=recipients,
             template="associations/email/join_to_review",
-            context={**context, "admin_url": _absolute("/admin/joinrequest/")},
+            context={**context, "admin_url": absolute_url("/admin/joinrequest/")},
         )
     return request
 
@@ -290,7 +285,7 @@ def join_request_approve(*, join_request: JoinRequest, by) -> Association:
     queue_email_on_commit(
         to=[request.contact_email],
         template="associations/email/join_approved",
-        context={"name": association.name, "page_url": _absolute(page.url or "/")},
+        context={"name": association.name, "page_url": page_url(page) or absolute_url("/")},
     )
     return association
 
@@ -351,7 +346,7 @@ def invitation_create(
         context={
             "association": association.name,
             "role": str(AssociationMembership.Role(role).label),
-            "accept_url": _absolute(reverse("associations:invitation_accept", args=[token])),
+            "accept_url": absolute_url(reverse("associations:invitation_accept", args=[token])),
             "days": INVITATION_VALIDITY.days,
         },
     )

@@ -7,7 +7,6 @@ so that a filtered list is a URL to share; an unknown value answers 400 with a m
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
@@ -28,7 +27,8 @@ from associations.forms import (
     JoinRequestForm,
     MappingFilterForm,
 )
-from hub import abuse
+from hub import abuse, urls_absolute
+from hub.csv_export import OPEN_DATA, CsvWriter
 
 LICENSE = "CC BY 4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -179,7 +179,7 @@ def _export_items(request: HttpRequest) -> list[dict] | HttpResponse:
         )
     return selectors.export_items(
         selectors.initiative_list(**form.selector_filters()),
-        url_for=lambda page: request.build_absolute_uri(page.get_url(request)),
+        url_for=urls_absolute.page_url,
     )
 
 
@@ -192,14 +192,18 @@ def _license_headers(response: HttpResponse, extension: str) -> HttpResponse:
 
 @require_GET
 def mapping_csv(request: HttpRequest) -> HttpResponse:
-    """One row per initiative; its municipalities and ISTAT codes joined with "; "."""
+    """One row per initiative; its municipalities and ISTAT codes joined with "; ".
+
+    Open data for programs (RFC 4180), through the hub's one CSV writer, which neutralises
+    text cells that a spreadsheet would run as formulas (titles, notes, places are typed
+    by the associations)."""
     items = _export_items(request)
     if isinstance(items, HttpResponse):
         return items
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    writer = csv.writer(response)
+    writer = CsvWriter(OPEN_DATA)
     writer.writerow(selectors.EXPORT_FIELDS)
     writer.writerows(selectors.export_csv_row(item) for item in items)
+    response = HttpResponse(writer.content(), content_type="text/csv; charset=utf-8")
     return _license_headers(response, "csv")
 
 
@@ -212,7 +216,7 @@ def mapping_json(request: HttpRequest) -> HttpResponse:
     body = {
         "license": LICENSE,
         "license_url": LICENSE_URL,
-        "source": request.build_absolute_uri(reverse("associations:mapping")),
+        "source": urls_absolute.absolute_url(reverse("associations:mapping")),
         "generated_at": timezone.now(),
         "items": items,
     }

@@ -30,8 +30,10 @@ from events import authoring, filters, selectors
 from events.models import EventOccurrence, EventPage
 from events.recurrence import MAX_CHANGES, MAX_EXCLUSIONS
 from hub.access import DeclaredPolicyPermission
+from hub.api import SlugLookupField, reject_control_characters
 from hub.api_fields import BoundedDateField, BoundedDateTimeField, StrictDecimalField
 from hub.models import AgeBand, Area, Municipality
+from hub.urls_absolute import page_url
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 UPCOMING_DATES = 10
@@ -179,7 +181,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, page) -> str | None:
-        return page.get_full_url(self.context.get("request"))
+        return page_url(page)
 
     @extend_schema_field(RecurrenceSerializer(allow_null=True))
     def get_recurrence(self, page) -> dict | None:
@@ -278,7 +280,7 @@ class OccurrenceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, occurrence) -> str | None:
-        return occurrence.event.get_full_url(self.context.get("request"))
+        return page_url(occurrence.event)
 
     def get_cancelled(self, occurrence) -> bool:
         return occurrence.cancelled or occurrence.event.status == EventPage.Status.CANCELLED
@@ -305,7 +307,7 @@ class _SlugList(serializers.ManyRelatedField):
 
 def _slugs(queryset, message):
     return _SlugList(
-        child_relation=serializers.SlugRelatedField(
+        child_relation=SlugLookupField(
             slug_field="slug", queryset=queryset, error_messages={"does_not_exist": message}
         ),
         required=False,
@@ -340,7 +342,7 @@ class EventWriteSerializer(serializers.Serializer):
     )
     venue = serializers.CharField(max_length=200, required=False, allow_blank=True)
     address = serializers.CharField(max_length=250, required=False, allow_blank=True)
-    municipality = serializers.SlugRelatedField(
+    municipality = SlugLookupField(
         slug_field="slug",
         queryset=Municipality.objects.all(),
         help_text="Slug of the municipality where it takes place.",
@@ -476,6 +478,7 @@ FILTER_PARAMETERS = [
 
 
 def parse_filter(request) -> filters.EventFilter:
+    reject_control_characters(request.query_params)
     query = request.query_params.copy()
     for name in NOT_FILTERS:
         query.pop(name, None)

@@ -83,6 +83,7 @@ from events.models import (
     Registration,
 )
 from hub.models import AgeBand, Area
+from hub.urls_absolute import absolute_url, base_url, webcal_url
 
 ROME = recurrence.ROME
 PAST_DAYS = 30
@@ -216,12 +217,13 @@ def personal_feed_pages(user, *, today: date) -> QuerySet:
 class PageUrls:
     """Absolute page URLs from `url_path`, with the sites read once per feed.
 
-    It gives what `Page.get_full_url()` gives (the first site root containing the page, then
-    the `wagtail_serve` route), without a `reverse()` and a site lookup per page.
+    It gives what `hub.urls_absolute.page_url()` gives (the page's path under the first
+    site root containing it, on HUB_BASE_URL), without a `reverse()` and a site lookup per
+    page.
     """
 
     def __init__(self):
-        self.roots = [(root.root_path, root.root_url) for root in Site.get_site_root_paths()]
+        self.roots = [(root.root_path, base_url()) for root in Site.get_site_root_paths()]
         self.prefix = reverse("wagtail_serve", args=("",))
 
     def absolute(self, url_path: str) -> str:
@@ -420,20 +422,21 @@ def feed_path(event_filter: EventFilter) -> str:
     return reverse("events:feed") + (f"?{query}" if query else "")
 
 
-def _links(absolute_url: str) -> dict[str, str]:
-    webcal = "webcal://" + absolute_url.split("://", 1)[1]
+def _links(path: str) -> dict[str, str]:
+    url = absolute_url(path)
+    webcal = webcal_url(url)
     return {
-        "https": absolute_url,
+        "https": url,
         "webcal": webcal,
         "google": "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe=""),
-        "alternate": absolute_url,
+        "alternate": url,
     }
 
 
-def subscription_links(request: HttpRequest, event_filter: EventFilter) -> dict[str, str]:
+def subscription_links(event_filter: EventFilter) -> dict[str, str]:
     """Links to subscribe to the feed of a listing's filter, for its "subscribe" box.
 
-    Returns a dict of absolute URLs:
+    Returns a dict of absolute URLs, on HUB_BASE_URL:
 
     - `https`: the feed itself (to copy into any calendar app, "add calendar from URL");
     - `webcal`: the same with the `webcal://` scheme, which opens the system's calendar app;
@@ -445,7 +448,7 @@ def subscription_links(request: HttpRequest, event_filter: EventFilter) -> dict[
     window (the last 30 days and the next 12 months). A single municipality or association
     gets its short URL (`/eventi/comune/<slug>.ics`). Runs no query.
     """
-    return _links(request.build_absolute_uri(feed_path(event_filter)))
+    return _links(feed_path(event_filter))
 
 
 # --- Personal feed tokens ---------------------------------------------------------------------
@@ -475,10 +478,9 @@ def user_for_token(token: str):
     return found.user if found.user.is_active else None
 
 
-def personal_links(request: HttpRequest, token: str) -> dict[str, str]:
+def personal_links(token: str) -> dict[str, str]:
     """Subscription links (as `subscription_links`) of a private feed URL."""
-    path = reverse("events:personal_feed", kwargs={"token": token})
-    return _links(request.build_absolute_uri(path))
+    return _links(reverse("events:personal_feed", kwargs={"token": token}))
 
 
 def profile_calendar_context(request: HttpRequest) -> dict:
@@ -490,5 +492,5 @@ def profile_calendar_context(request: HttpRequest) -> dict:
     new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     return {
         "calendar_feed": CalendarFeedToken.objects.filter(user=request.user).first(),
-        "calendar_links": personal_links(request, new_token) if new_token else None,
+        "calendar_links": personal_links(new_token) if new_token else None,
     }

@@ -27,6 +27,7 @@ from events.models import EventOccurrence, EventPage, MunicipalEventsIndexPage
 from events.recurrence import ROME
 from events.templatetags.events_tags import google_calendar_url, recurrence_text
 from hub.models import AgeBand, Municipality, Network
+from hub.urls_absolute import page_url
 
 LIST_DAYS = 60
 PAGE_SIZE = 30
@@ -350,7 +351,7 @@ def event_page_context(page: EventPage, *, user, preview: bool = False) -> dict:
         "organizer": organizer(page),
         "ics_url": reverse("events:event_ics", args=[page.pk]) if page.pk else None,
         "google_calendar_url": google_calendar_url(
-            services.feed_event(page, url=page.full_url or "")
+            services.feed_event(page, url=page_url(page) or "")
         ),
         # What events.rsvp's panel (events/registration/panel.html) needs; it draws nothing
         # for an event without registration.

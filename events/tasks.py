@@ -9,6 +9,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from events.models import EventPage, IcsImportSource, Registration
+from hub.urls_absolute import page_url
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def registration_notify(*, registration_id: int, kind: str, language: str = "it"
         .prefetch_related("exclusions", "occurrence_changes", "areas", "age_bands")
         .get(pk=registration.event_id)
     )
-    url = event.get_full_url() or ""
+    url = page_url(event) or ""
     with translation.override(language):
         context = {
             "name": registration.user.full_name,

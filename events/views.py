@@ -22,6 +22,7 @@ from events import feeds, filters, selectors, services
 from events.ical import single_event_ics
 from events.models import MunicipalEventsIndexPage
 from hub.models import Municipality
+from hub.urls_absolute import page_url
 
 # The month view pages through this range of years (and answers 404 outside it), so crawlers
 # following "next month" links stop somewhere.
@@ -150,7 +151,7 @@ def _event_list(request: HttpRequest, *, index_page: MunicipalEventsIndexPage | 
         days=days,
         window_first_day=window_start.date(),
         window_last_day=window_end.date() - timedelta(days=1),
-        subscription=feeds.subscription_links(request, event_filter),
+        subscription=feeds.subscription_links(event_filter),
         month_url=_month_url(today.year, today.month, event_filter),
     )
     return render(request, "events/list.html", context)
@@ -183,7 +184,7 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
         list_url=reverse("events:list") + _query(event_filter),
         # "e altri N" in a day's cell: the list of that day, with the same filters.
         day_list_prefix=_query_prefix(reverse("events:list"), event_filter),
-        subscription=feeds.subscription_links(request, event_filter),
+        subscription=feeds.subscription_links(event_filter),
     )
     return render(request, "events/month.html", context)
 
@@ -197,7 +198,7 @@ def event_ics(request: HttpRequest, event_id: int) -> HttpResponse:
         .prefetch_related("exclusions", "occurrence_changes", "areas", "age_bands"),
         pk=event_id,
     )
-    body = single_event_ics(services.feed_event(page, url=page.get_full_url(request)))
+    body = single_event_ics(services.feed_event(page, url=page_url(page) or ""))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{page.slug}.ics"

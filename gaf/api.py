@@ -34,6 +34,9 @@ from gaf.models import (
 )
 from gaf.views.family import ROUND_CONFLICTS, family_of
 from hub.access import DeclaredPolicyPermission
+from hub.api import reject_control_characters
+from hub.api_schema import ErrorSerializer, LocalTimeField
+from hub.urls_absolute import absolute_url
 
 QUANTITY = {"max_digits": 12, "decimal_places": 3, "read_only": True}
 UNIT_PRICE = {"max_digits": 10, "decimal_places": 4, "read_only": True}
@@ -84,6 +87,12 @@ class RoundSerializer(serializers.ModelSerializer):
     group = GroupRefSerializer(read_only=True)
     supplier = SupplierRefSerializer(read_only=True)
     pickup_points = PickupPointSerializer(many=True, read_only=True)
+    pickup_starts_at = LocalTimeField(
+        read_only=True, allow_null=True, help_text="Pickup from (Europe/Rome, on pickup_date)."
+    )
+    pickup_ends_at = LocalTimeField(
+        read_only=True, allow_null=True, help_text="Pickup until (Europe/Rome, on pickup_date)."
+    )
     url = serializers.SerializerMethodField(help_text="The round's page for families.")
 
     class Meta:
@@ -109,9 +118,9 @@ class RoundSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, round) -> str:
-        path = reverse("gaf:round", kwargs={"group_slug": round.group.slug, "round_id": round.pk})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return absolute_url(
+            reverse("gaf:round", kwargs={"group_slug": round.group.slug, "round_id": round.pk})
+        )
 
 
 class RoundProductSerializer(serializers.ModelSerializer):
@@ -322,16 +331,6 @@ class OrderSetSerializer(serializers.Serializer):
     )
 
 
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
-
-
 # --- Helpers ----------------------------------------------------------------------------------
 
 
@@ -491,6 +490,7 @@ class ProductListView(generics.ListAPIView):
             )
             .order_by("supplier__name", "category", "name", "pk")
         )
+        reject_control_characters(self.request.query_params)
         supplier = self.request.query_params.get("supplier")
         if supplier:
             products = products.filter(supplier__slug=supplier)

@@ -10,8 +10,9 @@ Choices, and why:
 - CSV is for a producer opening it in Excel set to Italian: UTF-8 with a BOM (without it
   Excel reads the file as cp1252 and garbles "è"), `;` as separator (Excel's list
   separator in Italy, since the comma is the decimal mark) and numbers with a decimal
-  comma and no thousands separator, so Excel reads them as numbers and sums them. Text
-  cells that would start a formula get a leading apostrophe (CSV injection).
+  comma and no thousands separator, so Excel reads them as numbers and sums them: the
+  hub's one CSV writer, hub.csv_export, in its ITALIAN_EXCEL dialect, which also gives
+  text cells that would start a formula a leading apostrophe (CSV injection).
 - JSON is for software: keys as in `gaf.documents`, sorted; amounts as strings ("12.34"),
   never floats; the close time in ISO 8601 with the Rome offset.
 - PDFs use Helvetica, one of the fonts every PDF reader has, so nothing is embedded. Its
@@ -21,7 +22,6 @@ Choices, and why:
   the page streams readable, which the tests use to find the text.
 """
 
-import csv
 import io
 import json
 import unicodedata
@@ -52,6 +52,7 @@ from reportlab.platypus import (
 )
 
 from gaf.documents import FamilySlip, RoundDocuments, SlipLine, SupplierOrder
+from hub.csv_export import ITALIAN_EXCEL, CsvWriter
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -163,13 +164,9 @@ def format_datetime(moment: datetime) -> str:
 # CSV
 
 
-def _csv_text(value: str) -> str:
-    # A cell starting with one of these is a formula to Excel and LibreOffice.
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
-
-
-def _csv_number(value: Decimal, *, min_places: int = 0) -> str:
-    return _italian(_plain_number(value, min_places=min_places))
+def _csv_number(value: Decimal, *, min_places: int = 0) -> Decimal:
+    """The number with the places it is shown with (hub.csv_export writes the comma)."""
+    return Decimal(_plain_number(value, min_places=min_places))
 
 
 def supplier_order_csv(order: SupplierOrder) -> bytes:
@@ -179,8 +176,7 @@ def supplier_order_csv(order: SupplierOrder) -> bytes:
     VAT, total. Product rows leave base and VAT empty; a blank row separates them from
     the VAT summary rows, which fill base, VAT and total; the last row holds the totals.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = CsvWriter(ITALIAN_EXCEL)
     writer.writerow(
         [
             _("Codice"),
@@ -198,8 +194,8 @@ def supplier_order_csv(order: SupplierOrder) -> bytes:
     for line in order.lines:
         writer.writerow(
             [
-                _csv_text(line.product_code),
-                _csv_text(line.product_name),
+                line.product_code,
+                line.product_name,
                 unit_label(line.unit),
                 _csv_number(line.quantity),
                 "" if line.cases is None else line.cases,
@@ -240,7 +236,7 @@ def supplier_order_csv(order: SupplierOrder) -> bytes:
             _csv_number(order.total, min_places=2),
         ]
     )
-    return buffer.getvalue().encode("utf-8-sig")
+    return writer.content()
 
 
 # JSON

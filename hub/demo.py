@@ -9,9 +9,12 @@ natural key and created only when missing, so running it twice changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import transaction
+from wagtail.models import Site
 
 from hub.models import Child, Family, FamilyMember, Municipality, Network, User
 from hub.roles import staff_group
@@ -142,6 +145,7 @@ def _user(email: str, full_name: str, *, is_staff=False, is_superuser=False) -> 
 def load_demo_data() -> dict[str, int]:
     """Create what is missing; return how many rows of each kind were created."""
     created = {"networks": 0, "municipalities": 0, "families": 0, "users": 0}
+    created["site address"] = _align_site_with_base_url()
 
     municipalities: dict[str, Municipality] = {}
     for spec in NETWORKS:
@@ -190,6 +194,19 @@ def load_demo_data() -> dict[str, int]:
         if account.is_staff:
             user.groups.add(staff)
     return created
+
+
+def _align_site_with_base_url() -> int:
+    """The default Wagtail Site at HUB_BASE_URL's host and port (what `make run` serves), so
+    that the admin's "view live" and Wagtail's own links agree with the hub's. 1 if changed."""
+    address = urlsplit(settings.HUB_BASE_URL)
+    port = address.port or (443 if address.scheme == "https" else 80)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None or (site.hostname, site.port) == (address.hostname, port):
+        return 0
+    site.hostname, site.port = address.hostname, port
+    site.save(update_fields=["hostname", "port"])
+    return 1
 
 
 def demo_accounts_table() -> list[tuple[str, str]]:

@@ -203,6 +203,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Links in allauth's e-mails on HUB_BASE_URL, like every other link the hub sends.
+ACCOUNT_ADAPTER = "hub.account_adapter.HubAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -290,7 +292,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Wagtail --------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "Rete dei Comuni amici della famiglia"
-WAGTAILADMIN_BASE_URL = env_str("HUB_BASE_URL", "http://127.0.0.1:8000")
+# The hub's public address: every absolute URL it gives out (API, feeds, e-mails, calendar
+# links, the admin's notifications) starts with it (hub.urls_absolute). `make run` derives
+# it from HOST and PORT; required in production.
+HUB_BASE_URL = env_url("HUB_BASE_URL", schemes={"http", "https"})
+if HUB_BASE_URL is None:
+    if not DEBUG:
+        raise ConfigError("HUB_BASE_URL", "is required when DJANGO_DEBUG is false")
+    HUB_BASE_URL = "http://127.0.0.1:8000"
+HUB_BASE_URL = HUB_BASE_URL.rstrip("/")
+WAGTAILADMIN_BASE_URL = HUB_BASE_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "txt", "xlsx"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -314,7 +325,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["hub.access.DeclaredPolicyPermission"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hub.api_schema.HubAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "hub.api_errors.exception_handler",

@@ -104,6 +104,7 @@ urlpatterns = [
         policy=access.PUBLIC,
         regex=True,
     ),
+    access.route(r"^api/", api.not_found, name="api_not_found", policy=access.PUBLIC, regex=True),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

@@ -17,6 +17,8 @@ os.environ.setdefault("EMAIL_URL", "console://")
 # 40 connections at once from their threads.
 os.environ.setdefault("HUB_DB_POOL_MAX_SIZE", "45")
 
+os.environ.setdefault("HUB_BASE_URL", "http://testserver")
+
 from hub.settings import *  # noqa: F403
 from hub.settings import Q_CLUSTER, REST_FRAMEWORK
 
@@ -37,4 +39,4 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "user": "1000/min"},
 }
 ACCOUNT_RATE_LIMITS = False
-WAGTAILADMIN_BASE_URL = "http://testserver"
+HUB_BASE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -171,7 +171,7 @@ def test_association_carries_its_places_areas_page_and_live_initiatives(client, 
         "description": world.sports.description,
         "website": "",
         "email": world.sports.email,
-        "page_url": "http://localhost/rete-ovest/polisportiva-alpignanese/",
+        "page_url": "http://testserver/rete-ovest/polisportiva-alpignanese/",
         # Minibasket only: the draft and the private initiative are not counted.
         "live_initiatives": 1,
     }
@@ -221,7 +221,7 @@ def test_initiative_fields_and_cost_as_a_decimal_string(client, world):
     assert row == {
         "id": world.minibasket.pk,
         "title": "Minibasket",
-        "url": "http://localhost/rete-ovest/polisportiva-alpignanese/minibasket/",
+        "url": "http://testserver/rete-ovest/polisportiva-alpignanese/minibasket/",
         "association": "polisportiva-alpignanese",
         "area": "ambiente-e-sport",
         "macro_area": "E",
@@ -407,7 +407,7 @@ def test_initiatives_list_with_constant_queries_for_10_and_200(
         assert {row["cost"] for row in rows} == {"7.00"}
         assert all(len(row["municipalities"]) == 2 for row in rows)
         assert all(row["age_bands"] == ["6-10", "11-13"] for row in rows)
-        assert all(row["url"].startswith("http://localhost/") for row in rows)
+        assert all(row["url"].startswith("http://testserver/") for row in rows)
 
 
 def test_associations_list_with_constant_queries_for_10_and_200(
@@ -453,7 +453,7 @@ def test_associations_list_with_constant_queries_for_10_and_200(
         assert len(rows) == min(total, 50)
         assert {row["live_initiatives"] for row in rows} == {1}
         assert all(len(row["municipalities"]) == 2 for row in rows)
-        assert all(row["page_url"].startswith("http://localhost/") for row in rows)
+        assert all(row["page_url"].startswith("http://testserver/") for row in rows)
 
 
 # --- Association API tokens -------------------------------------------------------------------

@@ -16,6 +16,7 @@ from wagtail.models import PageViewRestriction, Revision, WorkflowState
 
 from associations import services as association_services
 from events.models import EventOccurrence, EventPage
+from hub.urls_absolute import page_url
 from tests.associations.factories import approver, make_association
 from tests.events.factories import make_event, rome
 from tests.hub.factories import MunicipalityFactory, NetworkFactory, UserFactory
@@ -147,7 +148,7 @@ def test_event_detail_has_its_series_place_and_next_dates(client, world):
         "id": world.minibasket.pk,
         "uid": f"{world.minibasket.uid}@comuni-amici-della-famiglia",
         "title": "Minibasket",
-        "url": world.minibasket.full_url,
+        "url": page_url(world.minibasket),
         "summary": "",
         "association": "polisportiva-bruinese",
         "status": "scheduled",
@@ -245,7 +246,7 @@ def test_occurrences_expand_series_in_the_window_across_daylight_saving(client, 
     assert festa["all_day"] is True
     assert festa["end"] == "2026-10-26T00:00:00+01:00"  # exclusive, after the DST change
     assert festa["association"] is None and festa["municipality"] == "bruino"
-    assert rows[0]["url"] == world.minibasket.full_url
+    assert rows[0]["url"] == page_url(world.minibasket)
 
 
 def test_lists_run_constant_queries(client, world, django_assert_max_num_queries):

@@ -9,7 +9,7 @@ import pytest
 import recurring_ical_events
 from django.core.cache import cache
 from django.http import QueryDict
-from django.test import RequestFactory
+from django.test import override_settings
 from django.utils.http import http_date
 from wagtail.models import PageViewRestriction
 
@@ -17,6 +17,7 @@ from events import feeds, filters, ical, services
 from events.models import EventExclusion, EventOccurrenceChange, EventPage
 from events.recurrence import ROME
 from hub.models import AgeBand, Area
+from hub.urls_absolute import page_url
 from tests.associations.factories import _add_live_children, make_association
 from tests.events.factories import make_event, publish, rome
 from tests.hub.factories import MunicipalityFactory
@@ -198,7 +199,7 @@ def test_feed_events_read_rows_as_services_reads_pages(association):
     pages = EventPage.objects.all()
     urls = feeds.PageUrls()
     expected = [
-        services.feed_event(page, url=page.get_full_url())
+        services.feed_event(page, url=page_url(page))
         for page in pages.select_related("municipality")
         .prefetch_related("exclusions", "occurrence_changes", "areas", "age_bands")
         .order_by("pk")
@@ -261,8 +262,9 @@ def test_feed_items_link_to_the_event_page(client, association):
         association=association, start=rome(2026, 10, 10, 16), end=rome(2026, 10, 10, 18)
     )
     (event,) = vevents(parse(client.get("/eventi/feed.ics")))
-    assert str(event["URL"]) == page.get_full_url()
-    assert str(event["URL"]).startswith("http")
+    # On HUB_BASE_URL (tests: http://testserver), not the Wagtail Site's localhost.
+    assert str(event["URL"]) == page_url(page)
+    assert str(event["URL"]).startswith("http://testserver/")
 
 
 def test_bad_filter_parameters_are_a_400_with_a_message(client, association):
@@ -434,26 +436,21 @@ def test_feed_queries_do_not_grow_with_the_events(
             assert client.get(url, headers={"if-none-match": etag}).status_code == 304
 
 
+@override_settings(HUB_BASE_URL="https://famiglie.example.org")
 def test_subscription_links(association, bruino):
-    request = RequestFactory().get("/eventi/", secure=True)
-    links = feeds.subscription_links(
-        request, filters.parse(QueryDict("comune=bruino&dal=2026-10-01"))
-    )
-    assert links["https"] == "https://testserver/eventi/comune/bruino.ics"
+    base = "famiglie.example.org"
+    links = feeds.subscription_links(filters.parse(QueryDict("comune=bruino&dal=2026-10-01")))
+    assert links["https"] == f"https://{base}/eventi/comune/bruino.ics"
     assert links["alternate"] == links["https"]
-    assert links["webcal"] == "webcal://testserver/eventi/comune/bruino.ics"
+    assert links["webcal"] == f"webcal://{base}/eventi/comune/bruino.ics"
     assert links["google"] == (
         "https://calendar.google.com/calendar/render?cid="
-        + quote("webcal://testserver/eventi/comune/bruino.ics", safe="")
+        + quote(f"webcal://{base}/eventi/comune/bruino.ics", safe="")
     )
-    links = feeds.subscription_links(
-        request, filters.parse(QueryDict(f"associazione={association.slug}"))
-    )
-    assert links["https"] == f"https://testserver/eventi/associazione/{association.slug}.ics"
-    links = feeds.subscription_links(
-        request, filters.parse(QueryDict("gratis=1&comune=bruino&eta=3-5"))
-    )
-    assert links["https"] == "https://testserver/eventi/feed.ics?comune=bruino&eta=3-5&gratis=1"
-    assert feeds.subscription_links(request, filters.EventFilter())["webcal"] == (
-        "webcal://testserver/eventi/feed.ics"
+    links = feeds.subscription_links(filters.parse(QueryDict(f"associazione={association.slug}")))
+    assert links["https"] == f"https://{base}/eventi/associazione/{association.slug}.ics"
+    links = feeds.subscription_links(filters.parse(QueryDict("gratis=1&comune=bruino&eta=3-5")))
+    assert links["https"] == f"https://{base}/eventi/feed.ics?comune=bruino&eta=3-5&gratis=1"
+    assert feeds.subscription_links(filters.EventFilter())["webcal"] == (
+        f"webcal://{base}/eventi/feed.ics"
     )

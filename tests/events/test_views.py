@@ -22,6 +22,7 @@ from events.models import EventPage
 from events.recurrence import ROME, Recurrence
 from events.templatetags.events_tags import google_calendar_url, recurrence_text
 from hub.models import AgeBand, Area
+from hub.urls_absolute import page_url
 from tests.associations.factories import make_association
 from tests.events.factories import make_event, municipal_index, rome
 from tests.hub.factories import MunicipalityFactory, NetworkFactory
@@ -321,12 +322,10 @@ def test_list_runs_the_same_queries_for_3_and_40_events(
     print(f"events list queries (3 → 45 events): {len(with_3)} → {len(with_40)}")
 
 
-def test_list_advertises_the_feed_of_its_filters(client, rf, world):
+def test_list_advertises_the_feed_of_its_filters(client, world):
     response = client.get(LIST_URL, {**OCTOBER, "comune": "bruino", "eta": "6-10"})
     # The subscription follows the criteria, not the dates on screen.
-    expected = feeds.subscription_links(
-        rf.get("/"), filters.EventFilter(municipalities=(world.bruino,))
-    )
+    expected = feeds.subscription_links(filters.EventFilter(municipalities=(world.bruino,)))
     links = response.context["subscription"]
     assert "eta=6-10" in links["https"] and "dal=" not in links["https"]
     page = html(response)
@@ -503,7 +502,7 @@ def test_single_event_ics_is_an_attachment(client, world):
     assert str(event["SUMMARY"]) == "Minibasket"
     assert event["DTSTART"].dt == rome(2026, 10, 14, 18)
     assert "RRULE" in event and "EXDATE" in event
-    assert str(event["URL"]) == world.minibasket.full_url
+    assert str(event["URL"]) == page_url(world.minibasket)
     assert "X-WR-CALNAME" not in calendar
 
 

@@ -35,6 +35,39 @@ def test_schema_is_openapi_3_and_lists_the_hub_api_only(client):
     assert "apiToken" in schema["components"]["securitySchemes"]
 
 
+def test_every_operation_documents_the_hub_error_format(client):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    error = {"$ref": "#/components/schemas/Error"}
+    assert set(schema["components"]["schemas"]["Error"]["properties"]) == {"error"}
+    operations = [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    ]
+    assert len(operations) > 30
+    for path, method, operation in operations:
+        responses = operation["responses"]
+        for status in ("401", "403", "404", "429"):
+            assert responses[status]["content"]["application/json"]["schema"] == error, (
+                path,
+                method,
+                status,
+            )
+        takes_input = "requestBody" in operation or any(
+            p["in"] == "query" and p["name"] != "page" for p in operation.get("parameters", [])
+        )
+        assert ("400" in responses) == takes_input, (path, method)
+    orders = schema["paths"]["/api/v1/gaf/orders/mine/"]["put"]["responses"]
+    assert orders["409"]["content"]["application/json"]["schema"] == error
+
+
+def test_unknown_api_paths_are_json_404_whatever_the_method(client):
+    for method in ("get", "post", "delete", "put"):
+        response = getattr(client, method)("/api/v1/nessuna/risorsa/")
+        assert_error(response, 404, "not_found")
+    assert_error(client.post("/api/v2/events/"), 404, "not_found")
+
+
 def test_documentation_page_is_served_without_external_assets(client):
     response = client.get("/api/v1/docs/")
     assert response.status_code == 200
@@ -192,3 +225,38 @@ def test_throttled_requests_get_429_in_the_same_format(client, settings):
     finally:
         SimpleRateThrottle.THROTTLE_RATES = saved_rates
         cache.clear()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/events/?comune=%00",
+        "/api/v1/events/occurrences/?comune=bruino&eta=%01x",
+        "/api/v1/gaf/products/?supplier=%00",
+        "/api/v1/municipalities/?network=a%00b",
+    ],
+)
+def test_control_characters_in_filters_are_a_400_naming_the_parameter(client, url):
+    client.force_login(UserFactory())
+    error = assert_error(client.get(url), 400, "invalid")
+    (name,) = error["fields"]
+    assert name in url
+
+
+def test_slug_lookups_in_bodies_refuse_control_characters():
+    """PostgreSQL refuses a NUL byte in a lookup: it must be a 400 before the query."""
+    from events.api import EventWriteSerializer
+
+    form = EventWriteSerializer(
+        data={
+            "title": "Prova",
+            "start": "2030-05-04T16:00",
+            "end": "2030-05-04T18:00",
+            "municipality": "bru\x00ino",
+            "areas": ["sport\x00"],
+        }
+    )
+    assert not form.is_valid()
+    message = "Il valore contiene caratteri di controllo, che non sono ammessi."
+    assert form.errors["municipality"] == [message]
+    assert form.errors["areas"] == [message]

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",
     "EMAIL_URL": "smtp://mailer:secret@smtp.example.org:587",
     "DATABASE_URL": "postgres://hub:hub@db.example.org:5432/hub",
+    "HUB_BASE_URL": "https://famiglie.example.org",
 }
 
 
@@ -58,6 +59,9 @@ def run_manage(*args, env_overrides: dict[str, str], tmp_path) -> subprocess.Com
         ({**PRODUCTION_ENV, "HUB_DB_POOL_TIMEOUT": "0"}, "HUB_DB_POOL_TIMEOUT"),
         ({**PRODUCTION_ENV, "HUB_DB_POOL_TIMEOUT": "nan"}, "HUB_DB_POOL_TIMEOUT"),
         ({**PRODUCTION_ENV, "HUB_DB_POOL_TIMEOUT": "presto"}, "HUB_DB_POOL_TIMEOUT"),
+        ({**PRODUCTION_ENV, "HUB_BASE_URL": ""}, "HUB_BASE_URL"),
+        ({"HUB_BASE_URL": "ftp://famiglie.example.org"}, "HUB_BASE_URL"),
+        ({"HUB_BASE_URL": "famiglie.example.org:8080"}, "HUB_BASE_URL"),
     ],
 )
 def test_bad_variable_stops_startup_with_one_line(overrides, variable, tmp_path):

@@ -24,6 +24,14 @@ GRACE_SECONDS = 10
 ASGI_TARGET = "hub.asgi:application"
 
 
+def _served_at(host: str, port: int) -> str:
+    if host in {"0.0.0.0", "::", ""}:  # noqa: S104 - every interface: name the loopback one
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 class Command(BaseCommand):
     help = "Run the ASGI server and the task cluster together (Ctrl-C stops both)."
 
@@ -49,12 +57,14 @@ class Command(BaseCommand):
         if not no_cluster:
             commands["tasks"] = [*manage, "qcluster"]
         # The role tells hub.websocket whether this process can reach the in-memory layer.
+        # Without HUB_BASE_URL, the hub's links point at the address it is served on.
+        base_url = os.environ.get("HUB_BASE_URL") or _served_at(host, port)
         processes = {
             name: subprocess.Popen(  # noqa: S603
                 command,
                 start_new_session=True,
                 cwd=settings.BASE_DIR,
-                env={**os.environ, "HUB_PROCESS_ROLE": name},
+                env={**os.environ, "HUB_PROCESS_ROLE": name, "HUB_BASE_URL": base_url},
             )
             for name, command in commands.items()
         }
