@@ -1,7 +1,10 @@
 """ASGI entry point: HTTP and WebSocket from one application.
 
 The WebSocket router is composed from each app's `routing.websocket_urlpatterns`
-(hub.routing), behind a guard that closes sockets with 1013 when the channel layer fails.
+(hub.routing). The whole WebSocket stack, the session and authentication lookups included,
+is behind hub.availability.ServiceOutageGuard: a socket that meets a stopped channel layer or an
+unavailable database is closed with 1013 "try again later", never answered with HTTP 500 or
+closed with 1011. hub.daphne_close_codes lets Daphne send that code.
 """
 
 import os
@@ -23,11 +26,17 @@ from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 
+from hub.availability import ServiceOutageGuard
+from hub.daphne_close_codes import allow_registered_close_codes
 from hub.routing import websocket_router
+
+allow_registered_close_codes()
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(websocket_router)),
+        "websocket": ServiceOutageGuard(
+            AllowedHostsOriginValidator(AuthMiddlewareStack(websocket_router))
+        ),
     }
 )

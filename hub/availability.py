@@ -11,6 +11,10 @@ the same for DRF views.
 Pages get the hub's look without the database: the 503 template is rendered with a plain
 context, without the context processors (the user from the session, Wagtail settings and
 messages all read the database).
+
+WebSockets have no status to answer with: `ServiceOutageGuard` closes a socket whose
+handshake or consumer meets an unavailable database, or a failing channel layer, with 1013
+"try again later".
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+from hub import websocket
+from hub.outages import OutageLog
+from hub.websocket import CHANNEL_LAYER_ERRORS, CloseCode
 
 logger = logging.getLogger(__name__)
 
@@ -103,3 +111,73 @@ def log_unavailable(request: HttpRequest, error: BaseException) -> None:
         type(error).__name__,
         str(error).strip().splitlines()[0] if str(error).strip() else "",
     )
+
+
+# --- WebSockets ------------------------------------------------------------------------------
+
+
+def _service_outage(error: BaseException) -> str | None:
+    """Which backing service `error` says is down ("channel layer", "database"), or None."""
+    if database_unavailable(error):
+        return "database"
+    if isinstance(error, CHANNEL_LAYER_ERRORS):
+        return "channel layer"
+    return None
+
+
+_socket_outages = {
+    "channel layer": websocket.channel_layer_outage,
+    "database": OutageLog(logger, "database (sockets)"),
+}
+
+
+class ServiceOutageGuard:
+    """ASGI middleware: a socket that fails on a backing service closes with 1013.
+
+    Without it, an exception from the channel layer (Redis stopped) or from the database
+    (PostgreSQL stopped, the pool's wait timed out) escapes the consumer, or the session and
+    authentication middleware during the handshake, and the server answers the upgrade with
+    HTTP 500 or closes the socket with 1011 "internal error", which tells a client nothing.
+    With it, the socket is closed with TRY_AGAIN_LATER (accepted first, if the failure came
+    during the handshake, so that the client sees the code rather than a refused upgrade),
+    and the client reconnects with backoff. Any other exception is a bug and is re-raised.
+
+    hub.asgi puts it outermost around the whole WebSocket stack; hub.routing also wraps the
+    router in it (for tests that drive the router directly). Nested guards are harmless: the
+    inner one handles the failure and the outer one sees none.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            return await self.app(scope, receive, send)
+        state = {"accepted": False, "closed": False}
+
+        async def watched_receive():
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                state["closed"] = True
+            return message
+
+        async def watched_send(message):
+            if message["type"] == "websocket.accept":
+                state["accepted"] = True
+            elif message["type"] == "websocket.close":
+                state["closed"] = True
+            await send(message)
+
+        try:
+            return await self.app(scope, watched_receive, watched_send)
+        except Exception as error:
+            service = _service_outage(error)
+            if service is None:
+                raise
+            _socket_outages[service].failed(error, during=f"socket {scope.get('path', '?')}")
+            if state["closed"]:
+                return None
+            if not state["accepted"]:
+                await send({"type": "websocket.accept"})
+            await send({"type": "websocket.close", "code": int(CloseCode.TRY_AGAIN_LATER)})
+            return None

@@ -11,8 +11,9 @@ from associations.routing import websocket_urlpatterns as associations_ws
 from events.routing import websocket_urlpatterns as events_ws
 from gaf.routing import websocket_urlpatterns as gaf_ws
 from hub import access
+from hub.availability import ServiceOutageGuard
 from hub.consumers import NotificationsConsumer
-from hub.websocket import ChannelLayerOutageGuard, UnknownRouteConsumer
+from hub.websocket import UnknownRouteConsumer
 from search.routing import websocket_urlpatterns as search_ws
 from tables.routing import websocket_urlpatterns as tables_ws
 
@@ -39,4 +40,4 @@ websocket_urlpatterns = [
     *unknown_ws,
 ]
 
-websocket_router = ChannelLayerOutageGuard(URLRouter(websocket_urlpatterns))
+websocket_router = ServiceOutageGuard(URLRouter(websocket_urlpatterns))

@@ -9,8 +9,8 @@ broadcasts go through the BroadcastOutbox table, which the web process relays.
 The channel layer is at-most-once and may be down (Redis stopped): a broadcast that fails is
 logged and dropped, never failing the request whose change it announces (clients resume by
 the last `id` they saw, so the state reaches them anyway). A socket whose consumer meets a
-failing layer is closed with 1013 "try again later" (`ChannelLayerOutageGuard`), which tells
-the client to reconnect with backoff.
+failing layer, or whose database is unavailable, is closed with 1013 "try again later"
+(hub.availability.ServiceOutageGuard), which tells the client to reconnect with backoff.
 
 Close codes are defined here, once, and handed to the browser by the `websocket_close_codes`
 template tag (hub/templatetags/hub_websocket.py).
@@ -43,7 +43,7 @@ class CloseCode(IntEnum):
 
     GOING_AWAY = 1001  # the server is shutting down: reconnect (to another worker)
     SERVICE_RESTART = 1012  # the server is restarting: reconnect
-    TRY_AGAIN_LATER = 1013  # a backing service (the channel layer) is down: reconnect later
+    TRY_AGAIN_LATER = 1013  # a backing service (channel layer, database) is down: retry later
     FORBIDDEN = 4403  # the route's policy refuses this person: do not retry
     NOT_FOUND = 4404  # no such route, or an object the person may not see: do not retry
 
@@ -65,7 +65,7 @@ def client_close_codes() -> dict:
 # (which include the built-in TimeoutError).
 CHANNEL_LAYER_ERRORS = (RedisError, OSError)
 
-_layer_outage = OutageLog(logger, "channel layer")
+channel_layer_outage = OutageLog(logger, "channel layer")
 
 
 def user_group(user_id: int) -> str:
@@ -97,9 +97,9 @@ def broadcast(group: str, event: dict) -> bool:
     try:
         async_to_sync(get_channel_layer().group_send)(group, event)
     except CHANNEL_LAYER_ERRORS as error:
-        _layer_outage.failed(error, during=f"broadcast to {group}")
+        channel_layer_outage.failed(error, during=f"broadcast to {group}")
         return False
-    _layer_outage.recovered()
+    channel_layer_outage.recovered()
     return True
 
 
@@ -155,48 +155,6 @@ def ensure_relay_started() -> None:
 
 
 # --- Sockets in the face of a failing layer, and unknown paths --------------------------------
-
-
-class ChannelLayerOutageGuard:
-    """ASGI middleware: a consumer that fails on the channel layer closes with 1013.
-
-    Without it, an exception from the layer (Redis stopped) escapes the consumer and the
-    server closes the socket with 1011 "internal error", which tells a client nothing. With
-    it, the socket is closed with TRY_AGAIN_LATER (accepted first, if the failure came
-    during the handshake, so that the client sees the code rather than a refused upgrade).
-    """
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "websocket":
-            return await self.app(scope, receive, send)
-        state = {"accepted": False, "closed": False}
-
-        async def watched_receive():
-            message = await receive()
-            if message["type"] == "websocket.disconnect":
-                state["closed"] = True
-            return message
-
-        async def watched_send(message):
-            if message["type"] == "websocket.accept":
-                state["accepted"] = True
-            elif message["type"] == "websocket.close":
-                state["closed"] = True
-            await send(message)
-
-        try:
-            return await self.app(scope, watched_receive, watched_send)
-        except CHANNEL_LAYER_ERRORS as error:
-            _layer_outage.failed(error, during=f"socket {scope.get('path', '?')}")
-            if state["closed"]:
-                return None
-            if not state["accepted"]:
-                await send({"type": "websocket.accept"})
-            await send({"type": "websocket.close", "code": int(CloseCode.TRY_AGAIN_LATER)})
-            return None
 
 
 class UnknownRouteConsumer(AsyncWebsocketConsumer):

@@ -94,7 +94,7 @@ def test_a_broadcast_the_layer_refuses_is_logged_not_raised(dead_layer, caplog, 
     monkeypatch.setenv("HUB_PROCESS_ROLE", "web")
     # The outage log is per process: start from "no outage seen", whatever ran before.
     fresh = OutageLog(logging.getLogger("hub.websocket"), "channel layer")
-    monkeypatch.setattr(websocket, "_layer_outage", fresh)
+    monkeypatch.setattr(websocket, "channel_layer_outage", fresh)
     with caplog.at_level("WARNING", logger="hub.websocket"):
         for _ in range(20):
             assert broadcast("gaf.round.1", {"type": "round.changed", "sequence": 3}) is False
@@ -162,3 +162,102 @@ def test_the_redis_layer_reads_for_longer_than_it_blocks():
 
     [host] = channel_layer_config("redis://127.0.0.1:6379/0")["CONFIG"]["hosts"]
     assert host["socket_timeout"] >= 2 * RedisChannelLayer.brpop_timeout
+
+
+# --- A database that cannot serve, during the handshake or in a consumer ---------------------
+
+
+def _database_down_error():
+    """What Django raises when the database cannot serve (here SQLite's "database is locked";
+    PostgreSQL's refused connection or the pool's timeout are classified the same way)."""
+    import sqlite3
+
+    from django.db import OperationalError
+
+    try:
+        raise OperationalError("database is locked") from sqlite3.OperationalError(
+            "database is locked"
+        )
+    except OperationalError as error:
+        return error
+
+
+class _DatabaseDownConsumer:
+    """An ASGI app whose connect reads a database that is down (a consumer, or the session
+    and authentication lookups that run before any consumer)."""
+
+    def __init__(self, error):
+        self.error = error
+
+    async def __call__(self, scope, receive, send):
+        await receive()  # websocket.connect
+        raise self.error
+
+
+async def test_a_socket_whose_database_is_down_is_closed_with_try_again_later(caplog):
+    from channels.testing import WebsocketCommunicator
+
+    from hub.availability import ServiceOutageGuard
+    from hub.websocket import CloseCode
+
+    app = ServiceOutageGuard(_DatabaseDownConsumer(_database_down_error()))
+    socket = WebsocketCommunicator(app, "/ws/gaf/rounds/1/")
+    # Accepted, then closed with 1013: not an HTTP 500 on the upgrade, not 1011.
+    assert (await socket.connect())[0]
+    assert await socket.receive_output() == {
+        "type": "websocket.close",
+        "code": CloseCode.TRY_AGAIN_LATER,
+    }
+    assert not [record for record in caplog.records if record.levelname in {"ERROR", "CRITICAL"}]
+
+
+async def test_a_consumer_bug_is_not_mistaken_for_an_outage():
+    from channels.testing import WebsocketCommunicator
+
+    from hub.availability import ServiceOutageGuard
+
+    socket = WebsocketCommunicator(
+        ServiceOutageGuard(_DatabaseDownConsumer(KeyError(4))), "/ws/gaf/rounds/1/"
+    )
+    with pytest.raises(KeyError):
+        await socket.connect()
+
+
+def test_the_whole_socket_stack_is_guarded():
+    """The guard is outermost: the session and user lookups (which read the database before
+    any route or consumer runs) are inside it."""
+    from hub.asgi import application
+    from hub.availability import ServiceOutageGuard
+
+    assert isinstance(application.application_mapping["websocket"], ServiceOutageGuard)
+
+
+def test_daphne_sends_the_registered_close_codes():
+    """autobahn's sendClose refuses 1013 from an application ("invalid close code"), which
+    Daphne turned into 1011; hub.asgi makes Daphne send it (and 1001, 1012) as it is."""
+    from daphne.ws_protocol import WebSocketProtocol
+
+    import hub.asgi  # noqa: F401 (applies hub.daphne_close_codes)
+
+    sent = []
+
+    class Recording(WebSocketProtocol):
+        def sendCloseFrame(self, code=None, reasonUtf8=None, isReply=False):
+            sent.append(("frame", code))
+
+        def sendClose(self, code=None, reason=None):
+            sent.append(("checked", code))
+
+    protocol = Recording()
+    for code in (1013, 1001, 1012, 4404, 1000):
+        protocol.serverClose(code)
+    assert sent == [
+        ("frame", 1013),
+        ("frame", 1001),
+        ("frame", 1012),
+        ("checked", 4404),
+        ("checked", 1000),
+    ]
+    # Without the change, autobahn refuses the code outright.
+    with pytest.raises(Exception, match="invalid close code 1013"):
+        WebSocketProtocol.sendClose(WebSocketProtocol(), code=1013)
