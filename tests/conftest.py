@@ -32,9 +32,25 @@ def sqlite_only():
         pytest.skip("about SQLite's own behaviour; the suite is running on PostgreSQL")
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
 def pytest_collection_modifyitems(config, items):
-    """A test marked `postgres` needs PostgreSQL: give it the check without a fixture."""
+    """A test marked `postgres` needs PostgreSQL: give it the check without a fixture.
+
+    Every transactional test restores the data the migrations made (the Wagtail page tree,
+    the taxonomy) when it ends, instead of leaving an empty database behind. Mixing the two
+    kinds breaks whichever runs second: after a plain flush Django re-creates the content
+    types, and the next serialized restore then inserts them twice; and a test that needs the
+    page tree finds none after a plain flush.
+    """
     for item in items:
+        if _is_transactional(item) and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
         if item.get_closest_marker("postgres") and "postgres" not in item.fixturenames:
             item.fixturenames.append("postgres")
         if item.get_closest_marker("sqlite") and "sqlite_only" not in item.fixturenames:
