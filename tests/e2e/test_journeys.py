@@ -95,7 +95,10 @@ def test_a_resident_proposes_an_event_and_staff_publish_it(live_server, page, br
     page.get_by_label("Giorno").fill(day.isoformat())
     page.get_by_label("Ora di inizio").fill("10:00")
     page.get_by_label("Ora di fine").fill("12:00")
-    page.get_by_label("ogni settimana").check(force=True)
+    # Bootstrap Italia draws the radio on its label: click what a person clicks.
+    weekly = page.get_by_label("ogni settimana")
+    page.locator(f"label[for='{weekly.get_attribute('id')}']").click()
+    assert weekly.is_checked()
     page.get_by_label("Si ripete fino al").fill((day + timedelta(weeks=2)).isoformat())
     page.get_by_label("Comune").select_option(label="Piossasco")
     page.get_by_label("Luogo").fill("Parco Tetti Francesi")

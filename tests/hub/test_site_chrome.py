@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from hub import access
@@ -47,7 +48,9 @@ def test_the_favicon_is_served_and_declared(client):
 
 
 def test_api_tokens_live_in_a_section_for_developers(client):
-    client.force_login(UserFactory(email="residente@example.org"))
+    user = UserFactory(email="residente@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.force_login(user)
     html = client.get(reverse("profile")).content.decode()
     developers = html.index('id="developers-title"')
     assert html.index("Il tuo account") < developers
