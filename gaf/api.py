@@ -32,8 +32,9 @@ from gaf.models import (
     ProductPriceTier,
     RoundProduct,
 )
-from gaf.views.family import ROUND_CONFLICTS, family_of
+from gaf.rounds import ROUND_CONFLICTS
 from hub.access import DeclaredPolicyPermission
+from hub.selectors import family_of
 
 QUANTITY = {"max_digits": 12, "decimal_places": 3, "read_only": True}
 UNIT_PRICE = {"max_digits": 10, "decimal_places": 4, "read_only": True}

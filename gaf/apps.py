@@ -9,7 +9,7 @@ class GafConfig(AppConfig):
     def ready(self):
         from events import calendar_sources
         from gaf.calendar import pickup_days_for
-        from gaf.views.family import profile_groups_context
+        from gaf.presenters import profile_groups_context
         from hub import profile
 
         calendar_sources.register("gaf.pickups", pickup_days_for)

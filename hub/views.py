@@ -20,6 +20,9 @@ from hub.api_errors import json_error
 from hub.forms import ApiTokenForm, FamilyForm
 from hub.health import run_checks
 
+# What the profile and the family form show of the family besides its row.
+FAMILY_DETAILS = ("children", "memberships__user")
+
 
 @never_cache
 @require_GET
@@ -37,7 +40,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:
-    family = selectors.family_of(request.user)
+    family = selectors.family_of(request.user, related=FAMILY_DETAILS)
     context = {
         "family": family,
         "is_beneficiary": selectors.family_is_beneficiary(family) if family else False,
@@ -53,7 +56,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def family_edit(request: HttpRequest) -> HttpResponse:
-    family = selectors.family_of(request.user)
+    family = selectors.family_of(request.user, related=FAMILY_DETAILS)
     if (
         family is not None
         and not family.memberships.filter(user=request.user, is_manager=True).exists()

@@ -678,7 +678,7 @@ async def test_live_pool_follows_the_rounds_changes(close_thread_connections):
     from asgiref.sync import sync_to_async
     from channels.layers import get_channel_layer
 
-    from gaf.consumers import round_group
+    from gaf.live import round_group
 
     round, apple_rp, (family, user), (other_family, other_user), _outsider = await sync_to_async(
         _live_fixture
