@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from associations.models import Association, AssociationPage
 from associations.selectors import FilterOptions, filter_options
-from events import filters, rsvp, services
+from events import filters, rsvp, schedule
 from events.models import EventOccurrence, EventPage, MunicipalEventsIndexPage
 from events.recurrence import ROME
 from events.templatetags.events_tags import google_calendar_url, recurrence_text
@@ -312,10 +312,10 @@ def page_span(page: EventPage) -> Span:
 
 
 def recurrence_description(page: EventPage) -> str:
-    recurrence = services.event_recurrence(page)
+    recurrence = schedule.event_recurrence(page)
     if recurrence is None:
         return ""
-    return recurrence_text(recurrence, first_day=services.local_date(page.start))
+    return recurrence_text(recurrence, first_day=schedule.local_date(page.start))
 
 
 def event_page_context(page: EventPage, *, user) -> dict:
@@ -333,7 +333,7 @@ def event_page_context(page: EventPage, *, user) -> dict:
         "organizer": organizer(page),
         "ics_url": reverse("events:event_ics", args=[page.pk]) if page.pk else None,
         "google_calendar_url": google_calendar_url(
-            services.feed_event(page, url=page.full_url or "")
+            schedule.feed_event(page, url=page.full_url or "")
         ),
         # What events.rsvp's panel (events/registration/panel.html) needs; it draws nothing
         # for an event without registration.

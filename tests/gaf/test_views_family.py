@@ -23,7 +23,7 @@ from gaf.models import (
     OrderLine,
     RoundProduct,
 )
-from gaf.views.family import profile_groups_context
+from gaf.presenters import profile_groups_context
 from tests.gaf.factories import (
     bulk_members,
     make_family,
