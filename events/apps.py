@@ -8,7 +8,7 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from associations.selectors import register_upcoming_events
-        from events import feeds, rsvp, signals
+        from events import feeds, selectors, signals
         from events.selectors import association_upcoming
         from hub import profile
 
@@ -16,5 +16,5 @@ class EventsConfig(AppConfig):
         register_upcoming_events(association_upcoming)
         profile.register_section("events/profile_calendar.html", feeds.profile_calendar_context)
         profile.register_section(
-            "events/registration/profile.html", rsvp.registrations_profile_context
+            "events/registration/profile.html", selectors.registrations_profile_context
         )

@@ -13,10 +13,13 @@ import hashlib
 import json
 from datetime import datetime, timedelta
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from events.models import EventOccurrence, EventPage
+from events import rsvp, rules, selectors
+from events.models import EventOccurrence, EventPage, Registration
 from events.schedule import (  # noqa: F401  (the page's schedule, read by services' callers)
     ROME,
     _bounds,
@@ -146,3 +149,124 @@ def _write_occurrences(page: EventPage) -> None:
 def event_withdraw(*, page: EventPage) -> None:
     """An unpublished or deleted event leaves the listings."""
     EventOccurrence.objects.filter(event_id=page.pk).delete()
+
+
+# --- Registrations (events.rsvp's rules; strict FIFO waiting list) ---------------------------
+
+
+def _locked_event(event_id: int) -> EventPage:
+    # Only the event's own row: Wagtail's page row stays free for editors.
+    return EventPage.objects.select_for_update(of=("self",)).get(pk=event_id)
+
+
+@transaction.atomic
+def registration_create(
+    *, event: EventPage, user, seats: int = 1, note: str = "", now: datetime | None = None
+) -> Registration:
+    """Register `user` for `seats` places: confirmed if they fit, else on the waiting list."""
+    now = now or timezone.now()
+    if not rules.can_register(user):
+        raise PermissionDenied(_("Accedi per iscriverti."))
+    seats, note = rsvp.validate_request(seats, note)
+    event = _locked_event(event.pk)
+    reason = rsvp.refusal(event, now=now)
+    if reason:
+        raise ValidationError(reason, code="closed")
+    if event.capacity is not None and seats > event.capacity:
+        raise ValidationError(
+            {
+                "seats": _("L'evento ha in tutto %(capacity)s posti: non puoi chiederne di più.")
+                % {"capacity": event.capacity}
+            }
+        )
+    if Registration.objects.filter(event=event, user=user).exclude(status=rsvp.CANCELLED).exists():
+        raise ValidationError(_("Sei già iscritto a questo evento."), code="already_registered")
+    taken = selectors.places(event.pk)
+    fits = event.capacity is None or taken.confirmed_seats + seats <= event.capacity
+    status = rsvp.CONFIRMED if fits and taken.waitlisted_parties == 0 else rsvp.WAITLISTED
+    registration = Registration.objects.create(
+        event=event, user=user, seats=seats, note=note, status=status
+    )
+    _notify_on_commit(registration, "confirmed" if status == rsvp.CONFIRMED else "waitlisted")
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(
+    *, registration: Registration, by, now: datetime | None = None
+) -> list[Registration]:
+    """Cancel a registration and promote the waiting list; returns who was promoted.
+
+    Cancelling twice is not an error: the second time nothing changes.
+    """
+    now = now or timezone.now()
+    event = _locked_event(registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration.event = event
+    if not rules.can_cancel_registration(by, registration):
+        raise PermissionDenied(_("Non puoi annullare questa iscrizione."))
+    if registration.status == rsvp.CANCELLED:
+        return []
+    by_organizer = registration.user_id != by.pk
+    if not by_organizer and now >= event.start:
+        raise ValidationError(
+            _("L'evento è già iniziato: l'iscrizione non si può più annullare."), code="started"
+        )
+    registration.status = rsvp.CANCELLED
+    registration.cancelled_at = now
+    registration.save(update_fields=["status", "cancelled_at"])
+    if by_organizer:
+        _notify_on_commit(registration, "cancelled")
+    return _promote(event, now=now)
+
+
+@transaction.atomic
+def registration_promote_waitlisted(
+    *, event: EventPage, now: datetime | None = None
+) -> list[Registration]:
+    """Promote whoever now fits (after the organizer raised or removed the capacity)."""
+    return _promote(_locked_event(event.pk), now=now or timezone.now())
+
+
+def _promote(event: EventPage, *, now: datetime) -> list[Registration]:
+    """Strict FIFO: confirm waiting parties in order until the first one that doesn't fit.
+
+    The caller holds the event's row lock.
+    """
+    if now >= event.start or event.status == EventPage.Status.CANCELLED or not event.live:
+        return []
+    free = None
+    if event.capacity is not None:
+        free = event.capacity - selectors.places(event.pk).confirmed_seats
+    promoted = []
+    waiting = Registration.objects.filter(event=event, status=rsvp.WAITLISTED).order_by(
+        "created_at", "id"
+    )
+    for registration in waiting:
+        if free is not None:
+            if registration.seats > free:
+                break
+            free -= registration.seats
+        registration.status = rsvp.CONFIRMED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        _notify_on_commit(registration, "promoted")
+        promoted.append(registration)
+    return promoted
+
+
+def _notify_on_commit(registration: Registration, kind: str) -> None:
+    """Queue the e-mail about `kind` once committed (events.tasks.registration_notify)."""
+    from django_q.tasks import async_task
+
+    registration_id = registration.pk
+    language = translation.get_language() or "it"
+    transaction.on_commit(
+        lambda: async_task(
+            "events.tasks.registration_notify",
+            registration_id=registration_id,
+            kind=kind,
+            language=language,
+            task_name=f"events:registration:{kind}:{registration_id}",
+        )
+    )

@@ -30,7 +30,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
 from associations.models import Association
-from events import importer, rsvp
+from events import importer, rules
 from events.models import EventPage, IcsImportSource
 from hub.models import Municipality
 
@@ -279,7 +279,7 @@ def attendees_button(page, user, view_name=None, next_url=None):
     if page.specific_class is not EventPage:
         return []
     event = page if isinstance(page, EventPage) else EventPage.objects.get(pk=page.pk)
-    if not event.registration_required or not rsvp.can_manage_registrations(user, event):
+    if not event.registration_required or not rules.can_manage_registrations(user, event):
         return []
     return [
         Button(
