@@ -36,6 +36,7 @@ from gaf.models import (
 )
 from gaf.presenters import family_estimate, has_order, product_rows
 from gaf.rounds import CHARGED_STATES, ROUND_CONFLICTS
+from hub.form_errors import add_service_error
 from hub.selectors import family_of
 
 # The states in which a round shows on a group's page, besides the open ones.
@@ -159,7 +160,7 @@ def group_join(request: HttpRequest, group_slug: str) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -219,7 +220,7 @@ def round_detail(request: HttpRequest, group_slug: str, round_id: int) -> HttpRe
                     by_user=request.user,
                 )
             except ValidationError as error:
-                form.add_service_error(error)
+                add_service_error(form, error, field_for=form.field_for)
                 status = 409 if _error_code(error) in ROUND_CONFLICTS else 400
             else:
                 messages.success(request, _("Ordine salvato."))
