@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from events import rsvp, rules, selectors, services
 from events.models import EventPage, Registration
+from hub.form_errors import add_service_error
 
 
 class RegistrationForm(forms.Form):
@@ -44,13 +45,6 @@ class RegistrationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("Ad esempio l'età dei bambini o esigenze particolari."),
     )
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field_name, errors in error.error_dict.items():
-                self.add_error(field_name if field_name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 def _registrable_event(request: HttpRequest, event_id: int) -> EventPage:
@@ -96,7 +90,7 @@ def registration_create(request: HttpRequest, event_id: int) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                form.add_service_error(error)
+                add_service_error(form, error)
             else:
                 if registration.status == Registration.Status.CONFIRMED:
                     messages.success(

@@ -32,6 +32,7 @@ from wagtail.admin.widgets.button import Button
 from associations.models import Association
 from events import importer, rules
 from events.models import EventPage, IcsImportSource
+from hub.form_errors import add_service_error
 from hub.models import Municipality
 
 NAMESPACE = "events_ics_sources"
@@ -76,13 +77,6 @@ class SourceForm(forms.Form):
             del self.fields["association"]
             municipalities = source.association.municipalities.all()
         self.fields["municipality"].queryset = municipalities.distinct().order_by("name")
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field_name, errors in error.error_dict.items():
-                self.add_error(field_name if field_name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 class SourceViewMixin(WagtailAdminTemplateMixin):
@@ -139,7 +133,7 @@ class SourceFormView(SourceViewMixin, FormView):
         try:
             self.save(form.cleaned_data)
         except ValidationError as error:
-            form.add_service_error(error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         except PermissionDenied:
             return permission_denied(self.request)
