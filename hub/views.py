@@ -17,6 +17,7 @@ from hub import availability, input_guard, rules, selectors, services
 from hub import profile as profile_sections
 from hub.access import is_api_path, permission_denied_response
 from hub.api_errors import json_error
+from hub.form_errors import add_service_error
 from hub.forms import ApiTokenForm, FamilyForm
 from hub.health import run_checks
 
@@ -84,7 +85,7 @@ def family_edit(request: HttpRequest) -> HttpResponse:
                         child_birth_years=data["child_birth_years"],
                     )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Dati della famiglia salvati."))
                 return redirect("profile")
