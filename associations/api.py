@@ -10,7 +10,6 @@ like the editors' screens.
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, Substr
 from django.shortcuts import get_object_or_404
@@ -404,12 +403,10 @@ class AssociationTokenListView(generics.GenericAPIView):
         association = _association_managed_by(request, slug)
         form = AssociationTokenCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        try:
-            token, plaintext = services.association_token_create(
-                association=association, name=form.validated_data["name"], by=request.user
-            )
-        except DjangoValidationError as error:
-            raise exceptions.ValidationError(error.message_dict) from None
+        # A refusal reaches hub.api_errors, which answers it in the hub's format.
+        token, plaintext = services.association_token_create(
+            association=association, name=form.validated_data["name"], by=request.user
+        )
         token.token = plaintext
         return Response(
             AssociationTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED

@@ -7,7 +7,6 @@ templates never query the database.
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -123,14 +122,6 @@ class JoinRequestForm(HoneypotFormMixin, forms.Form):
             website=data["website"],
             editor_email=data["editor_email"],
         )
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Put a service's errors on the matching fields (the others at the top)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, messages in error.error_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
 
 
 # --- Filters (GET forms, shareable URLs) ------------------------------------------------------

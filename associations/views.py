@@ -29,6 +29,7 @@ from associations.forms import (
 )
 from hub import abuse, urls_absolute
 from hub.csv_export import OPEN_DATA, CsvWriter
+from hub.form_errors import add_service_error
 
 LICENSE = "CC BY 4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -88,7 +89,7 @@ def join(request: HttpRequest) -> HttpResponse:
             try:
                 services.join_request_submit(data=form.to_data())
             except ValidationError as error:
-                form.add_service_error(error)
+                add_service_error(form, error)
             else:
                 return redirect("associations:join_sent")
         status = 400

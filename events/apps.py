@@ -10,7 +10,7 @@ class EventsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from associations.selectors import register_upcoming_events
-        from events import feeds, home, proposals, rsvp, signals
+        from events import feeds, home, proposals, selectors, signals
         from events.selectors import association_upcoming
         from hub import home as hub_home
         from hub import profile
@@ -21,7 +21,7 @@ class EventsConfig(AppConfig):
         hub_home.register_section("events/home_upcoming.html", home.home_context)
         profile.register_section("events/profile_calendar.html", feeds.profile_calendar_context)
         profile.register_section(
-            "events/registration/profile.html", rsvp.registrations_profile_context
+            "events/registration/profile.html", selectors.registrations_profile_context
         )
         profile.register_section("events/proposals/profile.html", proposals.profile_context)
         # The staff group reviews event proposals: give it the permission as soon as it

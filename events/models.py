@@ -318,10 +318,10 @@ class EventPage(Page):
         return obj
 
     def clean(self):
-        from events import services
+        from events import schedule
 
         super().clean()
-        services.event_validate(self)
+        schedule.event_validate(self)
 
     def get_context(self, request, *args, **kwargs):
         from events import selectors

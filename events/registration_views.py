@@ -1,6 +1,6 @@
 """Registration views: register, cancel, and the organizer's attendee list (CSV).
 
-Each view fetches the event or registration, asks `events.rsvp` whether the user may act on
+Each view fetches the event or registration, asks `events.rules` whether the user may act on
 it (404 when not, so that nobody learns which registrations exist), validates, calls one
 service and redirects. Refused input answers 400 with the message and saves nothing.
 """
@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from events import rsvp
+from events import rsvp, rules, selectors, services
 from events.models import EventPage, Registration
+from hub.form_errors import add_service_error
 
 
 class RegistrationForm(forms.Form):
@@ -44,13 +45,6 @@ class RegistrationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("Ad esempio l'età dei bambini o esigenze particolari."),
     )
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field_name, errors in error.error_dict.items():
-                self.add_error(field_name if field_name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 def _registrable_event(request: HttpRequest, event_id: int) -> EventPage:
@@ -89,14 +83,14 @@ def registration_create(request: HttpRequest, event_id: int) -> HttpResponse:
         form = RegistrationForm(request.POST)
         if form.is_valid():
             try:
-                registration = rsvp.registration_create(
+                registration = services.registration_create(
                     event=event,
                     user=request.user,
                     seats=form.cleaned_data["seats"],
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                form.add_service_error(error)
+                add_service_error(form, error)
             else:
                 if registration.status == Registration.Status.CONFIRMED:
                     messages.success(
@@ -116,18 +110,18 @@ def registration_create(request: HttpRequest, event_id: int) -> HttpResponse:
     else:
         form = RegistrationForm()
     context = {"event": event, "form": form}
-    context.update(rsvp.registration_panel_context(event, request.user))
+    context.update(selectors.registration_panel_context(event, request.user))
     return TemplateResponse(request, "events/registration/register.html", context, status=status)
 
 
 @require_POST
 def registration_cancel(request: HttpRequest, registration_id: int) -> HttpResponse:
     registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
-    if registration is None or not rsvp.can_cancel_registration(request.user, registration):
+    if registration is None or not rules.can_cancel_registration(request.user, registration):
         raise Http404
     event = registration.event
     try:
-        promoted = rsvp.registration_cancel(registration=registration, by=request.user)
+        promoted = services.registration_cancel(registration=registration, by=request.user)
     except ValidationError as error:
         return TemplateResponse(
             request,
@@ -153,8 +147,8 @@ def attendees_csv(request: HttpRequest, event_id: int) -> HttpResponse:
     """The organizer's list: confirmed people, then the waiting list. Personal data: not
     cached anywhere."""
     event = EventPage.objects.filter(pk=event_id).select_related("association").first()
-    if event is None or not rsvp.can_manage_registrations(request.user, event):
+    if event is None or not rules.can_manage_registrations(request.user, event):
         raise Http404
-    response = HttpResponse(rsvp.attendees_csv(event), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(selectors.attendees_csv(event), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="iscritti-{event.slug}.csv"'
     return response

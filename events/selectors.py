@@ -16,17 +16,21 @@ from urllib.parse import quote
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from associations.models import Association, AssociationPage
 from associations.selectors import FilterOptions, filter_options
-from events import filters, rsvp, services
-from events.models import EventOccurrence, EventPage, MunicipalEventsIndexPage
+from events import filters, rsvp, schedule
+from events.models import EventOccurrence, EventPage, MunicipalEventsIndexPage, Registration
 from events.recurrence import ROME
 from events.templatetags.events_tags import google_calendar_url, recurrence_text
+from hub.csv_export import ITALIAN_EXCEL, CsvWriter
 from hub.models import AgeBand, Municipality, Network
+from hub.rules import is_person
 from hub.urls_absolute import page_url
 
 LIST_DAYS = 60
@@ -259,7 +263,7 @@ def preview_next_dates(page: EventPage, *, limit: int = NEXT_DATES) -> list[Occu
     they are in the editor, because a preview is not saved (its occurrence rows are those of
     the last publication, or none). No queries: the page's relations are in memory."""
     try:
-        rows = services.occurrence_rows(page)
+        rows = schedule.occurrence_rows(page)
     except (ValueError, TypeError):
         # A rule the editor has not finished (or that publishing would refuse with a
         # message): the preview shows the page without its dates.
@@ -329,10 +333,10 @@ def page_span(page: EventPage) -> Span:
 
 
 def recurrence_description(page: EventPage) -> str:
-    recurrence = services.event_recurrence(page)
+    recurrence = schedule.event_recurrence(page)
     if recurrence is None:
         return ""
-    return recurrence_text(recurrence, first_day=services.local_date(page.start))
+    return recurrence_text(recurrence, first_day=schedule.local_date(page.start))
 
 
 def event_page_context(page: EventPage, *, user, preview: bool = False) -> dict:
@@ -351,11 +355,11 @@ def event_page_context(page: EventPage, *, user, preview: bool = False) -> dict:
         "organizer": organizer(page),
         "ics_url": reverse("events:event_ics", args=[page.pk]) if page.pk else None,
         "google_calendar_url": google_calendar_url(
-            services.feed_event(page, url=page_url(page) or "")
+            schedule.feed_event(page, url=page_url(page) or "")
         ),
         # What events.rsvp's panel (events/registration/panel.html) needs; it draws nothing
         # for an event without registration.
-        "registration": rsvp.registration_panel_context(page, user),
+        "registration": registration_panel_context(page, user),
     }
 
 
@@ -373,3 +377,171 @@ def association_upcoming(association: Association, *, limit: int = NEXT_DATES) -
         .order_by("start", "event_id", "pk")[:limit]
     )
     return [occurrence_item(occurrence) for occurrence in occurrences]
+
+
+# --- Registrations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Places:
+    confirmed_seats: int
+    waitlisted_parties: int
+    waitlisted_seats: int
+
+
+def places(event_id: int) -> Places:
+    """One query: the seats taken and the waiting list of an event."""
+    row = Registration.objects.filter(event_id=event_id).aggregate(
+        confirmed_seats=Coalesce(Sum("seats", filter=Q(status=rsvp.CONFIRMED)), 0),
+        waitlisted_parties=Count("id", filter=Q(status=rsvp.WAITLISTED)),
+        waitlisted_seats=Coalesce(Sum("seats", filter=Q(status=rsvp.WAITLISTED)), 0),
+    )
+    return Places(**row)
+
+
+@dataclass(frozen=True)
+class RegistrationPanel:
+    event_id: int
+    capacity: int | None
+    confirmed_seats: int
+    seats_left: int | None  # None: no limit
+    waitlisted_parties: int
+    is_open: bool
+    closed_reason: str | None
+    closes_at: datetime
+    registration: Registration | None  # the user's active registration
+    waitlist_position: int | None  # 1 = next to be promoted
+    can_cancel: bool  # people cancel their own registration until the event starts
+    max_seats: int
+    register_url: str
+    cancel_url: str | None
+
+
+def registration_panel_context(page: EventPage, user, *, now: datetime | None = None) -> dict:
+    """Context of `events/registration/panel.html` for the event page.
+
+    Returns {"registration_panel": RegistrationPanel} for an event that requires
+    registration, {"registration_panel": None} otherwise (the include then renders nothing).
+    Needs only the page and the user; at most three queries whatever the number of
+    registrations (places, the user's registration, their place on the waiting list), none
+    for an event without registration. The template needs `request` in its context (for the
+    CSRF token and the login link back to the page), as any page rendered with it has.
+    """
+    if not page.registration_required or page.pk is None:  # None: a preview of a new page
+        return {"registration_panel": None}
+    now = now or timezone.now()
+    taken = places(page.pk)
+    registration = None
+    position = None
+    if is_person(user):
+        registration = (
+            Registration.objects.filter(event_id=page.pk, user=user)
+            .exclude(status=rsvp.CANCELLED)
+            .first()
+        )
+        if registration is not None and registration.status == rsvp.WAITLISTED:
+            position = 1 + (
+                Registration.objects.filter(event_id=page.pk, status=rsvp.WAITLISTED)
+                .filter(
+                    Q(created_at__lt=registration.created_at)
+                    | Q(created_at=registration.created_at, id__lt=registration.pk)
+                )
+                .count()
+            )
+    reason = rsvp.refusal(page, now=now)
+    seats_left = None
+    if page.capacity is not None:
+        seats_left = max(page.capacity - taken.confirmed_seats, 0)
+    return {
+        "registration_panel": RegistrationPanel(
+            event_id=page.pk,
+            capacity=page.capacity,
+            confirmed_seats=taken.confirmed_seats,
+            seats_left=seats_left,
+            waitlisted_parties=taken.waitlisted_parties,
+            is_open=reason is None,
+            closed_reason=reason,
+            closes_at=rsvp.closes_at(page),
+            registration=registration,
+            waitlist_position=position,
+            can_cancel=now < page.start,
+            max_seats=min(rsvp.MAX_SEATS, page.capacity) if page.capacity else rsvp.MAX_SEATS,
+            register_url=reverse("events:registration_create", args=[page.pk]),
+            cancel_url=reverse("events:registration_cancel", args=[registration.pk])
+            if registration is not None
+            else None,
+        )
+    }
+
+
+def registrations_of(user, *, now: datetime | None = None) -> list[Registration]:
+    """The user's active registrations for events that have not ended yet, a series until
+    its last date (one query)."""
+    now = now or timezone.now()
+    dates_to_come = EventOccurrence.objects.filter(event_id=OuterRef("event_id"), end__gte=now)
+    return list(
+        Registration.objects.filter(user=user)
+        .filter(Q(event__end__gte=now) | Exists(dates_to_come))
+        .exclude(status=rsvp.CANCELLED)
+        .select_related("event")
+        .order_by("event__start", "id")
+    )
+
+
+def registrations_profile_context(request) -> dict:
+    """Context of `events/registration/profile.html`, the profile section (one query)."""
+    now = timezone.now()
+    return {"event_registrations": registrations_of(request.user, now=now), "now": now}
+
+
+# --- The organizer's attendee list ----------------------------------------------------------------
+
+
+def attendee_headers() -> list[str]:
+    return [
+        _("Stato"),
+        _("Posizione in lista d'attesa"),
+        _("Nome"),
+        _("E-mail"),
+        _("Posti"),
+        _("Note per l'organizzatore"),
+        _("Iscritto il"),
+        _("Confermato dalla lista d'attesa il"),
+    ]
+
+
+def _moment(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def attendees_csv(event: EventPage) -> str:
+    """The confirmed people, then the waiting list in order, as CSV text for a spreadsheet
+    set to Italian (hub.csv_export: `;`, a BOM so that the accents read right, and names
+    and notes typed by the public neutralised against formulas). One query."""
+    registrations = (
+        Registration.objects.filter(event=event)
+        .exclude(status=rsvp.CANCELLED)
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
+    confirmed = [r for r in registrations if r.status == rsvp.CONFIRMED]
+    waiting = [r for r in registrations if r.status == rsvp.WAITLISTED]
+    writer = CsvWriter(ITALIAN_EXCEL)
+    writer.writerow(attendee_headers())
+    for position, registration in [(None, r) for r in confirmed] + list(
+        enumerate(waiting, start=1)
+    ):
+        user = registration.user
+        writer.writerow(
+            [
+                registration.get_status_display(),
+                position or "",
+                user.full_name,
+                user.email,
+                registration.seats,
+                registration.note,
+                _moment(registration.created_at),
+                _moment(registration.promoted_at),
+            ]
+        )
+    return writer.text()

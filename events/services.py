@@ -11,190 +11,27 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from events import recurrence as rec
-from events.ical import FeedEvent
-from events.models import EventOccurrence, EventPage
-from hub.validation import date_bounds_message, date_in_bounds
-
-ROME = rec.ROME
-
-
-def local_date(moment: datetime) -> date:
-    return timezone.localtime(moment, ROME).date()
-
-
-def rome_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=ROME)
-
-
-def event_recurrence(page: EventPage) -> rec.Recurrence | None:
-    if not page.repeat:
-        return None
-    weekdays = tuple(sorted(int(day) for day in page.repeat_weekdays or ()))
-    if page.repeat == EventPage.Repeat.WEEKLY and not weekdays:
-        weekdays = ()
-    return rec.Recurrence(
-        frequency=page.repeat,
-        interval=page.repeat_interval or 1,
-        weekdays=weekdays,
-        until=page.repeat_until,
-        count=page.repeat_count,
-    )
-
-
-def _exclusions(page: EventPage) -> list[date]:
-    return [exclusion.date for exclusion in page.exclusions.all()]
-
-
-def _overrides(page: EventPage) -> list[rec.OccurrenceOverride]:
-    wall_clock = timezone.localtime(page.start, ROME).timetz().replace(tzinfo=None)
-    overrides = []
-    for change in page.occurrence_changes.all():
-        original = datetime.combine(change.original_date, wall_clock, tzinfo=ROME)
-        overrides.append(
-            rec.OccurrenceOverride(
-                original_start=original,
-                new_start=None if change.cancelled else change.new_start,
-                new_end=None if change.cancelled else change.new_end,
-                cancelled=change.cancelled,
-            )
-        )
-    return overrides
-
-
-def _bounds(page: EventPage) -> tuple[datetime | date, datetime | date]:
-    if page.all_day:
-        return local_date(page.start), local_date(page.end)
-    return page.start, page.end
-
-
-def event_occurrences(page: EventPage) -> list[rec.Occurrence]:
-    """The whole series of the page as it is now (exclusions and changes applied)."""
-    start, end = _bounds(page)
-    return rec.occurrences(
-        start=start,
-        end=end,
-        all_day=page.all_day,
-        recurrence=event_recurrence(page),
-        exdates=_exclusions(page),
-        overrides=_overrides(page),
-    )
-
-
-def event_validate(page: EventPage) -> None:
-    """Raise ValidationError (field → Italian message) for a page that can't be published."""
-    errors: dict[str, str] = _bounds_errors(page)
-    if errors:
-        # Nothing else is computed from a date the hub cannot convert or put in a feed.
-        raise ValidationError(errors)
-    if page.start is None or page.end is None:
-        return  # the fields' own "required" errors already say it
-    if page.all_day:
-        # All-day events are whole days in Rome: times are ignored.
-        page.start = rome_midnight(local_date(page.start))
-        page.end = rome_midnight(local_date(page.end))
-    if page.end < page.start:
-        errors["end"] = _("La fine dell'evento è prima dell'inizio.")
-    if page.is_free and page.cost:
-        errors["cost"] = _("Un evento gratuito non ha un costo: togli la spunta o il costo.")
-    if page.is_free:
-        page.cost = None
-    if not page.registration_required:
-        page.capacity = None
-    if page.repeat_until is not None and page.repeat_count is not None:
-        errors["repeat_count"] = _(
-            "Indica una data di fine oppure un numero di ripetizioni, non entrambi."
-        )
-    if not page.repeat and (page.repeat_weekdays or page.repeat_until or page.repeat_count):
-        page.repeat_weekdays, page.repeat_until, page.repeat_count = [], None, None
-    if page.repeat != EventPage.Repeat.WEEKLY:
-        page.repeat_weekdays = []
-    recurrence = None
-    if not errors and page.repeat:
-        try:
-            recurrence = event_recurrence(page)
-            rec.validate(recurrence, start=_bounds(page)[0])
-        except rec.RecurrenceError as error:
-            field = {
-                "weekdays": "repeat_weekdays",
-                "start_not_in_weekdays": "repeat_weekdays",
-                "interval": "repeat_interval",
-                "until_before_start": "repeat_until",
-                "too_long": "repeat_until" if page.repeat_until else "repeat_count",
-                "count": "repeat_count",
-                "too_many": "repeat_count" if page.repeat_count else "repeat_until",
-                "unbounded": "repeat_until",
-            }.get(error.code, "repeat")
-            errors[field] = error.message
-    if not errors and recurrence is not None:
-        errors.update(_change_errors(page))
-    if errors:
-        raise ValidationError(errors)
-
-
-def _bounds_errors(page: EventPage) -> dict[str, str]:
-    """Dates outside the hub's years (hub.validation), and lists longer than a series."""
-    errors = {
-        name: date_bounds_message()
-        for name in ("start", "end", "repeat_until", "registration_closes_at")
-        if not date_in_bounds(getattr(page, name))
-    }
-    exclusions = list(page.exclusions.all())
-    changes = list(page.occurrence_changes.all())
-    try:
-        rec.validate_date_lists(exclusions=len(exclusions), changes=len(changes))
-    except rec.RecurrenceError as error:
-        errors["repeat"] = error.message
-        return errors
-    if any(not date_in_bounds(exclusion.date) for exclusion in exclusions) or any(
-        not all(
-            date_in_bounds(value)
-            for value in (change.original_date, change.new_start, change.new_end)
-        )
-        for change in changes
-    ):
-        errors["repeat"] = date_bounds_message()
-    return errors
-
-
-def _change_errors(page: EventPage) -> dict[str, str]:
-    """Single-date changes must name dates of the series, and moved dates must make sense."""
-    start, _end = _bounds(page)
-    series_days = {
-        moment
-        if isinstance(moment, date) and not isinstance(moment, datetime)
-        else local_date(moment)
-        for moment in rec.series_starts(
-            start=start, all_day=page.all_day, recurrence=event_recurrence(page)
-        )
-    }
-    for exclusion in page.exclusions.all():
-        if exclusion.date not in series_days:
-            return {
-                "repeat": _("La data esclusa %(date)s non fa parte della serie.")
-                % {"date": f"{exclusion.date:%d/%m/%Y}"}
-            }
-    for change in page.occurrence_changes.all():
-        if change.original_date not in series_days:
-            return {
-                "repeat": _("La data %(date)s da modificare non fa parte della serie.")
-                % {"date": f"{change.original_date:%d/%m/%Y}"}
-            }
-        if not change.cancelled:
-            if change.new_start is None or change.new_end is None:
-                return {
-                    "repeat": _("Per spostare una data indica il nuovo inizio e la nuova fine.")
-                }
-            if change.new_end < change.new_start:
-                return {"repeat": _("Nella data spostata la fine è prima dell'inizio.")}
-    return {}
+from events import rsvp, rules, selectors
+from events.models import EventOccurrence, EventPage, Registration
+from events.schedule import (  # noqa: F401  (the page's schedule, read by services' callers)
+    ROME,
+    _bounds,
+    _exclusions,
+    event_occurrences,
+    event_recurrence,
+    event_validate,
+    feed_event,
+    local_date,
+    occurrence_rows,
+    rome_midnight,
+)
 
 
 def _fingerprint(values: dict) -> str:
@@ -291,69 +128,127 @@ def _write_occurrences(page: EventPage) -> None:
     EventOccurrence.objects.bulk_create(rows)
 
 
-def occurrence_rows(page: EventPage) -> list[EventOccurrence]:
-    """The page's series as (unsaved) occurrence rows: what publishing writes, and what a
-    preview shows, computed from the page as it is in the editor."""
-    cancelled_whole = page.status == EventPage.Status.CANCELLED
-    rows = []
-    for occurrence in event_occurrences(page):
-        if page.all_day:
-            original = rome_midnight(occurrence.original_start)
-            start = rome_midnight(occurrence.start)
-            # Stored as an exclusive instant so window queries treat both kinds alike.
-            end = rome_midnight(occurrence.end + timedelta(days=1))
-        else:
-            original, start, end = occurrence.original_start, occurrence.start, occurrence.end
-        rows.append(
-            EventOccurrence(
-                event=page,
-                original_start=original,
-                start=start,
-                end=end,
-                cancelled=cancelled_whole or occurrence.cancelled,
-                moved=occurrence.moved,
-            )
-        )
-    return rows
-
-
 def event_withdraw(*, page: EventPage) -> None:
     """An unpublished or deleted event leaves the listings."""
     EventOccurrence.objects.filter(event_id=page.pk).delete()
 
 
-def feed_event(page: EventPage, *, url: str) -> FeedEvent:
-    """The page as events.ical sees it (prefetch exclusions, occurrence_changes, areas,
-    age_bands and municipality to keep this query-free)."""
-    start, end = _bounds(page)
-    categories = tuple(area.name for area in page.areas.all()) + tuple(
-        str(band.name) for band in page.age_bands.all()
+# --- Registrations (events.rsvp's rules; strict FIFO waiting list) ---------------------------
+
+
+def _locked_event(event_id: int) -> EventPage:
+    # Only the event's own row: Wagtail's page row stays free for editors.
+    return EventPage.objects.select_for_update(of=("self",)).get(pk=event_id)
+
+
+@transaction.atomic
+def registration_create(
+    *, event: EventPage, user, seats: int = 1, note: str = "", now: datetime | None = None
+) -> Registration:
+    """Register `user` for `seats` places: confirmed if they fit, else on the waiting list."""
+    now = now or timezone.now()
+    if not rules.can_register(user):
+        raise PermissionDenied(_("Accedi per iscriverti."))
+    seats, note = rsvp.validate_request(seats, note)
+    event = _locked_event(event.pk)
+    reason = rsvp.refusal(event, now=now)
+    if reason:
+        raise ValidationError(reason, code="closed")
+    if event.capacity is not None and seats > event.capacity:
+        raise ValidationError(
+            {
+                "seats": _("L'evento ha in tutto %(capacity)s posti: non puoi chiederne di più.")
+                % {"capacity": event.capacity}
+            }
+        )
+    if Registration.objects.filter(event=event, user=user).exclude(status=rsvp.CANCELLED).exists():
+        raise ValidationError(_("Sei già iscritto a questo evento."), code="already_registered")
+    taken = selectors.places(event.pk)
+    fits = event.capacity is None or taken.confirmed_seats + seats <= event.capacity
+    status = rsvp.CONFIRMED if fits and taken.waitlisted_parties == 0 else rsvp.WAITLISTED
+    registration = Registration.objects.create(
+        event=event, user=user, seats=seats, note=note, status=status
     )
-    geo = None
-    if page.latitude is not None and page.longitude is not None:
-        geo = (float(page.latitude), float(page.longitude))
-    location = ", ".join(
-        part for part in (page.venue, page.address, page.municipality.name) if part
+    _notify_on_commit(registration, "confirmed" if status == rsvp.CONFIRMED else "waitlisted")
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(
+    *, registration: Registration, by, now: datetime | None = None
+) -> list[Registration]:
+    """Cancel a registration and promote the waiting list; returns who was promoted.
+
+    Cancelling twice is not an error: the second time nothing changes.
+    """
+    now = now or timezone.now()
+    event = _locked_event(registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration.event = event
+    if not rules.can_cancel_registration(by, registration):
+        raise PermissionDenied(_("Non puoi annullare questa iscrizione."))
+    if registration.status == rsvp.CANCELLED:
+        return []
+    by_organizer = registration.user_id != by.pk
+    if not by_organizer and now >= event.start:
+        raise ValidationError(
+            _("L'evento è già iniziato: l'iscrizione non si può più annullare."), code="started"
+        )
+    registration.status = rsvp.CANCELLED
+    registration.cancelled_at = now
+    registration.save(update_fields=["status", "cancelled_at"])
+    if by_organizer:
+        _notify_on_commit(registration, "cancelled")
+    return _promote(event, now=now)
+
+
+@transaction.atomic
+def registration_promote_waitlisted(
+    *, event: EventPage, now: datetime | None = None
+) -> list[Registration]:
+    """Promote whoever now fits (after the organizer raised or removed the capacity)."""
+    return _promote(_locked_event(event.pk), now=now or timezone.now())
+
+
+def _promote(event: EventPage, *, now: datetime) -> list[Registration]:
+    """Strict FIFO: confirm waiting parties in order until the first one that doesn't fit.
+
+    The caller holds the event's row lock.
+    """
+    if now >= event.start or event.status == EventPage.Status.CANCELLED or not event.live:
+        return []
+    free = None
+    if event.capacity is not None:
+        free = event.capacity - selectors.places(event.pk).confirmed_seats
+    promoted = []
+    waiting = Registration.objects.filter(event=event, status=rsvp.WAITLISTED).order_by(
+        "created_at", "id"
     )
-    return FeedEvent(
-        uid=f"{page.uid}@comuni-amici-della-famiglia",
-        title=page.title,
-        start=start,
-        end=end,
-        all_day=page.all_day,
-        recurrence=event_recurrence(page),
-        exdates=tuple(_exclusions(page)) if page.repeat else (),
-        overrides=tuple(_overrides(page)) if page.repeat else (),
-        status=page.status,
-        sequence=page.sequence,
-        # A page not synced yet (a preview) falls back to its last edit.
-        last_modified=page.changed_at
-        or page.last_published_at
-        or page.latest_revision_created_at
-        or timezone.now(),
-        url=url,
-        description=page.summary,
-        location=location,
-        geo=geo,
-        categories=categories,
+    for registration in waiting:
+        if free is not None:
+            if registration.seats > free:
+                break
+            free -= registration.seats
+        registration.status = rsvp.CONFIRMED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        _notify_on_commit(registration, "promoted")
+        promoted.append(registration)
+    return promoted
+
+
+def _notify_on_commit(registration: Registration, kind: str) -> None:
+    """Queue the e-mail about `kind` once committed (events.tasks.registration_notify)."""
+    from django_q.tasks import async_task
+
+    registration_id = registration.pk
+    language = translation.get_language() or "it"
+    transaction.on_commit(
+        lambda: async_task(
+            "events.tasks.registration_notify",
+            registration_id=registration_id,
+            kind=kind,
+            language=language,
+            task_name=f"events:registration:{kind}:{registration_id}",
+        )
     )

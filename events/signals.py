@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete
 from wagtail.signals import page_published, page_unpublished
 
-from events import rsvp, services
+from events import services
 from events.models import EventPage
 
 
@@ -13,7 +13,7 @@ def _published(sender, instance, **kwargs):
     page = services.event_sync(page=instance)
     if page.registration_required:
         # A raised (or removed) capacity lets people off the waiting list.
-        rsvp.registration_promote_waitlisted(event=page)
+        services.registration_promote_waitlisted(event=page)
 
 
 def _withdrawn(sender, instance, **kwargs):

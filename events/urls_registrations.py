@@ -6,11 +6,11 @@ from hub import access
 app_name = "events"
 
 ORGANIZERS = access.object_policy(
-    "events.rsvp.can_manage_registrations",
+    "events.rules.can_manage_registrations",
     "the event's organizers (its association's editors and admins) and network staff",
 )
 REGISTRANT_OR_ORGANIZERS = access.object_policy(
-    "events.rsvp.can_cancel_registration",
+    "events.rules.can_cancel_registration",
     "the registered person, the event's organizers and network staff",
 )
 

@@ -30,9 +30,10 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
 from associations.models import Association
-from events import importer, rsvp
+from events import importer, rules
 from events.models import EventPage, IcsImportSource
 from events.proposal_admin import ProposalViewSet, dashboard_panel
+from hub.form_errors import add_service_error
 from hub.models import Municipality
 
 NAMESPACE = "events_ics_sources"
@@ -77,13 +78,6 @@ class SourceForm(forms.Form):
             del self.fields["association"]
             municipalities = source.association.municipalities.all()
         self.fields["municipality"].queryset = municipalities.distinct().order_by("name")
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field_name, errors in error.error_dict.items():
-                self.add_error(field_name if field_name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 class SourceViewMixin(WagtailAdminTemplateMixin):
@@ -140,7 +134,7 @@ class SourceFormView(SourceViewMixin, FormView):
         try:
             self.save(form.cleaned_data)
         except ValidationError as error:
-            form.add_service_error(error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         except PermissionDenied:
             return permission_denied(self.request)
@@ -280,7 +274,7 @@ def attendees_button(page, user, view_name=None, next_url=None):
     if page.specific_class is not EventPage:
         return []
     event = page if isinstance(page, EventPage) else EventPage.objects.get(pk=page.pk)
-    if not event.registration_required or not rsvp.can_manage_registrations(user, event):
+    if not event.registration_required or not rules.can_manage_registrations(user, event):
         return []
     return [
         Button(

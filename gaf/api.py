@@ -11,14 +11,13 @@ answers 409 with the reason as the error's code.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import exceptions, generics, serializers, status
+from rest_framework import exceptions, generics, serializers
 from rest_framework.response import Response
 
 from gaf import rules, selectors, services
@@ -32,10 +31,10 @@ from gaf.models import (
     ProductPriceTier,
     RoundProduct,
 )
-from gaf.views.family import ROUND_CONFLICTS, family_of
 from hub.access import DeclaredPolicyPermission
 from hub.api import reject_control_characters
 from hub.api_schema import ErrorSerializer, LocalTimeField
+from hub.selectors import family_of
 from hub.urls_absolute import absolute_url
 
 QUANTITY = {"max_digits": 12, "decimal_places": 3, "read_only": True}
@@ -43,12 +42,6 @@ UNIT_PRICE = {"max_digits": 10, "decimal_places": 4, "read_only": True}
 AMOUNT = {"max_digits": 12, "decimal_places": 2, "read_only": True}
 # A basket names each product of the round once; no round has this many products.
 MAX_LINES = 500
-
-
-class RoundNotTakingOrders(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "round_not_open"
-    default_detail = _("Il giro non accetta ordini in questo momento.")
 
 
 # --- Serializers ------------------------------------------------------------------------------
@@ -350,16 +343,6 @@ def _orders_with_lines():
     )
 
 
-def _service_error(error: DjangoValidationError) -> exceptions.APIException:
-    if hasattr(error, "error_dict"):
-        return exceptions.ValidationError(error.message_dict)
-    first = error.error_list[0] if error.error_list else error
-    message = first.message % first.params if first.params else first.message
-    if first.code in ROUND_CONFLICTS:
-        return RoundNotTakingOrders(detail=message, code=first.code)
-    return exceptions.ValidationError({"non_field_errors": [message]})
-
-
 # --- Views ------------------------------------------------------------------------------------
 
 ROUND_ID = OpenApiParameter("round_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -571,21 +554,19 @@ class MyOrdersView(generics.ListAPIView):
                 raise exceptions.ValidationError(
                     {"pickup_point": [_("Il punto di ritiro non è tra quelli del giro.")]}
                 )
-        try:
-            order = services.order_set_quantities(
-                round=round,
-                family=family,
-                lines=[
-                    services.LineInput(
-                        round_product=line["round_product"],
-                        firm=line["firm"],
-                        tolerance=line["tolerance"],
-                    )
-                    for line in values["lines"]
-                ],
-                pickup_point=pickup_point,
-                by_user=request.user,
-            )
-        except DjangoValidationError as error:
-            raise _service_error(error) from None
+        # A refusal reaches hub.api_errors (409 for the round's conflicts, 400 otherwise).
+        order = services.order_set_quantities(
+            round=round,
+            family=family,
+            lines=[
+                services.LineInput(
+                    round_product=line["round_product"],
+                    firm=line["firm"],
+                    tolerance=line["tolerance"],
+                )
+                for line in values["lines"]
+            ],
+            pickup_point=pickup_point,
+            by_user=request.user,
+        )
         return Response(OrderSerializer(_orders_with_lines().get(pk=order.pk)).data)

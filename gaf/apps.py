@@ -9,8 +9,10 @@ class GafConfig(AppConfig):
     def ready(self):
         from events import calendar_sources
         from gaf.calendar import pickup_days_for
-        from gaf.views.family import profile_groups_context
-        from hub import profile
+        from gaf.presenters import profile_groups_context
+        from gaf.rounds import ROUND_CONFLICTS
+        from hub import api_errors, profile
 
         calendar_sources.register("gaf.pickups", pickup_days_for)
+        api_errors.register_conflict_codes(*ROUND_CONFLICTS)
         profile.register_section("gaf/profile_groups.html", profile_groups_context)

@@ -22,21 +22,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from gaf import rules, selectors
+from gaf.live import NOT_FOUND, round_group
 from gaf.models import OrderRound
+from gaf.presenters import family_estimate, has_order, product_rows
 from gaf.rounds import CHARGED_STATES
-from hub.websocket import CloseCode
-
-# The round does not exist or the person may not see it (like a 404): the client stops.
-NOT_FOUND = int(CloseCode.NOT_FOUND)
-
-
-def round_group(round_id: int) -> str:
-    """The channel-layer group of a round's order pages."""
-    return f"gaf.round.{round_id}"
-
-
-def round_socket_path(round_id: int) -> str:
-    return f"/ws/gaf/rounds/{round_id}/"
+from hub.selectors import family_of
 
 
 def _language(scope) -> str:
@@ -104,9 +94,6 @@ class RoundPoolConsumer(AsyncJsonWebsocketConsumer):
         if loaded is None:
             return None
         round, user = loaded
-        # Imported here: the views module imports this one for the socket's path.
-        from gaf.views.family import family_estimate, family_of, has_order, product_rows
-
         family = family_of(user)
         statuses = selectors.round_pool_status(round=round, family=family)
         rows = product_rows(statuses, None)

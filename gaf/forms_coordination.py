@@ -2,7 +2,7 @@
 
 A form checks types and presence (a number is a number, a date a date); the domain rules
 (a price is not negative, a case size is a multiple of the step, a round closes after it
-opens) live in the services, whose field errors `add_service_error` puts back on the
+opens) live in the services, whose field errors hub.form_errors puts back on the
 matching fields. Choices (families, products, pickup points) come from the view, so a
 form never queries the database.
 
@@ -158,17 +158,6 @@ def _amount_field(label, **kwargs) -> forms.DecimalField:
     )
 
 
-class ServiceErrorsMixin:
-    """Put a service's ValidationError on the form's fields (others at the top)."""
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, messages in error.error_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
-
-
 def _choices(field: forms.Field, objects: Iterable, label=str, empty_label=None) -> None:
     """Set a choice field's options from objects, and remember them by primary key."""
     objects = list(objects)
@@ -177,7 +166,7 @@ def _choices(field: forms.Field, objects: Iterable, label=str, empty_label=None)
     field.objects = {str(obj.pk): obj for obj in objects}
 
 
-class _ObjectChoicesForm(ServiceErrorsMixin, forms.Form):
+class _ObjectChoicesForm(forms.Form):
     """Choice fields whose `objects` map a submitted key back to the object."""
 
     def clean(self):
@@ -199,7 +188,7 @@ class _ObjectChoicesForm(ServiceErrorsMixin, forms.Form):
 # --- Group ----------------------------------------------------------------------------------
 
 
-class JoinRejectForm(ServiceErrorsMixin, forms.Form):
+class JoinRejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Motivo"),
         max_length=1000,
@@ -209,13 +198,13 @@ class JoinRejectForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class MemberRolesForm(ServiceErrorsMixin, forms.Form):
+class MemberRolesForm(forms.Form):
     is_coordinator = forms.BooleanField(label=_("Coordinatore"), required=False)
     is_supplier_referent = forms.BooleanField(label=_("Referente fornitori"), required=False)
     is_treasurer = forms.BooleanField(label=_("Tesoriere"), required=False)
 
 
-class PickupPointForm(ServiceErrorsMixin, forms.Form):
+class PickupPointForm(forms.Form):
     name = forms.CharField(label=_("Nome"), max_length=120)
     address = forms.CharField(label=_("Indirizzo"), max_length=200, required=False)
     notes = forms.CharField(
@@ -232,7 +221,7 @@ class PickupPointForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class GroupSettingsForm(ServiceErrorsMixin, forms.Form):
+class GroupSettingsForm(forms.Form):
     name = forms.CharField(label=_("Nome del gruppo"), max_length=150)
     description = forms.CharField(
         label=_("Descrizione"), widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -289,7 +278,7 @@ class SupplierForm(_ObjectChoicesForm):
             del self.fields["is_active"]
 
 
-class ProductForm(ServiceErrorsMixin, forms.Form):
+class ProductForm(forms.Form):
     code = forms.CharField(label=_("Codice"), max_length=40)
     name = forms.CharField(label=_("Nome"), max_length=200)
     category = forms.CharField(label=_("Categoria"), max_length=80, required=False)
@@ -468,14 +457,14 @@ class RoundForm(_ObjectChoicesForm):
         return cleaned
 
 
-class ReopenForm(ServiceErrorsMixin, forms.Form):
+class ReopenForm(forms.Form):
     closes_at = RomeDateTimeField(
         label=_("Nuova chiusura degli ordini"),
         help_text=_("Le famiglie ricevono un avviso e possono cambiare i loro ordini."),
     )
 
 
-class CancelRoundForm(ServiceErrorsMixin, forms.Form):
+class CancelRoundForm(forms.Form):
     reason = forms.CharField(
         label=_("Motivo dell'annullamento"),
         max_length=1000,
@@ -485,7 +474,7 @@ class CancelRoundForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class SharedCostForm(ServiceErrorsMixin, forms.Form):
+class SharedCostForm(forms.Form):
     label = forms.CharField(
         label=_("Descrizione"), max_length=120, initial=_("Trasporto"), required=True
     )
@@ -499,7 +488,7 @@ class SharedCostForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class DeliveryForm(ServiceErrorsMixin, forms.Form):
+class DeliveryForm(forms.Form):
     """One quantity per order line that was allocated something (`line_<id>`)."""
 
     def __init__(self, *args, lines, **kwargs):
@@ -515,15 +504,6 @@ class DeliveryForm(ServiceErrorsMixin, forms.Form):
     @staticmethod
     def field_name(line_id: int) -> str:
         return f"line_{line_id}"
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, messages in error.error_dict.items():
-            prefix, _dot, line_id = name.partition(".")
-            target = self.field_name(int(line_id)) if prefix == "quantities" else None
-            self.add_error(target if target in self.fields else None, messages)
 
     def quantities(self) -> dict[int, object]:
         return {line.pk: self.cleaned_data[self.field_name(line.pk)] for line in self.lines}
@@ -561,7 +541,7 @@ class PaymentForm(_ObjectChoicesForm):
         )
 
 
-class DonationForm(ServiceErrorsMixin, forms.Form):
+class DonationForm(forms.Form):
     amount = _amount_field(_("Importo (€)"))
     occurred_on = _date_field(_("Data"))
     description = forms.CharField(
@@ -572,7 +552,7 @@ class DonationForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class DisbursementRequestForm(ServiceErrorsMixin, forms.Form):
+class DisbursementRequestForm(forms.Form):
     amount = _amount_field(_("Importo (€)"))
     purpose = forms.CharField(
         label=_("Finalità"),

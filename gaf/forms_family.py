@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -62,8 +61,8 @@ class OrderForm(forms.Form):
     """A family's whole basket in a round: firm quantity (and tolerance) per product.
 
     One field pair per product; the tolerance only for products sold by the case. Empty
-    means zero. `lines()` gives the service its input; `add_service_error()` puts the
-    service's errors ("lines.3.firm", "pickup_point", or the round's) on the right field.
+    means zero. `lines()` gives the service its input; `field_for()` tells hub.form_errors
+    which field a service's error is about ("lines.3.firm", "pickup_point"; others on top).
     """
 
     pickup_point = forms.ModelChoiceField(
@@ -114,14 +113,7 @@ class OrderForm(forms.Form):
             lines.append(LineInput(round_product=product_id, firm=firm, tolerance=tolerance))
         return lines
 
-    def add_service_error(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            self.add_error(self._field_for(key), messages)
-
-    def _field_for(self, key: str) -> str | None:
+    def field_for(self, key: str) -> str | None:
         if key == "pickup_point":
             return key
         parts = key.split(".")

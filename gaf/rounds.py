@@ -58,6 +58,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # States in which a family owes what its order came to.
 CHARGED_STATES = frozenset({CLOSED, SENT, DELIVERED, SETTLED})
 
+# Service error codes that mean "the round does not take this order now": a conflict with
+# the round's state rather than bad input (pages and the API answer 409).
+ROUND_CONFLICTS = frozenset({"round_not_open", "not_yet_open", "deadline_passed"})
+
 
 def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())

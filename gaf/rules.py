@@ -171,5 +171,6 @@ def can_approve_disbursement(user, disbursement: FundDisbursement) -> bool:
     return (
         coordinator
         and disbursement.status == FundDisbursement.Status.REQUESTED
-        and not disbursement.approvals.filter(approver_id=user.pk).exists()
+        # .all(): free when the page prefetched the approvals (selectors.fund_disbursements).
+        and all(approval.approver_id != user.pk for approval in disbursement.approvals.all())
     )

@@ -32,6 +32,8 @@ from django.urls import path as django_path
 from django.urls import re_path as django_re_path
 from django.utils.translation import gettext as _
 
+from hub.rules import is_person
+
 logger = logging.getLogger(__name__)
 
 
@@ -50,8 +52,7 @@ class Policy:
 
 
 def _is_authenticated(user) -> bool:
-    # An association API token is authenticated but is not a person (its pk is None).
-    return bool(user and user.is_authenticated and user.is_active and user.pk is not None)
+    return is_person(user)
 
 
 def _is_staff(user) -> bool:

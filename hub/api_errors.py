@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -26,6 +27,34 @@ STATUS_CODES = {
     500: "server_error",
     503: "service_unavailable",
 }
+
+
+# Codes of a service's ValidationError that mean a conflict with the state of the thing
+# (a round past its deadline, not open yet...) rather than bad input: they answer 409.
+# Apps register theirs when they start (AppConfig.ready), as gaf does its round conflicts.
+_CONFLICT_CODES: set[str] = set()
+
+
+def register_conflict_codes(*codes: str) -> None:
+    _CONFLICT_CODES.update(codes)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = _("La richiesta è in conflitto con lo stato attuale.")
+
+
+def service_error(error: DjangoValidationError) -> exceptions.APIException:
+    """A service's (Django) ValidationError as the API's: field errors under their names,
+    a general one as non_field_errors, a registered conflict code as a 409 with that code."""
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(error.message_dict)
+    first = error.error_list[0] if error.error_list else error
+    message = first.message % first.params if first.params else first.message
+    if first.code in _CONFLICT_CODES:
+        return Conflict(detail=message, code=first.code)
+    return exceptions.ValidationError({"non_field_errors": [message]})
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -60,7 +89,9 @@ def exception_handler(exc, context):
             status=503,
             headers={"Retry-After": str(availability.retry_after_seconds())},
         )
-    if isinstance(exc, Http404):
+    if isinstance(exc, DjangoValidationError):
+        exc = service_error(exc)
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -8,6 +8,12 @@ from wagtail.models import APIToken
 from hub.models import Family
 
 
+def is_person(user) -> bool:
+    """A signed-in, active person: an association API token is authenticated but is not a
+    person (its pk is None)."""
+    return bool(user and user.is_authenticated and user.is_active and user.pk is not None)
+
+
 def owns_api_token(user, token: APIToken) -> bool:
     return user.is_authenticated and token.user_id == user.pk
 

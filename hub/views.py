@@ -25,8 +25,12 @@ from hub import availability, input_guard, rules, selectors, services
 from hub import profile as profile_sections
 from hub.access import is_api_path, permission_denied_response
 from hub.api_errors import json_error
+from hub.form_errors import add_service_error
 from hub.forms import ApiTokenForm, FamilyForm
 from hub.health import run_checks
+
+# What the profile and the family form show of the family besides its row.
+FAMILY_DETAILS = ("children", "memberships__user")
 
 
 @never_cache
@@ -61,7 +65,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:
-    family = selectors.family_of(request.user)
+    family = selectors.family_of(request.user, related=FAMILY_DETAILS)
     context = {
         "family": family,
         "is_beneficiary": selectors.family_is_beneficiary(family) if family else False,
@@ -77,7 +81,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def family_edit(request: HttpRequest) -> HttpResponse:
-    family = selectors.family_of(request.user)
+    family = selectors.family_of(request.user, related=FAMILY_DETAILS)
     if (
         family is not None
         and not family.memberships.filter(user=request.user, is_manager=True).exists()
@@ -105,7 +109,7 @@ def family_edit(request: HttpRequest) -> HttpResponse:
                         child_birth_years=data["child_birth_years"],
                     )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Dati della famiglia salvati."))
                 return redirect("profile")

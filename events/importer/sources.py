@@ -9,20 +9,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from associations import rules as association_rules
 from associations.models import Association
 from events.importer.fetching import normalize_url
 from events.models import IcsImportSource
+from events.rules import may_manage_sources
 from hub.models import Municipality
-
-
-def may_manage_sources(user, association: Association) -> bool:
-    """The association's editors and admins, and network staff."""
-    if not (user and user.is_authenticated and user.is_active and user.pk is not None):
-        return False
-    return bool(user.is_staff or user.is_superuser) or association_rules.is_editor(
-        user, association
-    )
 
 
 def sources_for(user) -> QuerySet[IcsImportSource]:

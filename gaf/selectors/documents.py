@@ -20,6 +20,9 @@ from gaf.documents import (
     SupplierOrderLine,
     VatSummaryLine,
 )
+
+# The loader of a round's rows is still in the services (to move by issue 10 item 3).
+from gaf.loading import TERMS_FIELDS, compute
 from gaf.models import (
     Order,
     OrderLine,
@@ -27,9 +30,6 @@ from gaf.models import (
     RoundProduct,
     RoundState,
 )
-
-# The loader of a round's rows is still in the services (to move by issue 10 item 3).
-from gaf.services.rounds import TERMS_FIELDS, compute
 from hub.models import Family
 
 ZERO = Decimal("0")
@@ -69,18 +69,6 @@ def round_documents(round: OrderRound) -> RoundDocuments:
             *TERMS_FIELDS,
         )
     }
-    orders = {
-        values["family_id"]: values
-        for values in Order.objects.filter(round=round).values(
-            "family_id",
-            "family__name",
-            "pickup_point__name",
-            "goods_total",
-            "fund_share",
-            "shared_costs",
-            "total",
-        )
-    }
     closed = round.state in rules.CHARGED_STATES or (
         round.state == RoundState.CANCELLED and round.closed_at is not None
     )
@@ -117,10 +105,6 @@ def round_documents(round: OrderRound) -> RoundDocuments:
             for pk, values in products.items()
             if values["allocated_total"] is not None
         }
-        family_rows = {
-            family_id: (v["goods_total"], v["fund_share"], v["shared_costs"], v["total"])
-            for family_id, v in orders.items()
-        }
     else:
         result, _lines = compute(round)
         lines = [
@@ -134,6 +118,26 @@ def round_documents(round: OrderRound) -> RoundDocuments:
         family_rows = {
             family_id: (f.goods_total, f.fund_share, f.shared_costs, f.total)
             for family_id, f in result.families.items()
+        }
+    # The orders are read last: an order placed meanwhile by a new family has its lines
+    # and changes committed with it, so every family read above has its order here; one
+    # withdrawn meanwhile is left out (_documents skips a family without its order).
+    orders = {
+        values["family_id"]: values
+        for values in Order.objects.filter(round=round).values(
+            "family_id",
+            "family__name",
+            "pickup_point__name",
+            "goods_total",
+            "fund_share",
+            "shared_costs",
+            "total",
+        )
+    }
+    if closed:
+        family_rows = {
+            family_id: (v["goods_total"], v["fund_share"], v["shared_costs"], v["total"])
+            for family_id, v in orders.items()
         }
     return _documents(round, products, orders, lines, product_rows, family_rows)
 
@@ -185,7 +189,9 @@ def _documents(round, products, orders, lines, product_rows, family_rows) -> Rou
         )
         if not family_lines and not total:
             continue
-        order = orders[family_id]
+        order = orders.get(family_id)
+        if order is None:
+            continue
         slips.append(
             FamilySlip(
                 family_id=family_id,

@@ -10,6 +10,9 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from gaf import rounds as rules
+
+# The loader of a round's rows is still in the services (to move by issue 10 item 3).
+from gaf.loading import product_terms, round_changes
 from gaf.models import (
     Order,
     OrderLine,
@@ -18,9 +21,6 @@ from gaf.models import (
     RoundProduct,
     SharedCost,
 )
-
-# The loader of a round's rows is still in the services (to move by issue 10 item 3).
-from gaf.services.rounds import product_terms, round_changes
 from hub.models import Family
 
 ZERO = Decimal("0")

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
+from gaf.live import round_group
 from gaf.models import OrderRound
 
 CLOSE, REMIND_24H, REMIND_2H, DELIVERY_REMINDER = "close", "remind-24h", "remind-2h", "delivery"
@@ -127,5 +128,5 @@ def round_changed_on_commit(round: OrderRound) -> None:
     from hub.websocket import broadcast_on_commit
 
     broadcast_on_commit(
-        f"gaf.round.{round.pk}", {"type": "round.changed", "sequence": round.last_sequence}
+        round_group(round.pk), {"type": "round.changed", "sequence": round.last_sequence}
     )

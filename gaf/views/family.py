@@ -11,24 +11,20 @@ cases nothing is saved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.forms import BoundField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gaf import exports, rules, selectors, services
-from gaf.consumers import round_socket_path
 from gaf.forms_family import JoinRequestForm, NotificationPreferencesForm, OrderForm
+from gaf.live import round_socket_path
 from gaf.models import (
     GroupJoinRequest,
     NotificationPreference,
@@ -38,31 +34,14 @@ from gaf.models import (
     PurchaseGroup,
     RoundState,
 )
-from gaf.rounds import CHARGED_STATES
-from hub.models import Family, FamilyMember
+from gaf.presenters import family_estimate, has_order, product_rows
+from gaf.rounds import CHARGED_STATES, ROUND_CONFLICTS
+from hub.form_errors import add_service_error
+from hub.selectors import family_of
 
-# Service error codes that mean "the round does not take this order now": a conflict with
-# the round's state rather than bad input.
-ROUND_CONFLICTS = frozenset({"round_not_open", "not_yet_open", "deadline_passed"})
 # The states in which a round shows on a group's page, besides the open ones.
 RECENT_STATES = (RoundState.CLOSED, RoundState.SENT, RoundState.DELIVERED)
 RECENT_ROUNDS = 5
-PROFILE_ROUNDS = 5
-
-
-def family_of(user) -> Family | None:
-    """The signed-in person's family (one query), or None.
-
-    The membership found is also set on the user, so gaf.rules.family_id_of does not
-    query it again.
-    """
-    if not user.is_authenticated:
-        return None
-    membership = FamilyMember.objects.select_related("family").filter(user=user).first()
-    if membership is None:
-        return None
-    user.family_membership = membership
-    return membership.family
 
 
 def _coordination_url(name: str, **kwargs) -> str | None:
@@ -181,7 +160,7 @@ def group_join(request: HttpRequest, group_slug: str) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -194,69 +173,6 @@ def group_join(request: HttpRequest, group_slug: str) -> HttpResponse:
 
 
 # --- A round's order page -------------------------------------------------------------------
-
-
-def _price(value: Decimal) -> str:
-    """A unit price as people read it: two decimals, more when the price has them."""
-    places = max(2, -value.normalize().as_tuple().exponent)
-    return formats.number_format(value, decimal_pos=places, use_l10n=True)
-
-
-@dataclass(frozen=True)
-class ProductRow:
-    """What the order page shows about one product (a selectors.ProductStatus, laid out)."""
-
-    status: selectors.ProductStatus
-    unit_price: str
-    current_price: str
-    tiers: list[tuple[Decimal, str]]
-    case_filled: Decimal | None
-    case_percent: int | None
-    next_tier_price: str | None
-    firm_field: BoundField | None
-    tolerance_field: BoundField | None
-
-
-def product_rows(
-    statuses: list[selectors.ProductStatus], form: OrderForm | None
-) -> list[ProductRow]:
-    rows = []
-    for status in statuses:
-        product, pool = status.round_product, status.pool
-        firm_field, tolerance_field = form.fields_for(product.pk) if form else (None, None)
-        case_filled = case_percent = None
-        if product.case_size is not None and pool.missing_to_next_case is not None:
-            case_filled = product.case_size - pool.missing_to_next_case
-            case_percent = int(case_filled * 100 / product.case_size)
-        rows.append(
-            ProductRow(
-                status=status,
-                unit_price=_price(product.unit_price),
-                current_price=_price(pool.unit_price),
-                tiers=[
-                    (Decimal(minimum).normalize(), _price(Decimal(price)))
-                    for minimum, price in product.price_tiers
-                ],
-                case_filled=case_filled,
-                case_percent=case_percent,
-                next_tier_price=None if pool.next_tier is None else _price(pool.next_tier[1]),
-                firm_field=firm_field,
-                tolerance_field=tolerance_field,
-            )
-        )
-    return rows
-
-
-def has_order(statuses: list[selectors.ProductStatus]) -> bool:
-    return any(status.family_firm or status.family_tolerance for status in statuses)
-
-
-def family_estimate(round: OrderRound, family: Family | None):
-    """The family's slip: what it would pay if the round closed now, its bill once closed."""
-    if family is None or not (round.state == RoundState.OPEN or round.state in CHARGED_STATES):
-        return None
-    slip, _supplier_order = selectors.round_documents_for_family(round, family)
-    return slip
 
 
 def _round_or_404(request: HttpRequest, group_slug: str, round_id: int) -> OrderRound:
@@ -304,7 +220,7 @@ def round_detail(request: HttpRequest, group_slug: str, round_id: int) -> HttpRe
                     by_user=request.user,
                 )
             except ValidationError as error:
-                form.add_service_error(error)
+                add_service_error(form, error, field_for=form.field_for)
                 status = 409 if _error_code(error) in ROUND_CONFLICTS else 400
             else:
                 messages.success(request, _("Ordine salvato."))
@@ -444,16 +360,3 @@ def notifications(request: HttpRequest) -> HttpResponse:
     else:
         form = NotificationPreferencesForm(preference=preference)
     return TemplateResponse(request, "gaf/family/notifications.html", {"form": form})
-
-
-# --- Profile section ------------------------------------------------------------------------
-
-
-def profile_groups_context(request: HttpRequest) -> dict:
-    """The profile page's GAF section: the family's groups and its rounds closing soonest."""
-    user = request.user
-    return {
-        "gaf_groups": list(selectors.groups_of(user)),
-        "gaf_open_rounds": list(selectors.open_rounds_for(user)[:PROFILE_ROUNDS]),
-        "gaf_has_family": rules.family_id_of(user) is not None,
-    }

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from associations import services as association_services
 from associations.models import AssociationMembership
-from events import rsvp
+from events import selectors, services
 from events.models import EventPage, Registration
 from hub.tasks import send_templated_email
 from tests.associations.factories import approver, make_association
@@ -71,7 +71,9 @@ def event(association):
 
 
 def register(event, user=None, seats=1, **kwargs) -> Registration:
-    return rsvp.registration_create(event=event, user=user or UserFactory(), seats=seats, **kwargs)
+    return services.registration_create(
+        event=event, user=user or UserFactory(), seats=seats, **kwargs
+    )
 
 
 def statuses(event) -> list[tuple[int, str]]:
@@ -99,14 +101,14 @@ def test_places_fill_then_strict_fifo_waiting_list_is_promoted_on_cancellation(e
     ]
 
     # Two seats free: the family of three waits, and the single person behind it waits too.
-    promoted = rsvp.registration_cancel(registration=a, by=a.user)
+    promoted = services.registration_cancel(registration=a, by=a.user)
     assert promoted == []
     assert statuses(event) == [(2, CANCELLED), (2, CONFIRMED), (3, WAITLISTED), (1, WAITLISTED)]
     # While someone waits, a newcomer waits too, even for the seats that are free.
     e = register(event, seats=1)
     assert e.status == WAITLISTED
 
-    promoted = rsvp.registration_cancel(registration=b, by=b.user)
+    promoted = services.registration_cancel(registration=b, by=b.user)
     assert [r.pk for r in promoted] == [c.pk, d.pk]
     assert statuses(event) == [
         (2, CANCELLED),
@@ -117,7 +119,7 @@ def test_places_fill_then_strict_fifo_waiting_list_is_promoted_on_cancellation(e
     ]
     c.refresh_from_db()
     assert c.promoted_at is not None
-    assert rsvp.places(event.pk) == rsvp.Places(
+    assert selectors.places(event.pk) == selectors.Places(
         confirmed_seats=4, waitlisted_parties=1, waitlisted_seats=1
     )
 
@@ -131,7 +133,7 @@ def test_raising_the_capacity_promotes_whoever_now_fits(event):
     publish(event)  # publishing the new capacity promotes (events.signals)
     waiting.refresh_from_db()
     assert waiting.status == CONFIRMED
-    assert rsvp.registration_promote_waitlisted(event=event) == []
+    assert services.registration_promote_waitlisted(event=event) == []
 
 
 @pytest.mark.django_db
@@ -183,8 +185,8 @@ def test_what_is_refused_is_refused_with_a_message_and_nothing_saved(association
 def test_a_person_can_register_again_after_cancelling(event):
     person = UserFactory()
     first = register(event, user=person)
-    rsvp.registration_cancel(registration=first, by=person)
-    assert rsvp.registration_cancel(registration=first, by=person) == []  # twice: no-op
+    services.registration_cancel(registration=first, by=person)
+    assert services.registration_cancel(registration=first, by=person) == []  # twice: no-op
     again = register(event, user=person, seats=2)
     assert again.status == CONFIRMED and again.pk != first.pk
 
@@ -193,14 +195,14 @@ def test_a_person_can_register_again_after_cancelling(event):
 def test_only_the_person_or_the_organizers_may_cancel(association, event):
     registration = register(event)
     with pytest.raises(PermissionDenied):
-        rsvp.registration_cancel(registration=registration, by=UserFactory())
+        services.registration_cancel(registration=registration, by=UserFactory())
     with pytest.raises(ValidationError):
-        rsvp.registration_cancel(
+        services.registration_cancel(
             registration=registration,
             by=registration.user,
             now=event.start + timedelta(hours=1),
         )
-    rsvp.registration_cancel(registration=registration, by=editor_of(association))
+    services.registration_cancel(registration=registration, by=editor_of(association))
     registration.refresh_from_db()
     assert registration.status == CANCELLED
 
@@ -246,7 +248,7 @@ def test_waiting_and_promotion_emails(association, django_capture_on_commit_call
     assert mail.outbox[1].attachments == []
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        rsvp.registration_cancel(registration=first_registration, by=editor_of(association))
+        services.registration_cancel(registration=first_registration, by=editor_of(association))
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects[first.email].startswith("Iscrizione annullata")
     assert subjects[waiting.email].startswith("Si è liberato un posto")
@@ -259,7 +261,7 @@ def test_an_email_about_a_state_that_changed_since_is_not_sent(event):
     from events.tasks import registration_notify
 
     registration = register(event)
-    rsvp.registration_cancel(registration=registration, by=registration.user)
+    services.registration_cancel(registration=registration, by=registration.user)
     assert registration_notify(registration_id=registration.pk, kind="confirmed") is False
     assert registration_notify(registration_id=987654, kind="confirmed") is False
 
@@ -416,7 +418,7 @@ def render_panel(event, user) -> str:
     request.user = user
     return render_to_string(
         "events/registration/panel.html",
-        rsvp.registration_panel_context(event, user),
+        selectors.registration_panel_context(event, user),
         request=request,
     )
 
@@ -428,7 +430,7 @@ def test_panel_queries_stay_constant(event, django_assert_max_num_queries):
         register(event, user=person)
     last = people[-1]
     with django_assert_max_num_queries(3):
-        panel = rsvp.registration_panel_context(event, last)["registration_panel"]
+        panel = selectors.registration_panel_context(event, last)["registration_panel"]
     assert panel.registration.status == WAITLISTED and panel.waitlist_position == 4
     assert panel.seats_left == 0 and panel.waitlisted_parties == 4
 
@@ -460,7 +462,9 @@ def test_panel_shows_places_status_and_the_right_form(event):
 @pytest.mark.django_db
 def test_no_panel_for_events_without_registration(association):
     event = make_event(association=association, start=in_days(4), end=in_days(4, 18))
-    assert rsvp.registration_panel_context(event, UserFactory()) == {"registration_panel": None}
+    assert selectors.registration_panel_context(event, UserFactory()) == {
+        "registration_panel": None
+    }
 
 
 @pytest.mark.django_db
@@ -471,11 +475,11 @@ def test_profile_section_lists_upcoming_registrations(
     register(event, user=person, seats=2)
     later = registration_event(association, title="Gita al lago", days=40)
     cancelled = register(later, user=person)
-    rsvp.registration_cancel(registration=cancelled, by=person)
+    services.registration_cancel(registration=cancelled, by=person)
     request = RequestFactory().get("/account/profilo/")
     request.user = person
     with django_assert_num_queries(1):
-        context = rsvp.registrations_profile_context(request)
+        context = selectors.registrations_profile_context(request)
     html = render_to_string("events/registration/profile.html", context, request)
     assert "Laboratorio di ceramica per famiglie" in html
     assert "Gita al lago" not in html
@@ -501,7 +505,9 @@ def register_concurrently(
             user = User.objects.get(pk=user_id)
             event = EventPage.objects.get(pk=event_id)
             barrier.wait(timeout=30)
-            outcomes.append(rsvp.registration_create(event=event, user=user, seats=wanted).status)
+            outcomes.append(
+                services.registration_create(event=event, user=user, seats=wanted).status
+            )
         except Exception as error:
             outcomes.append(f"{type(error).__name__}: {error}")
         finally:
@@ -600,8 +606,8 @@ def test_a_series_stays_in_the_profile_until_its_last_date(association):
     person = UserFactory()
     register(series, user=person)
     after_the_first_date = series.start + timedelta(days=3)
-    assert rsvp.registrations_of(person, now=after_the_first_date)
-    assert not rsvp.registrations_of(person, now=series.start + timedelta(days=20))
+    assert selectors.registrations_of(person, now=after_the_first_date)
+    assert not selectors.registrations_of(person, now=series.start + timedelta(days=20))
 
 
 @pytest.mark.django_db

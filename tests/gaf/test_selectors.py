@@ -84,6 +84,34 @@ def test_round_documents_queries_do_not_grow_and_slips_add_up(close):
     assert sum(v.gross for v in docs.supplier_order.vat) == docs.supplier_order.total
 
 
+def test_round_documents_tolerate_an_order_placed_while_they_read():
+    """A new family's order committed between the documents' reads (the fault drill's race:
+    orders read, then the order history with a family not among them) is no KeyError."""
+    setup, round, _families = _round_with_families(3, close=False)
+    newcomer, _user = make_member(setup, name="Famiglia Ritardataria")
+    wine_rp = RoundProduct.objects.get(round=round, product__name="Barbera")
+    fired = []
+
+    def order_in_between(execute, sql, params, many, context):
+        if not fired and "gaf_orderchange" in sql.lower():
+            fired.append(True)
+            services.order_set_quantities(
+                round=round,
+                family=newcomer,
+                lines=[LineInput(wine_rp, 2)],
+                by_user=setup.coordinator,
+                now=DURING,
+            )
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(order_in_between):
+        docs = selectors.round_documents(round)
+    assert fired
+    assert sum(slip.total for slip in docs.slips) == (
+        docs.supplier_order.total + docs.fund_total + docs.shared_costs_total
+    )
+
+
 def test_preview_equals_the_close():
     setup, round, _families = _round_with_families(12, close=False)
     preview = selectors.round_documents(round)

@@ -23,7 +23,7 @@ from gaf.models import (
     OrderLine,
     RoundProduct,
 )
-from gaf.views.family import profile_groups_context
+from gaf.presenters import profile_groups_context
 from tests.gaf.factories import (
     bulk_members,
     make_family,
@@ -678,7 +678,7 @@ async def test_live_pool_follows_the_rounds_changes(close_thread_connections):
     from asgiref.sync import sync_to_async
     from channels.layers import get_channel_layer
 
-    from gaf.consumers import round_group
+    from gaf.live import round_group
 
     round, apple_rp, (family, user), (other_family, other_user), _outsider = await sync_to_async(
         _live_fixture
@@ -729,3 +729,29 @@ async def test_live_pool_is_for_the_rounds_members_only(close_thread_connections
     assert await socket.connect() == (False, 4404)
     socket = _socket(None, round)
     assert await socket.connect() == (False, 4403)
+
+
+def test_the_order_service_itself_broadcasts_the_change_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    """No broadcast sent by the test: the round's group hears the order service's own
+    round.changed, and only once the transaction commits."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from gaf.live import round_group
+
+    round, apple_rp, (family, user), _other, _outsider = _live_fixture()
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(round_group(round.pk), channel)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.order_set_quantity(
+            round=round, family=family, round_product=apple_rp, firm="2", by_user=user, now=DURING
+        )
+    # The broadcast was an on-commit callback of the service's transaction.
+    assert callbacks
+    round.refresh_from_db()
+    message = async_to_sync(layer.receive)(channel)
+    assert message == {"type": "round.changed", "sequence": round.last_sequence}
+    assert round.last_sequence == 1

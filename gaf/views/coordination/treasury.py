@@ -61,10 +61,7 @@ def _fund_page(
     for disbursement in disbursements:
         approvers = [approval.approver for approval in disbursement.approvals.all()]
         disbursement.approvers = approvers
-        disbursement.can_approve = (
-            disbursement.status == FundDisbursement.Status.REQUESTED
-            and request.user.pk not in {approver.pk for approver in approvers}
-        )
+        disbursement.can_approve = rules.can_approve_disbursement(request.user, disbursement)
     context = {
         "group": group,
         "network": network,

@@ -1,0 +1,21 @@
+"""The live order page's wiring, shared by the page, the socket and the order services.
+
+The channel-layer group of a round's order pages, the socket's path, and the close code
+the socket uses (from hub.websocket.CloseCode, the one list the client bundle mirrors).
+"""
+
+from __future__ import annotations
+
+from hub.websocket import CloseCode
+
+# The round does not exist or the person may not see it (like a 404): the client stops.
+NOT_FOUND = int(CloseCode.NOT_FOUND)
+
+
+def round_group(round_id: int) -> str:
+    """The channel-layer group of a round's order pages."""
+    return f"gaf.round.{round_id}"
+
+
+def round_socket_path(round_id: int) -> str:
+    return f"/ws/gaf/rounds/{round_id}/"
