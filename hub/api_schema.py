@@ -4,8 +4,8 @@ Every error the API answers has the same body (hub.api_errors): the `Error` comp
 `HubAutoSchema` documents the errors every operation can meet, so that a client (and the
 schemathesis run in tests/hub/test_api_fuzz.py) finds each status code it gets in the schema:
 
-- 400 where the operation takes input (a request body, or query parameters other than the
-  page number): `error.fields` names each parameter or field that is wrong;
+- 400 everywhere: `error.fields` names each parameter or field that is wrong, and a path or
+  query parameter with control characters is refused on every route (hub.input_guard);
 - 401 everywhere: a bearer token that is malformed, unknown or revoked is refused on every
   route, public ones included;
 - 403, 404 and 429 everywhere (a page number past the last page is a 404 too).
@@ -81,15 +81,9 @@ class HubAutoSchema(AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
-        takes_input = "requestBody" in operation or any(
-            parameter["in"] == "query" and parameter["name"] != PAGE_PARAMETER
-            for parameter in operation.get("parameters", [])
-        )
         error = self.resolve_serializer(ErrorSerializer, "response").ref
         responses = operation.setdefault("responses", {})
         for code, description in ERROR_RESPONSES.items():
-            if code == "400" and not takes_input:
-                continue
             responses.setdefault(
                 code,
                 {"content": {"application/json": {"schema": error}}, "description": description},

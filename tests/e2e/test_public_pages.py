@@ -47,8 +47,10 @@ def path_of(page) -> str:
     return re.sub(r"^https?://[^/]+", "", page.url)
 
 
-def test_sign_up_verify_and_log_in(live_server, page, network):
+def test_sign_up_verify_and_log_in(live_server, page, network, settings):
     email = "genitore@example.org"
+    # The e-mail's links start with the hub's public address: here, the test server's.
+    settings.HUB_BASE_URL = live_server.url
 
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == HomePage.objects.get().title

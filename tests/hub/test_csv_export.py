@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from associations.models import AssociationMembership
-from events import rsvp
+from events import services as event_services
 from gaf import selectors as gaf_selectors
 from gaf import services as gaf_services
 from gaf.exports import supplier_order_csv
@@ -141,7 +141,7 @@ def test_attendee_export_neutralises_names_and_notes(client):
         capacity=2,
     )
     for payload in PAYLOADS:
-        rsvp.registration_create(
+        event_services.registration_create(
             event=event, user=UserFactory(full_name=payload), seats=1, note=payload
         )
     editor = UserFactory()

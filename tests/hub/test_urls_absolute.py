@@ -21,7 +21,7 @@ from wagtail.models import Site
 
 from associations import services as association_services
 from associations.models import Association
-from events import rsvp
+from events import services as event_services
 from hub.roles import staff_group
 from hub.urls_absolute import absolute_url, page_url, rebase
 from tests.associations.factories import make_association
@@ -109,7 +109,7 @@ def test_calendar_links_on_the_listing(client, event):
 
 def test_event_registration_email(event, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        rsvp.registration_create(event=event, user=UserFactory(), seats=1)
+        event_services.registration_create(event=event, user=UserFactory(), seats=1)
     (message,) = mail.outbox
     assert_on_base(links(message.body))
     ((_name, content, _type),) = message.attachments
