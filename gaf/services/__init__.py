@@ -41,9 +41,7 @@ from gaf.services.orders import (
     order_set_quantity,
 )
 from gaf.services.rounds import (
-    delivery_record,
     delivery_remind,
-    round_cancel,
     round_close,
     round_create,
     round_open,
@@ -51,12 +49,12 @@ from gaf.services.rounds import (
     round_reopen,
     round_send_to_supplier,
     round_set_products,
-    round_settle,
     round_update,
     round_update_draft,
     shared_cost_add,
     shared_cost_remove,
 )
+from gaf.services.settlement import delivery_record, round_cancel, round_settle
 
 __all__ = [
     "LineInput",

@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,6 @@ from gaf import rounds as rules
 from gaf.loading import compute
 from gaf.models import (
     AllocationPolicy,
-    FundEntry,
     Order,
     OrderLine,
     OrderRound,
@@ -34,7 +32,6 @@ from gaf.models import (
     SplitBasis,
     Supplier,
 )
-from gaf.money import exact
 from gaf.services._common import bulk_update_values, fail, lock_round
 from gaf.services._side_effects import (
     CLOSE,
@@ -569,7 +566,7 @@ def round_send_to_supplier(*, round: OrderRound, by, now: dt.datetime | None = N
     return round
 
 
-# --- Delivery, settlement, cancellation -----------------------------------------------------
+# --- Delivery (gaf.services.settlement records it) ------------------------------------------
 
 
 def _notify_changed_totals(round: OrderRound, previous: Mapping[int, Decimal]) -> list[int]:
@@ -580,136 +577,3 @@ def _notify_changed_totals(round: OrderRound, previous: Mapping[int, Decimal]) -
     if changed:
         notify_on_commit(round, "delivery_changes", family_ids=changed)
     return changed
-
-
-@transaction.atomic
-def delivery_record(
-    *,
-    round: OrderRound,
-    quantities: Mapping[int, Decimal],
-    by,
-    now: dt.datetime | None = None,
-) -> list[int]:
-    """Record what actually arrived, by order line id; returns the families whose bill changed.
-
-    Lines not mentioned the first time are taken as delivered in full. Prices, fund
-    shares and shared costs are recomputed; the families whose total changed are told.
-    """
-    now = now or timezone.now()
-    round = lock_round(round.pk)
-    if round.state not in {RoundState.SENT, RoundState.DELIVERED}:
-        fail(
-            "state",
-            _("La consegna si registra dopo l'invio dell'ordine al fornitore."),
-            "invalid_state",
-        )
-    known = dict(OrderLine.objects.filter(order__round=round).values_list("pk", "allocated"))
-    errors, rows = {}, []
-    for line_id, quantity in quantities.items():
-        key = f"quantities.{line_id}"
-        if line_id not in known:
-            errors[key] = _("La riga %(id)s non è di questo giro.") % {"id": line_id}
-            continue
-        try:
-            quantity = Decimal(str(quantity))
-            if not quantity.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            errors[key] = _("«%(value)s» non è una quantità.") % {"value": quantity}
-            continue
-        if quantity < 0:
-            errors[key] = _("La quantità consegnata non può essere negativa.")
-        elif quantity != quantity.quantize(Decimal("0.001")):
-            errors[key] = _("Le quantità hanno al massimo 3 decimali.")
-        elif not known[line_id]:
-            errors[key] = _("A questa riga non era stato assegnato nulla.")
-        else:
-            rows.append({"pk": line_id, "delivered": quantity})
-    if errors:
-        raise ValidationError(errors)
-    if round.state == RoundState.SENT:
-        OrderLine.objects.filter(
-            order__round=round, allocated__gt=0, delivered__isnull=True
-        ).update(delivered=F("allocated"))
-    bulk_update_values(OrderLine, rows, ["delivered"])
-    _result, previous = recompute(round)
-    if round.state == RoundState.SENT:
-        round.state = RoundState.DELIVERED
-        round.delivered_at = now
-        round.save(update_fields=["state", "delivered_at", "updated_at"])
-    return _notify_changed_totals(round, previous)
-
-
-@transaction.atomic
-def round_settle(*, round: OrderRound, by, now: dt.datetime | None = None) -> FundEntry | None:
-    """Settle a delivered round: its families' fund shares go to the Fondo Solidale as one entry."""
-    now = now or timezone.now()
-    round = lock_round(round.pk)
-    _transition(round, RoundState.SETTLED)
-    contribution = exact(
-        Order.objects.filter(round=round).aggregate(total=Sum("fund_share"))["total"]
-    )
-    entry = None
-    if contribution:
-        entry = FundEntry.objects.create(
-            network_id=round.group.network_id,
-            kind=FundEntry.Kind.CONTRIBUTION,
-            amount=contribution,
-            occurred_on=timezone.localdate(now),
-            description=_("Contributo del giro «%(title)s» (%(group)s)")
-            % {"title": round.title, "group": round.group.name},
-            group=round.group,
-            round=round,
-            created_by=by,
-        )
-    round.state = RoundState.SETTLED
-    round.settled_at = now
-    round.save(update_fields=["state", "settled_at", "updated_at"])
-    unschedule_round(round)
-    return entry
-
-
-@transaction.atomic
-def round_cancel(
-    *, round: OrderRound, by, reason: str, now: dt.datetime | None = None
-) -> OrderRound:
-    """Cancel the round; a fund contribution already booked is reversed by a new entry."""
-    now = now or timezone.now()
-    reason = reason.strip()
-    if not reason:
-        fail("reason", _("Spiega il motivo: verrà inviato alle famiglie."))
-    round = lock_round(round.pk)
-    _transition(round, RoundState.CANCELLED)
-    had_orders = round.state != RoundState.DRAFT
-    contribution = FundEntry.objects.filter(round=round, kind=FundEntry.Kind.CONTRIBUTION).first()
-    if contribution is not None:
-        FundEntry.objects.create(
-            network_id=contribution.network_id,
-            kind=FundEntry.Kind.REVERSAL,
-            amount=-contribution.amount,
-            occurred_on=timezone.localdate(now),
-            description=_("Storno del contributo del giro «%(title)s» annullato")
-            % {"title": round.title},
-            group=round.group,
-            round=round,
-            created_by=by,
-        )
-    round.state = RoundState.CANCELLED
-    round.cancelled_at = now
-    round.cancellation_reason = reason
-    round.revision += 1
-    round.revised_at = now
-    round.save(
-        update_fields=[
-            "state",
-            "cancelled_at",
-            "cancellation_reason",
-            "revision",
-            "revised_at",
-            "updated_at",
-        ]
-    )
-    unschedule_round(round)
-    if had_orders:
-        notify_on_commit(round, "round_cancelled", extra={"reason": reason})
-    return round

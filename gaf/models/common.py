@@ -1,0 +1,36 @@
+"""Field sizes and choices the gaf models share."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+QUANTITY = {"max_digits": 12, "decimal_places": 3}
+UNIT_PRICE = {"max_digits": 10, "decimal_places": 4}
+AMOUNT = {"max_digits": 12, "decimal_places": 2}
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+
+
+class AllocationPolicy(models.TextChoices):
+    """How a product short of full cases is shared out (see gaf.allocation)."""
+
+    FIFO = "fifo", _("in ordine di arrivo")
+    PROPORTIONAL = "proportional", _("in proporzione alle quantità")
+
+
+class Unit(models.TextChoices):
+    KG = "kg", _("kg")
+    LITRE = "l", _("litri")
+    PIECE = "pz", _("pezzi")
+
+
+class VatRate(models.IntegerChoices):
+    SUPER_REDUCED = 4, _("4%")
+    SPECIAL = 5, _("5%")
+    REDUCED = 10, _("10%")
+    STANDARD = 22, _("22%")
+
+
+def _percent_range(field: str) -> Q:
+    return Q(**{f"{field}__gte": 0}) & Q(**{f"{field}__lte": 100})
