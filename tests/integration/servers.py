@@ -179,6 +179,8 @@ def hub_env(*, database_url: str, var_dir: Path, redis_url: str | None = None, *
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "EMAIL_URL": "console://",
+            # Required in production; a HubServer puts its own port in it.
+            "HUB_BASE_URL": "http://127.0.0.1",
             "DATABASE_URL": database_url,
             "HUB_VAR_DIR": str(var_dir),
             "PYTHONPATH": str(ROOT),
@@ -224,7 +226,7 @@ class HubServer:
 
     def __init__(self, env: dict, *, tasks: bool = True):
         self.port = free_port()
-        self.env = env
+        self.env = {**env, "HUB_BASE_URL": f"http://127.0.0.1:{self.port}"}
         self.tasks = tasks
         self.log_path = Path(env["HUB_VAR_DIR"]) / f"hub-{self.port}.log"
         self.process: subprocess.Popen | None = None
