@@ -25,7 +25,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 from wagtail.search import index
 
-from hub.models import AgeBand, Area, Municipality, Network
+from hub.models import AgeBand, Area, Decision, Municipality, Network
 from hub.rich_text import SanitizedRichTextBlock, SanitizedRichTextField
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -151,13 +151,8 @@ class Invitation(models.Model):
         return f"{self.email} → {self.association}"
 
 
-class JoinRequest(models.Model):
+class JoinRequest(Decision):
     """A group asking to join the network. Network staff approve or reject it."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("in attesa")
-        APPROVED = "approved", _("approvata")
-        REJECTED = "rejected", _("respinta")
 
     name = models.CharField(_("nome del gruppo"), max_length=200)
     kind = models.CharField(_("tipo"), max_length=30, choices=AssociationKind.choices)
@@ -177,19 +172,6 @@ class JoinRequest(models.Model):
         _("e-mail del primo redattore"),
         help_text=_("Riceverà l'invito a gestire le pagine dell'associazione."),
     )
-    status = models.CharField(
-        _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    decision_reason = models.TextField(_("motivazione"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decisa da"),
-    )
-    decided_at = models.DateTimeField(_("decisa il"), null=True, blank=True)
     association = models.OneToOneField(
         Association,
         on_delete=models.SET_NULL,
@@ -200,16 +182,10 @@ class JoinRequest(models.Model):
     )
     created_at = models.DateTimeField(_("ricevuta il"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Decision.Meta):
         verbose_name = _("richiesta di adesione")
         verbose_name_plural = _("richieste di adesione")
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(decision_reason=""),
-                name="rejection_has_a_reason",
-            )
-        ]
         indexes = [models.Index(Lower("name"), name="joinrequest_lower_name")]
 
     def __str__(self) -> str:

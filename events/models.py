@@ -35,7 +35,7 @@ from wagtail.search import index
 
 from associations.models import Association, BodyBlock
 from events.forms import EventPageForm
-from hub.models import AgeBand, Area, Municipality
+from hub.models import AgeBand, Area, Decision, Municipality
 from hub.rich_text import SanitizedRichTextField
 
 
@@ -436,18 +436,13 @@ class Registration(models.Model):
         return f"{self.user} → {self.event_id} ({self.status})"
 
 
-class EventProposal(models.Model):
+class EventProposal(Decision):
     """An event proposed from the public site by a resident or an informal group.
 
     Network staff approve it into the events of the chosen municipality (a new EventPage
     under its MunicipalEventsIndexPage, organizer: the Comune) or reject it with a reason;
     the proposer is told by e-mail either way (events.proposals).
     """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("in attesa")
-        APPROVED = "approved", _("approvata")
-        REJECTED = "rejected", _("respinta")
 
     class Repeat(models.TextChoices):
         NONE = "", _("non si ripete")
@@ -486,19 +481,6 @@ class EventProposal(models.Model):
     repeat_until = models.DateField(_("ripetuto fino al"), null=True, blank=True)
     contact_email = models.EmailField(_("e-mail di contatto"))
     contact_phone = models.CharField(_("telefono di contatto"), max_length=40, blank=True)
-    status = models.CharField(
-        _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    decision_reason = models.TextField(_("motivazione"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decisa da"),
-    )
-    decided_at = models.DateTimeField(_("decisa il"), null=True, blank=True)
     event = models.OneToOneField(
         EventPage,
         on_delete=models.SET_NULL,
@@ -509,22 +491,19 @@ class EventProposal(models.Model):
     )
     created_at = models.DateTimeField(_("ricevuta il"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Decision.Meta):
         verbose_name = _("proposta di evento")
         verbose_name_plural = _("proposte di eventi")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "created_at"], name="event_proposal_status")]
         constraints = [
+            *Decision.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(end__gte=models.F("start")), name="event_proposal_ends_after_start"
             ),
             models.CheckConstraint(
                 condition=Q(repeat="") | Q(repeat_until__isnull=False),
                 name="event_proposal_repeat_has_an_end",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(decision_reason=""),
-                name="event_proposal_rejection_has_a_reason",
             ),
         ]
 
