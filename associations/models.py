@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -25,7 +24,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 from wagtail.search import index
 
-from hub.models import AgeBand, Area, Decision, Municipality, Network
+from hub.models import AgeBand, Area, Cost, Decision, Municipality, Network
 from hub.rich_text import SanitizedRichTextBlock, SanitizedRichTextField
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -321,8 +320,13 @@ class AssociationPage(Page):
         return context
 
 
-class InitiativePage(Page):
+class InitiativePage(Cost, Page):
     """An entry of the mappatura: a project, service or activity for children and families."""
+
+    free_label = _("Gratuita")
+    free_with_cost_message = _(
+        "Un'iniziativa gratuita non ha un costo: togli la spunta o il costo."
+    )
 
     class Frequency(models.TextChoices):
         ONCE = "once", _("una tantum")
@@ -341,16 +345,6 @@ class InitiativePage(Page):
         Municipality, related_name="initiatives", verbose_name=_("comuni")
     )
     summary = models.TextField(_("in breve"), max_length=400)
-    is_free = models.BooleanField(_("gratuita"), default=True)
-    cost = models.DecimalField(
-        _("costo (€)"),
-        max_digits=8,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    cost_note = models.CharField(_("note sul costo"), max_length=200, blank=True)
     frequency = models.CharField(
         _("frequenza"), max_length=10, choices=Frequency.choices, default=Frequency.ONGOING
     )
@@ -386,15 +380,12 @@ class InitiativePage(Page):
         verbose_name = _("iniziativa")
         verbose_name_plural = _("iniziative")
         constraints = [
+            *Cost.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(period_start__isnull=True)
                 | Q(period_end__isnull=True)
                 | Q(period_start__lte=models.F("period_end")),
                 name="initiative_period_in_order",
-            ),
-            models.CheckConstraint(
-                condition=Q(is_free=True, cost__isnull=True) | Q(is_free=False),
-                name="free_initiative_has_no_cost",
             ),
         ]
 
@@ -402,15 +393,9 @@ class InitiativePage(Page):
         from django.core.exceptions import ValidationError
 
         super().clean()
-        errors = {}
-        if self.is_free and self.cost:
-            errors["cost"] = _(
-                "Un'iniziativa gratuita non ha un costo: togli la spunta o il costo."
-            )
+        errors = self.clean_cost()
         if not self.is_free and self.cost is None and not self.cost_note:
             errors["cost"] = _("Indica il costo o una nota sul costo.")
-        if self.is_free:
-            self.cost = None
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("La fine del periodo è prima dell'inizio.")
         if errors:

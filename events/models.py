@@ -35,7 +35,7 @@ from wagtail.search import index
 
 from associations.models import Association, BodyBlock
 from events.forms import EventPageForm
-from hub.models import AgeBand, Area, Decision, Municipality
+from hub.models import AgeBand, Area, Cost, Decision, Municipality
 from hub.rich_text import SanitizedRichTextField
 
 
@@ -66,7 +66,7 @@ class MunicipalEventsIndexPage(Page):
         return municipality_events(request, index_page=self)
 
 
-class EventPage(Page):
+class EventPage(Cost, Page):
     class Repeat(models.TextChoices):
         NONE = "", _("non si ripete")
         DAILY = "daily", _("ogni giorno")
@@ -147,16 +147,6 @@ class EventPage(Page):
     age_bands = ParentalManyToManyField(
         AgeBand, related_name="events", blank=True, verbose_name=_("fasce d'età")
     )
-    is_free = models.BooleanField(_("gratuito"), default=True)
-    cost = models.DecimalField(
-        _("costo (€)"),
-        max_digits=8,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    cost_note = models.CharField(_("note sul costo"), max_length=200, blank=True)
 
     status = models.CharField(
         _("stato"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
@@ -279,12 +269,9 @@ class EventPage(Page):
         verbose_name = _("evento")
         verbose_name_plural = _("eventi")
         constraints = [
+            *Cost.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(end__gte=models.F("start")), name="event_ends_after_start"
-            ),
-            models.CheckConstraint(
-                condition=Q(is_free=True, cost__isnull=True) | Q(is_free=False),
-                name="free_event_has_no_cost",
             ),
             models.CheckConstraint(
                 condition=Q(repeat_until__isnull=True) | Q(repeat_count__isnull=True),
@@ -337,6 +324,9 @@ class EventPage(Page):
 
 class EventExclusion(Orderable):
     """A date on which a recurring event does not take place (an EXDATE)."""
+
+    free_label = _("Gratuito")
+    free_with_cost_message = _("Un evento gratuito non ha un costo: togli la spunta o il costo.")
 
     page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="exclusions")
     date = models.DateField(_("data"))

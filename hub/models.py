@@ -284,6 +284,44 @@ class Child(models.Model):
 # --- Wagtail pages ----------------------------------------------------------------------------
 
 
+class Cost(models.Model):
+    """What taking part costs, shared by initiatives and events: free, or an amount in euros
+    and/or a note ("al mese, sconto per i fratelli"). Shown by hub/includes/cost.html."""
+
+    # The page's own words for "free" and for a free thing given a cost (gender agrees).
+    free_label = _("Gratuito")
+    free_with_cost_message = _("Se è gratuito non ha un costo: togli la spunta o il costo.")
+
+    is_free = models.BooleanField(_("gratis"), default=True)
+    cost = models.DecimalField(
+        _("costo (€)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    cost_note = models.CharField(_("note sul costo"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_free=True, cost__isnull=True) | Q(is_free=False),
+                name="%(app_label)s_%(class)s_free_has_no_cost",
+            )
+        ]
+
+    def clean_cost(self) -> dict:
+        """The cost's errors by field; a free thing's cost is cleared."""
+        errors = {}
+        if self.is_free and self.cost:
+            errors["cost"] = self.free_with_cost_message
+        if self.is_free:
+            self.cost = None
+        return errors
+
+
 class Decision(models.Model):
     """Something network staff approve or reject with a reason (a group's join request, an
     event proposed from the public site): the state, the reason, who decided and when.

@@ -209,7 +209,7 @@ def test_initiatives_filters(client, mappatura, query, expected):
 def test_initiative_cards_show_association_cost_and_link(client, mappatura):
     page = client.get(url("initiatives"), {"comune": "bruino"}).content.decode()
     assert "Polisportiva Bruinese" in page
-    assert "€ 12,50" in page
+    assert "€&nbsp;12,50" in page
     assert "Buona pratica" in page
     assert f'href="{mappatura["bruinese"].page.url}minibasket/"' in page
     assert "Bozza non pubblicata" not in page
