@@ -14,6 +14,7 @@ export const DEFAULT_OUTDIR = path.resolve(here, "..", "hub", "static", "hub");
 // name in hub/static/hub/ (without .js) -> entry module
 export const BUNDLES = {
   "gaf-round": "src/gaf-round.js",
+  "notification-bell": "src/notification-bell.js",
 };
 
 export async function buildBundles(outdir = DEFAULT_OUTDIR) {

@@ -1,0 +1,138 @@
+// Built by frontend/bundles.mjs (esbuild) from frontend/src/: do not edit.
+
+// src/bell.js
+function unreadOf(message) {
+  if (!message || !["hello", "unread", "notification"].includes(message.type)) return null;
+  const unread = message.unread;
+  return Number.isInteger(unread) && unread >= 0 ? unread : null;
+}
+function announcementOf(message, template) {
+  if (!message || message.type !== "notification" || typeof message.title !== "string") return null;
+  return template.replace("{title}", message.title);
+}
+function countText(unread) {
+  return unread > 99 ? "99+" : String(unread);
+}
+function bellLabel(unread, { some, none }) {
+  return unread > 0 ? some.replace("{n}", String(unread)) : none;
+}
+
+// src/live-socket.js
+var CLOSE_CODES_ELEMENT_ID = "hub-socket-close-codes";
+var BASE_DELAY_MS = 1e3;
+var MAX_DELAY_MS = 3e4;
+var STABLE_AFTER_MS = 1e4;
+function backoffDelay(attempt, random = Math.random) {
+  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
+  return ceiling / 2 + random() * (ceiling / 2);
+}
+function readCloseCodes(doc) {
+  const element = doc.getElementById(CLOSE_CODES_ELEMENT_ID);
+  const codes = element ? JSON.parse(element.textContent) : {};
+  return { final: new Set(codes.final ?? []), retry: new Set(codes.retry ?? []) };
+}
+var LiveSocket = class {
+  constructor({
+    url,
+    lastId = 0,
+    closeCodes,
+    onMessage,
+    onStop = () => {
+    },
+    WebSocketImpl = globalThis.WebSocket,
+    setTimer = (callback, ms) => setTimeout(callback, ms),
+    clearTimer = (timer) => clearTimeout(timer),
+    now = () => Date.now(),
+    random = Math.random
+  }) {
+    Object.assign(this, { url, lastId, closeCodes, onMessage, onStop });
+    Object.assign(this, { WebSocketImpl, setTimer, clearTimer, now, random });
+    this.attempt = 0;
+    this.socket = null;
+    this.timer = null;
+    this.stopped = false;
+  }
+  start() {
+    this.stopped = false;
+    this.connect();
+  }
+  // Give up waiting and connect now (e.g. when the browser comes back online).
+  reconnectNow() {
+    if (this.stopped || this.timer === null) return;
+    this.clearTimer(this.timer);
+    this.timer = null;
+    this.connect();
+  }
+  stop() {
+    this.stopped = true;
+    if (this.timer !== null) this.clearTimer(this.timer);
+    this.timer = null;
+    if (this.socket) this.socket.close(1e3);
+  }
+  connect() {
+    const socket = new this.WebSocketImpl(this.url);
+    let openedAt = null;
+    this.socket = socket;
+    socket.addEventListener("open", () => {
+      openedAt = this.now();
+      socket.send(JSON.stringify({ type: "resume", last_id: this.lastId }));
+    });
+    socket.addEventListener("message", (event) => {
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (typeof message.id === "number") {
+        if (message.id <= this.lastId) return;
+        this.lastId = message.id;
+      }
+      this.onMessage(message);
+    });
+    socket.addEventListener("close", (event) => {
+      if (this.socket === socket) this.socket = null;
+      if (this.stopped) return;
+      if (this.closeCodes.final.has(event.code)) {
+        this.stopped = true;
+        this.onStop(event.code);
+        return;
+      }
+      if (openedAt !== null && this.now() - openedAt >= STABLE_AFTER_MS) this.attempt = 0;
+      const delay = backoffDelay(this.attempt, this.random);
+      this.attempt += 1;
+      this.timer = this.setTimer(() => {
+        this.timer = null;
+        this.connect();
+      }, delay);
+    });
+  }
+};
+
+// src/notification-bell.js
+function start() {
+  const bell = document.querySelector("[data-hub-bell]");
+  if (!bell || !("WebSocket" in window)) return;
+  const count = bell.querySelector("[data-hub-bell-count]");
+  const status = document.querySelector("[data-hub-bell-status]");
+  const labels = { some: bell.dataset.hubBellLabel, none: bell.dataset.hubBellLabelNone };
+  function show(unread) {
+    count.textContent = countText(unread);
+    count.hidden = unread === 0;
+    bell.setAttribute("aria-label", bellLabel(unread, labels));
+  }
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const live = new LiveSocket({
+    url: `${scheme}://${location.host}${bell.dataset.hubBell}`,
+    closeCodes: readCloseCodes(document),
+    onMessage: (message) => {
+      const unread = unreadOf(message);
+      if (unread !== null) show(unread);
+      const announcement = announcementOf(message, bell.dataset.hubBellNew);
+      if (announcement && status) status.textContent = announcement;
+    }
+  });
+  window.addEventListener("online", () => live.reconnectNow());
+  live.start();
+}
+start();
