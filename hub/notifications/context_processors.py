@@ -1,12 +1,12 @@
 """The bell in the site header: the signed-in person's unread count, for every page.
 
-Lazy: the count is read (one query, on a partial index) only by a page that shows the
-bell, never by a page for visitors nor by a response that renders no template.
+Lazy and read once: the template calls the function (one query, on a partial index) when
+it shows the bell, so pages for visitors and responses that render no template pay nothing.
 """
 
 from __future__ import annotations
 
-from django.utils.functional import SimpleLazyObject
+from functools import cache
 
 from hub.notifications import selectors
 from hub.rules import is_person
@@ -16,4 +16,4 @@ def bell(request) -> dict:
     user = getattr(request, "user", None)
     if not is_person(user):
         return {}
-    return {"notifications_unread": SimpleLazyObject(lambda: selectors.unread_count(user))}
+    return {"notifications_unread": cache(lambda: selectors.unread_count(user))}
