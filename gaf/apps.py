@@ -9,6 +9,8 @@ class GafConfig(AppConfig):
     def ready(self):
         from events import calendar_sources
         from gaf.calendar import pickup_days_for
+        from gaf.notification_emails import render_emails
+        from gaf.notifications import register_kinds
         from gaf.presenters import profile_groups_context
         from gaf.rounds import ROUND_CONFLICTS
         from hub import api_errors, profile
@@ -16,3 +18,4 @@ class GafConfig(AppConfig):
         calendar_sources.register("gaf.pickups", pickup_days_for)
         api_errors.register_conflict_codes(*ROUND_CONFLICTS)
         profile.register_section("gaf/profile_groups.html", profile_groups_context)
+        register_kinds(render_email=render_emails)

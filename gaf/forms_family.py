@@ -14,7 +14,7 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from gaf.models import QUANTITY, NotificationKind, PickupPoint
+from gaf.models import QUANTITY, PickupPoint
 from gaf.selectors import ProductStatus
 from gaf.services import LineInput
 from hub.models import Network
@@ -149,19 +149,6 @@ def _steps_help(round_product) -> str:
 
 def _initial(quantity: Decimal) -> Decimal | None:
     return quantity.normalize() if quantity else None
-
-
-class NotificationPreferencesForm(forms.Form):
-    """One checkbox per kind of GAF e-mail (gaf.models.NotificationKind)."""
-
-    def __init__(self, *args, preference=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        for kind in NotificationKind:
-            self.fields[kind.value] = forms.BooleanField(
-                label=kind.label,
-                required=False,
-                initial=True if preference is None else getattr(preference, kind.value),
-            )
 
 
 PERIODS = {"mese": "month", "trimestre": "quarter", "anno": "year"}

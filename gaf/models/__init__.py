@@ -26,7 +26,6 @@ from gaf.models.ledger import (
     FundEntryKind,
     Payment,
 )
-from gaf.models.notifications import NotificationKind, NotificationPreference
 from gaf.models.rounds import (
     Order,
     OrderChange,
@@ -50,8 +49,6 @@ __all__ = [
     "FundEntryKind",
     "GroupJoinRequest",
     "GroupMembership",
-    "NotificationKind",
-    "NotificationPreference",
     "Order",
     "OrderChange",
     "OrderLine",

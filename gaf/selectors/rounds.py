@@ -14,6 +14,7 @@ from gaf import rounds as rules
 # The loader of a round's rows is still in the services (to move by issue 10 item 3).
 from gaf.loading import product_terms, round_changes
 from gaf.models import (
+    GroupMembership,
     Order,
     OrderLine,
     OrderRound,
@@ -21,7 +22,7 @@ from gaf.models import (
     RoundProduct,
     SharedCost,
 )
-from hub.models import Family
+from hub.models import Family, FamilyMember
 
 ZERO = Decimal("0")
 CENTS_ZERO = Decimal("0.00")
@@ -154,3 +155,70 @@ def round_shared_costs(*, round: OrderRound) -> list[SharedCost]:
 
 def round_shared_cost(*, round: OrderRound, cost_id: int) -> SharedCost | None:
     return round.shared_costs.filter(pk=cost_id).first()
+
+
+# --- Who hears about a round, and what their e-mail shows ------------------------------------
+
+
+def round_recipients(
+    *, round: OrderRound, to_all_members: bool, family_ids: list[int] | None = None
+) -> list[int]:
+    """The people (user ids) of the families concerned by a round event (one query): the
+    given families, else every member family, or those that ordered something."""
+    if family_ids is None:
+        if to_all_members:
+            family_ids = GroupMembership.objects.filter(group=round.group_id).values("family_id")
+        else:
+            family_ids = (
+                Order.objects.filter(round=round, lines__isnull=False)
+                .values("family_id")
+                .distinct()
+            )
+    return list(
+        FamilyMember.objects.filter(family_id__in=family_ids)
+        .order_by("family_id", "user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def families_of_people(*, user_ids: list[int]) -> dict[int, int]:
+    """Each person's family id (one query); people without a family are left out."""
+    return dict(
+        FamilyMember.objects.filter(user_id__in=user_ids).values_list("user_id", "family_id")
+    )
+
+
+def family_email_details(*, round: OrderRound, family_ids: list[int]) -> dict[int, dict]:
+    """Each family's lines and totals in the round, as plain data for the e-mail templates
+    (two queries)."""
+    details = {
+        order.family_id: {
+            "family": order.family.name,
+            "pickup_point": order.pickup_point.name if order.pickup_point else "",
+            "goods_total": order.goods_total,
+            "fund_share": order.fund_share,
+            "shared_costs": order.shared_costs,
+            "total": order.total,
+            "lines": [],
+        }
+        for order in Order.objects.filter(round=round, family_id__in=family_ids).select_related(
+            "family", "pickup_point"
+        )
+    }
+    for line in (
+        OrderLine.objects.filter(order__round=round, order__family_id__in=family_ids)
+        .select_related("round_product", "order")
+        .order_by("round_product__position", "round_product__name")
+    ):
+        details[line.order.family_id]["lines"].append(
+            {
+                "product": line.round_product.name,
+                "unit": line.round_product.unit,
+                "firm": line.firm.normalize(),
+                "tolerance": line.tolerance.normalize(),
+                "allocated": None if line.allocated is None else line.allocated.normalize(),
+                "delivered": None if line.delivered is None else line.delivered.normalize(),
+                "total": line.total,
+            }
+        )
+    return details

@@ -9,7 +9,6 @@ from gaf.services.accounts import (
     fund_disbursement_reject,
     fund_disbursement_request,
     fund_donation_record,
-    notification_preferences_set,
     payment_record,
 )
 from gaf.services.catalogue import (
@@ -74,7 +73,6 @@ __all__ = [
     "join_request_reject",
     "membership_set_pickup_point",
     "membership_set_roles",
-    "notification_preferences_set",
     "order_set_pickup_point",
     "order_set_quantities",
     "order_set_quantity",

@@ -1,8 +1,9 @@
-"""What the round services set in motion: django-q2 schedules and e-mails after commit.
+"""What the round services set in motion: django-q2 schedules, notifications, broadcasts.
 
 Schedules are rows written in the service's transaction (so a rolled-back change leaves
-none); e-mails are queued on commit as ONE task per batch, which loads the recipients
-itself, so a service's queries do not grow with the number of families.
+none); notifications go through the hub's notification centre, which writes the inbox rows
+in the same transaction and e-mails and pushes them only after it commits, with a fixed
+number of queries whatever the number of families.
 """
 
 from __future__ import annotations
@@ -13,9 +14,16 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from gaf import selectors
+from gaf.links import round_url
 from gaf.live import round_group
 from gaf.models import OrderRound
+from gaf.notification_emails import render as render_email
+from gaf.notification_emails import round_context
+from gaf.notifications import TEMPLATES, TO_ALL_MEMBERS, NotificationKind, kind_code, place_of
 
 CLOSE, REMIND_24H, REMIND_2H, DELIVERY_REMINDER = "close", "remind-24h", "remind-2h", "delivery"
 ROUND_SCHEDULES = (CLOSE, REMIND_24H, REMIND_2H, DELIVERY_REMINDER)
@@ -85,29 +93,64 @@ def unschedule_round(round: OrderRound, *, jobs=ROUND_SCHEDULES) -> None:
     Schedule.objects.filter(name__in=[schedule_name(round.pk, job) for job in jobs]).delete()
 
 
-def notify_on_commit(
-    round: OrderRound, kind: str, *, family_ids: list[int] | None = None, extra: dict | None = None
+def notify_families(
+    round: OrderRound, event: str, *, family_ids: list[int] | None = None, extra: dict | None = None
 ) -> None:
-    """Once committed, e-mail the round's families about `kind` (a NotificationKind value
-    or "round_cancelled"), honouring each person's preferences (gaf.tasks.notify_families).
+    """Tell the people of the round's families about `event` (a NotificationKind value or
+    "round_cancelled") through the hub's notification centre: in their inbox now, by e-mail
+    (gaf/templates/gaf/email/, written by gaf.notification_emails) at once or in their
+    digest after the commit, as each person chose for the kind in this group.
 
-    `family_ids` None means the families concerned by `kind` (see the task).
+    `family_ids` None means the families concerned by `event` (gaf.notifications). A fixed
+    number of queries, whatever the number of families.
     """
-    from django_q.tasks import async_task
+    from hub import notifications
 
-    round_id = round.pk
-    language = translation.get_language() or "it"
-    transaction.on_commit(
-        lambda: async_task(
-            "gaf.tasks.notify_families",
-            round_id=round_id,
-            kind=kind,
-            family_ids=family_ids,
-            extra=extra or {},
-            language=language,
-            task_name=f"gaf:{kind}:{round_id}",
-        )
+    users = selectors.round_recipients(
+        round=round, to_all_members=event in TO_ALL_MEMBERS, family_ids=family_ids
     )
+    if not users:
+        return
+    extra = extra or {}
+    # The inbox keeps one text for everyone: the site's language (e-mails follow the
+    # language of the request that caused them, as they always did).
+    with translation.override(settings.LANGUAGE_CODE):
+        context = round_context(round, event, extra)
+        title, _body = render_email(f"{TEMPLATES[event]}", context)
+        body = _short_text(event, context)
+    notifications.notify(
+        users=users,
+        kind=kind_code(event),
+        title=title,
+        body=body,
+        url=round_url(round.pk),
+        place=place_of(round.group_id),
+        place_label=round.group.name,
+        data={"round": round.pk, "event": event, "extra": extra},
+    )
+
+
+def _short_text(event: str, context: dict) -> str:
+    closes = date_format(context["closes_at"], "l j F, H:i")
+    pickup = date_format(context["pickup_date"], "l j F")
+    if event == NotificationKind.ROUND_OPENED:
+        if context.get("reopened"):
+            return _("Ordini di nuovo aperti fino a %(closes)s.") % {"closes": closes}
+        return _("Ordini fino a %(closes)s; ritiro %(pickup)s.") % {
+            "closes": closes,
+            "pickup": pickup,
+        }
+    if event in (NotificationKind.CLOSING_24H, NotificationKind.CLOSING_2H):
+        return _("Gli ordini chiudono %(closes)s.") % {"closes": closes}
+    if event == NotificationKind.ROUND_CLOSED:
+        return _("Guarda quanto riceverai e quanto pagherai; ritiro %(pickup)s.") % {
+            "pickup": pickup
+        }
+    if event == NotificationKind.DELIVERY_REMINDER:
+        return _("Ritiro %(pickup)s.") % {"pickup": pickup}
+    if event == NotificationKind.DELIVERY_CHANGES:
+        return _("Le quantità consegnate hanno cambiato il tuo conto: guarda il nuovo totale.")
+    return _("Motivo: %(reason)s") % {"reason": context["reason"]}
 
 
 def send_supplier_order_on_commit(round: OrderRound) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -21,8 +21,6 @@ from gaf.models import (
     FundDisbursementApproval,
     FundEntry,
     GroupMembership,
-    NotificationKind,
-    NotificationPreference,
     Payment,
     PurchaseGroup,
 )
@@ -203,22 +201,3 @@ def fund_disbursement_reject(
     disbursement.decided_at = now or timezone.now()
     disbursement.save(update_fields=["status", "decided_at"])
     return disbursement
-
-
-# --- Notification preferences ---------------------------------------------------------------
-
-
-@transaction.atomic
-def notification_preferences_set(*, user, **kinds: bool) -> NotificationPreference:
-    """Turn GAF e-mails on or off, by NotificationKind value (round_opened=False, ...)."""
-    unknown = set(kinds) - set(NotificationKind.values)
-    if unknown:
-        raise ValidationError(
-            {kind: _("Tipo di notifica sconosciuto.") for kind in sorted(unknown)}
-        )
-    preference, _created = NotificationPreference.objects.get_or_create(user=user)
-    for kind, enabled in kinds.items():
-        setattr(preference, kind, bool(enabled))
-    if kinds:
-        preference.save(update_fields=list(kinds))
-    return preference

@@ -38,7 +38,7 @@ from gaf.services._side_effects import (
     DELIVERY_REMINDER,
     REMIND_2H,
     REMIND_24H,
-    notify_on_commit,
+    notify_families,
     schedule_round,
     send_supplier_order_on_commit,
     unschedule_round,
@@ -450,7 +450,7 @@ def round_open(*, round: OrderRound, by, now: dt.datetime | None = None) -> Orde
     round.revised_at = now
     round.save(update_fields=["state", "opened_at", "revision", "revised_at", "updated_at"])
     schedule_round(round, now=now)
-    notify_on_commit(round, "round_opened")
+    notify_families(round, "round_opened")
     return round
 
 
@@ -463,7 +463,7 @@ def round_remind(*, round: OrderRound, kind: str, now: dt.datetime | None = None
         pk=round.pk, state=RoundState.OPEN, closes_at__gt=now, **{f"{field}__isnull": True}
     ).update(**{field: now})
     if claimed:
-        notify_on_commit(round, kind)
+        notify_families(round, kind)
     return bool(claimed)
 
 
@@ -477,7 +477,7 @@ def delivery_remind(*, round: OrderRound, now: dt.datetime | None = None) -> boo
         delivery_reminded_at__isnull=True,
     ).update(delivery_reminded_at=now)
     if claimed:
-        notify_on_commit(round, "delivery_reminder")
+        notify_families(round, "delivery_reminder")
     return bool(claimed)
 
 
@@ -503,7 +503,7 @@ def round_close(*, round: OrderRound, by=None, now: dt.datetime | None = None) -
     round.revised_at = now
     round.save(update_fields=["state", "closed_at", "revision", "revised_at", "updated_at"])
     unschedule_round(round, jobs=(CLOSE, REMIND_24H, REMIND_2H))
-    notify_on_commit(round, "round_closed")
+    notify_families(round, "round_closed")
     if round.send_on_close:
         _send(round, now)
     return True
@@ -542,7 +542,7 @@ def round_reopen(
         ]
     )
     schedule_round(round, now=now)
-    notify_on_commit(round, "round_opened", extra={"reopened": True})
+    notify_families(round, "round_opened", extra={"reopened": True})
     return round
 
 
@@ -575,5 +575,5 @@ def _notify_changed_totals(round: OrderRound, previous: Mapping[int, Decimal]) -
         family_id for family_id, total in current.items() if previous.get(family_id) != total
     )
     if changed:
-        notify_on_commit(round, "delivery_changes", family_ids=changed)
+        notify_families(round, "delivery_changes", family_ids=changed)
     return changed

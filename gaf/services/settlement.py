@@ -26,7 +26,7 @@ from gaf.models import (
 from gaf.money import exact
 from gaf.services._common import bulk_update_values, fail, lock_round
 from gaf.services._side_effects import (
-    notify_on_commit,
+    notify_families,
     unschedule_round,
 )
 from gaf.services.rounds import _notify_changed_totals, _transition, recompute
@@ -161,5 +161,5 @@ def round_cancel(
     )
     unschedule_round(round)
     if had_orders:
-        notify_on_commit(round, "round_cancelled", extra={"reason": reason})
+        notify_families(round, "round_cancelled", extra={"reason": reason})
     return round

@@ -23,11 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gaf import exports, rules, selectors, services
-from gaf.forms_family import JoinRequestForm, NotificationPreferencesForm, OrderForm
+from gaf.forms_family import JoinRequestForm, OrderForm
 from gaf.live import round_socket_path
 from gaf.models import (
     GroupJoinRequest,
-    NotificationPreference,
     Order,
     OrderRound,
     PickupPoint,
@@ -348,15 +347,7 @@ def balance(request: HttpRequest, group_slug: str) -> HttpResponse:
 # --- Notification preferences ---------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
-    preference = NotificationPreference.objects.filter(user=request.user).first()
-    if request.method == "POST":
-        form = NotificationPreferencesForm(request.POST, preference=preference)
-        if form.is_valid():
-            services.notification_preferences_set(user=request.user, **form.cleaned_data)
-            messages.success(request, _("Preferenze salvate."))
-            return redirect("gaf:notifications")
-    else:
-        form = NotificationPreferencesForm(preference=preference)
-    return TemplateResponse(request, "gaf/family/notifications.html", {"form": form})
+    """The GAF's e-mails are chosen where every notification is (hub.notifications)."""
+    return redirect("notification_preferences", permanent=True)

@@ -123,16 +123,3 @@ def test_only_coordinators_request(setup):
             network=setup.network, amount=D("10.00"), purpose="  ", by=setup.coordinator
         )
     assert "purpose" in error.value.message_dict
-
-
-def test_notification_preferences(setup):
-    preference = services.notification_preferences_set(
-        user=setup.coordinator, round_opened=False, closing_2h=False
-    )
-    assert (preference.round_opened, preference.closing_2h, preference.round_closed) == (
-        False,
-        False,
-        True,
-    )
-    with pytest.raises(ValidationError):
-        services.notification_preferences_set(user=setup.coordinator, spam=True)

@@ -13,6 +13,8 @@ from django_q.scheduler import scheduler
 
 from gaf import services, tasks
 from gaf.models import OrderRound, RoundProduct
+from hub.models import Notification
+from hub.notifications.services import notification_preferences_set
 from tests.gaf.factories import (
     make_group,
     make_member,
@@ -124,7 +126,7 @@ def test_concurrent_closes_close_once():
 def test_reminders_once_and_only_to_who_wants_them(open_round, django_capture_on_commit_callbacks):
     setup, round, _family, user = open_round
     _other, other_user = make_member(setup)
-    services.notification_preferences_set(user=other_user, closing_2h=False)
+    notification_preferences_set(user=other_user, choices={("gaf.closing_2h", ""): "inbox"})
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.round_remind(round=round, kind="closing_2h", now=rome(2026, 10, 25, 18))
@@ -134,6 +136,17 @@ def test_reminders_once_and_only_to_who_wants_them(open_round, django_capture_on
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == sorted([user.email, setup.coordinator.email])
     assert mail.outbox[0].subject.startswith("Mancano 2 ore alla chiusura")
+    # Every member has it in the inbox, once; the one who chose the inbox only, too.
+    inbox = Notification.objects.filter(kind="gaf.closing_2h")
+    assert sorted(inbox.values_list("user_id", flat=True)) == sorted(
+        [user.pk, setup.coordinator.pk, other_user.pk]
+    )
+    reminder = inbox.get(user=other_user)
+    assert (reminder.delivery, reminder.emailed_at) == ("inbox", None)
+    assert reminder.title.startswith("Mancano 2 ore alla chiusura")
+    assert reminder.place == f"gaf:group:{setup.group.pk}"
+    assert reminder.place_label == setup.group.name
+    assert reminder.url == f"/gaf/giri/{round.pk}/"
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

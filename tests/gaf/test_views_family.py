@@ -4,6 +4,7 @@ notification preferences and the profile section; who may see what, and the orde
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -17,13 +18,15 @@ from django.utils import timezone
 from gaf import services
 from gaf.models import (
     GroupJoinRequest,
-    NotificationPreference,
     Order,
     OrderChange,
     OrderLine,
     RoundProduct,
 )
+from gaf.notifications import NotificationKind
 from gaf.presenters import profile_groups_context
+from hub.models import NotificationPreference as HubPreference
+from hub.notifications.registry import registered_kinds
 from tests.gaf.factories import (
     bulk_members,
     make_family,
@@ -587,25 +590,33 @@ def test_balance_shows_payments_charges_and_prepaid_credit(client, catalogue, me
 # --- Notification preferences ---------------------------------------------------------------
 
 
-def test_notification_preferences(client, member):
+def test_the_gaf_e_mails_are_chosen_in_the_notification_centre(client, member):
+    """The GAF's six kinds are on the centre's choices page, e-mail at once by default; a
+    family turns one to the inbox only, everywhere or in one group."""
     _family, user = member
     client.force_login(user)
-    url = reverse("gaf:notifications")
-    page = client.get(url)
-    assert page.status_code == 200
-    assert page.content.decode().count('type="checkbox"') == 6
-    assert page.content.decode().count("checked") == 6
-    response = client.post(url, {"round_opened": "on", "round_closed": "on"})
+    old = client.get(reverse("gaf:notifications"))
+    assert old.status_code == 301
+    assert old["Location"] == reverse("notification_preferences")
+    url = reverse("notification_preferences")
+    html = client.get(url).content.decode()
+    for kind in NotificationKind:
+        select = re.search(rf'<select name="gaf.{kind.value}\|".*?</select>', html, re.DOTALL)
+        assert '<option value="email" selected>' in select.group(0), kind
+    assert "Gruppi d&#x27;acquisto: 24 ore alla chiusura" in html
+
+    choices = {f"{kind.code}|": kind.default for kind in registered_kinds()}
+    response = client.post(url, {**choices, "gaf.closing_2h|": "inbox"})
     assert response.status_code == 302
-    preference = NotificationPreference.objects.get(user=user)
-    assert preference.round_opened and preference.round_closed
-    assert not preference.closing_24h and not preference.delivery_reminder
-    assert client.get(url).content.decode().count("checked") == 2
+    assert list(HubPreference.objects.filter(user=user).values_list("kind", "delivery")) == [
+        ("gaf.closing_2h", "inbox")
+    ]
 
 
 def test_notifications_require_login(client):
     response = client.get(reverse("gaf:notifications"))
     assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
 
 
 # --- Profile section ------------------------------------------------------------------------
