@@ -23,6 +23,8 @@ function start() {
     url: `${scheme}://${location.host}${bell.dataset.hubBell}`,
     closeCodes: readCloseCodes(document),
     onMessage: (message) => {
+      // Marks the bell as live (the socket answered): pages and tests can tell.
+      if (message.type === "hello") bell.dataset.hubBellLive = "";
       const unread = unreadOf(message);
       if (unread !== null) show(unread);
       const announcement = announcementOf(message, bell.dataset.hubBellNew);

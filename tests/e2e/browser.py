@@ -41,3 +41,53 @@ def assert_accessible(page) -> None:
         if violation["impact"] in BLOCKING_IMPACTS
     ]
     assert not blocking, f"axe-core on {page.url}:\n{json.dumps(blocking, indent=2)}"
+
+
+def signed_in_page(browser, base_url: str, user):
+    """A phone-sized page of a browser signed in as `user` (a session cookie, no form)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(locale="it-IT", viewport=PHONE)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": base_url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def off_the_event_loop(function, /, *args, **kwargs):
+    """`function(*args, **kwargs)` in a thread of its own, as a request or a task runs it.
+
+    Playwright's sync API keeps an event loop running in the test's thread, where a
+    service's broadcast after commit (async_to_sync) cannot run: code that notifies or
+    broadcasts runs here instead. Returns its result, raises its exception."""
+    import threading
+
+    from django.db import connection
+
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = function(*args, **kwargs)
+        except BaseException as error:  # handed to the test's thread
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]

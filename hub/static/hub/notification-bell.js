@@ -126,6 +126,7 @@ function start() {
     url: `${scheme}://${location.host}${bell.dataset.hubBell}`,
     closeCodes: readCloseCodes(document),
     onMessage: (message) => {
+      if (message.type === "hello") bell.dataset.hubBellLive = "";
       const unread = unreadOf(message);
       if (unread !== null) show(unread);
       const announcement = announcementOf(message, bell.dataset.hubBellNew);
