@@ -97,8 +97,10 @@ def test_full_round(setup, catalogue, django_capture_on_commit_callbacks):
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.round_close(round=round, by=None, now=AFTER) is True
-        assert services.round_close(round=round, by=None, now=AFTER) is False
+        assert services.round_close(round=round, by=None, now=AFTER).state == "closed"
+        with pytest.raises(services.RoundConflict) as again:
+            services.round_close(round=round, by=None, now=AFTER)
+    assert again.value.code == "round_not_open"
     round.refresh_from_db()
     assert round.state == "closed"
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
@@ -260,7 +262,9 @@ def test_state_machine_refuses_skips(setup, catalogue, source, target):
         "settled": lambda: services.round_settle(round=round, by=setup.coordinator),
     }
     if target == "closed":
-        assert services.round_close(round=round, by=setup.coordinator) is False
+        with pytest.raises(services.RoundConflict) as error:
+            services.round_close(round=round, by=setup.coordinator)
+        assert error.value.code == "round_not_open"
         assert OrderRound.objects.get(pk=round.pk).state == "draft"
         return
     with pytest.raises(ValidationError) as error:

@@ -208,9 +208,15 @@ def test_a_coordinator_runs_a_round_from_price_list_to_settlement(
     assert apples_status.pool.firm == D(13)
     assert apples_status.pool.full_cases == 2
 
-    # Close now.
+    # Close now: first what will happen (the order is not sent: the group sends by hand).
+    close = url("coord_round_close", group.slug, round.pk)
+    confirmation = client.get(close)
+    assert confirmation.status_code == 200
+    assert confirmation.context["outcome"].families_ordered == 3
+    assert "Il fornitore non riceve ancora niente" in confirmation.content.decode()
+    assert OrderRound.objects.get(pk=round.pk).state == OrderRound.State.OPEN
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("coord_round_close", group.slug, round.pk))
+        response = client.post(close, {"confirm": "yes"})
     assert response.status_code == 302
     round.refresh_from_db()
     assert round.state == OrderRound.State.CLOSED
@@ -225,7 +231,7 @@ def test_a_coordinator_runs_a_round_from_price_list_to_settlement(
     # Send: the supplier gets the order with CSV, JSON and PDF attached.
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("coord_round_send", group.slug, round.pk))
+        response = client.post(url("coord_round_send", group.slug, round.pk), {"confirm": "yes"})
     assert response.status_code == 302
     (message,) = [m for m in mailoutbox if m.to == ["ordini@aurora.example.org"]]
     names = sorted(name for name, _content, _type in message.attachments)
@@ -274,7 +280,7 @@ def test_a_coordinator_runs_a_round_from_price_list_to_settlement(
     )
 
     # Settle: the fund receives the families' shares.
-    response = client.post(url("coord_round_settle", group.slug, round.pk))
+    response = client.post(url("coord_round_settle", group.slug, round.pk), {"confirm": "yes"})
     assert response.status_code == 302
     entry = FundEntry.objects.get(round=round, kind=FundEntry.Kind.CONTRIBUTION)
     assert entry.amount == sum(
@@ -450,8 +456,13 @@ ROUTES = [
     ("coord_round_open", "post", _cancelled, COORDINATOR),
     ("coord_round_close", "post", _cancelled, COORDINATOR),
     ("coord_round_reopen", "post", _cancelled, COORDINATOR),
+    ("coord_round_extend", "post", _cancelled, COORDINATOR),
     ("coord_round_send", "post", _cancelled, COORDINATOR),
     ("coord_round_settle", "post", _cancelled, COORDINATOR),
+    # The confirmation pages of what cannot be undone (GET asks, POST does).
+    ("coord_round_close", "get", _closed, COORDINATOR),
+    ("coord_round_send", "get", _closed, COORDINATOR),
+    ("coord_round_settle", "get", _closed, COORDINATOR),
     ("coord_round_cancel", "post", _cancelled, COORDINATOR),
     ("coord_round_delivery", "get", _closed, DELIVERY),
     ("coord_round_cost_add", "post", _cancelled, DELIVERY),
@@ -788,7 +799,8 @@ def test_a_draft_is_edited_then_opened_and_reopened(
     response = client.post(url("coord_round_open", world.group.slug, round.pk))
     assert response.status_code == 400
     assert response.context["errors"]
-    assert client.post(url("coord_round_close", world.group.slug, round.pk)).status_code == 302
+    close = url("coord_round_close", world.group.slug, round.pk)
+    assert client.post(close, {"confirm": "yes"}).status_code == 302
 
     reopen = url("coord_round_reopen", world.group.slug, round.pk)
     past = local_input(now - dt.timedelta(days=1))
