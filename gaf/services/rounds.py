@@ -610,7 +610,7 @@ def round_extend(
     if round.pickup_date < timezone.localdate(closes_at):
         fail(
             "closes_at",
-            _("Il ritiro è il %(day)s: la chiusura non può andare oltre quel giorno.")
+            _("Il ritiro è %(day)s: la chiusura non può andare oltre quel giorno.")
             % {"day": formats.date_format(round.pickup_date, "l j F Y")},
         )
     previous = round.closes_at

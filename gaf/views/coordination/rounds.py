@@ -314,8 +314,11 @@ def round_extend(request: HttpRequest, group_slug: str, round_id: int) -> HttpRe
             round=round, closes_at=form.cleaned_data["closes_at"], by=request.user
         )
     except ValidationError as error:
+        if refusal_status(error) == 409:
+            # Not open any more: there is no form to put it on.
+            return _refused(request, round, error)
         add_service_error(form, error)
-        return _round_page(request, round, extend_form=form, status=refusal_status(error))
+        return _round_page(request, round, extend_form=form, status=400)
     messages.success(
         request,
         _("Chiusura prorogata a %(when)s: le famiglie del gruppo sono state avvisate.")
