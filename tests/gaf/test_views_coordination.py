@@ -1355,3 +1355,15 @@ def _round_closing_on_saturday_24_october(monkeypatch):
         pickup_date=dt.date(2026, 10, 27),
     )
     return setup, round
+
+
+def test_the_question_is_asked_in_english_too(client):
+    setup, round, _members = _open_round_with_orders(2)
+    client.force_login(setup.coordinator)
+    response = client.get(
+        url("coord_round_close", setup.group.slug, round.pk), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = page_text(response)
+    assert "Close “Giro di prova” now?" in text
+    assert "2 families have ordered; with the cases as they are now, 2 receive something." in text
+    assert "The supplier receives nothing yet" in text

@@ -184,7 +184,8 @@ def _round_page(
         ),
         "reopen_form": reopen_form or ReopenForm(prefix="reopen"),
         "cancel_form": cancel_form or CancelRoundForm(prefix="cancel"),
-        "extend_form": extend_form or ExtendForm(prefix="extend"),
+        "extend_form": extend_form
+        or ExtendForm(prefix="extend", initial={"closes_at": round.closes_at}),
     }
     return render(request, "round.html", context, status)
 
