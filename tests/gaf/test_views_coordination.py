@@ -1065,7 +1065,7 @@ def test_closing_asks_first_and_going_back_changes_nothing(client, mailoutbox):
     text = confirmation.content.decode()
     assert "Chiudere adesso «Giro di prova»?" in text
     assert "2 famiglie hanno ordinato; con le casse di adesso 2 ricevono qualcosa." in text
-    assert "Ordine al fornitore: 1 prodotto per 12,00 €." in text
+    assert "Ordine al fornitore: 1 prodotto per 12,00\u00a0€." in text  # never wraps
     assert "Il fornitore non riceve ancora niente" in text
     assert 'name="csrfmiddlewaretoken"' in text
     assert "No, torna al giro" in text
@@ -1167,7 +1167,7 @@ def test_sending_and_settling_ask_first(client, world, django_capture_on_commit_
     fund = confirmation.context["outcome"].fund_total
     assert fund == Order.objects.get(round=round).fund_share > 0
     text = confirmation.content.decode()
-    assert f"Il contributo di {str(fund).replace('.', ',')} € va nel registro" in text
+    assert f"Il contributo di {str(fund).replace('.', ',')}\u00a0€ va nel registro" in text
     assert "si può solo annullare il giro" in text
     assert client.post(settle).status_code == 200
     assert OrderRound.objects.get(pk=round.pk).state == OrderRound.State.DELIVERED
@@ -1367,3 +1367,21 @@ def test_the_question_is_asked_in_english_too(client):
     assert "Close “Giro di prova” now?" in text
     assert "2 families have ordered; with the cases as they are now, 2 receive something." in text
     assert "The supplier receives nothing yet" in text
+
+
+def test_the_questions_queries_do_not_grow_with_the_families(client):
+    def count(families: int, action: str) -> int:
+        setup, round, _members = _open_round_with_orders(families)
+        client.force_login(setup.coordinator)
+        if action != "close":
+            services.round_close(round=round, by=setup.coordinator)
+            services.round_send_to_supplier(round=round, by=setup.coordinator)
+            services.delivery_record(round=round, quantities={}, by=setup.coordinator)
+        path = url(f"coord_round_{action}", setup.group.slug, round.pk)
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    for action in ("close", "settle"):
+        assert count(2, action) == count(6, action), action
