@@ -241,6 +241,15 @@ class GroupSettingsForm(forms.Form):
         required=False,
         help_text=_("Le famiglie possono ordinare solo entro il credito che hanno versato."),
     )
+    send_order_on_close = forms.BooleanField(
+        label=_("Invia l'ordine al fornitore appena il giro si chiude"),
+        required=False,
+        help_text=_(
+            "Proposta per ogni nuovo giro. Spenta (consigliato): dopo la chiusura controlli "
+            "l'ordine e lo invii tu, e fino all'invio puoi riaprire il giro. Accesa: l'ordine "
+            "parte da solo alla chiusura e il giro non si riapre più."
+        ),
+    )
 
 
 # --- Suppliers and products -----------------------------------------------------------------
@@ -455,6 +464,15 @@ class RoundForm(_ObjectChoicesForm):
         if starts and ends and ends <= starts:
             self.add_error("pickup_ends_at", _("Il ritiro deve finire dopo l'inizio."))
         return cleaned
+
+
+class ExtendForm(forms.Form):
+    closes_at = RomeDateTimeField(
+        label=_("Nuova chiusura degli ordini"),
+        help_text=_(
+            "Ora italiana, dopo la chiusura attuale. Le famiglie del gruppo ricevono un avviso."
+        ),
+    )
 
 
 class ReopenForm(forms.Form):

@@ -13,13 +13,15 @@ from decimal import Decimal
 from gaf import exports
 from gaf import rounds as round_rules
 from gaf.models import OrderLine, Product, RoundProduct
-from gaf.selectors import OrderSummary, ProductStatus
+from gaf.selectors import FamilyBreakdown, OrderSummary, ProductStatus
 from hub import formatting
 
 CENTS_ZERO = Decimal("0.00")
 
 # The actions of gaf.rounds.coordinator_actions that need the rule can_manage_round.
-MANAGER_ACTIONS = frozenset({"edit", "open", "close", "reopen", "send", "settle", "cancel"})
+MANAGER_ACTIONS = frozenset(
+    {"edit", "open", "close", "extend", "reopen", "send", "settle", "cancel"}
+)
 
 
 def round_actions(state: str, *, may_manage: bool, may_record_delivery: bool) -> dict[str, bool]:
@@ -64,6 +66,11 @@ def order_totals(summaries: Iterable[OrderSummary]) -> dict[str, Decimal]:
         "shared": sum((order.shared_costs for order in orders), CENTS_ZERO),
         "total": sum((order.total for order in orders), CENTS_ZERO),
     }
+
+
+def breakdown_total(rows: Iterable[FamilyBreakdown]) -> Decimal:
+    """What the families of an open round would pay together if it closed now."""
+    return sum((row.total for row in rows), CENTS_ZERO)
 
 
 @dataclass

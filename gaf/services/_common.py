@@ -14,6 +14,15 @@ from django.utils import formats, timezone
 from gaf.models import GroupMembership, OrderRound
 
 
+class RoundConflict(ValidationError):
+    """The round's state refuses the change (it is not open, its deadline has not come):
+    a conflict with the state, not bad input. Its `code` is one of gaf.rounds.ROUND_CONFLICTS,
+    which gaf registers with hub.api_errors, so pages and the API answer 409 with it."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message, code=code)
+
+
 def fail(field: str | None, message: str, code: str = "invalid"):
     """Raise a ValidationError on one field (None: the whole request)."""
     if field is None:
