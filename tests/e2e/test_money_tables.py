@@ -11,6 +11,7 @@ family, a coordinator and a visitor. On every page that shows amounts or quantit
 - the page passes axe-core's WCAG 2.1 AA checks (a scroll box must be reachable by keyboard).
 
 The mapping matrix keeps its total column (and its area names) in view at both widths.
+The price list's template (issue 11, item 12) is downloaded and uploaded back in the browser.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -157,21 +159,24 @@ def walk(page, base_url: str, paths: dict[str, int], problems: list[str]) -> Non
                 assert_accessible(page)
 
 
-def upload_price_list(page, base_url: str, supplier_slug: str) -> None:
+def upload_price_list(page, base_url: str, supplier_slug: str, data: bytes) -> None:
     """The import page's preview: a table of the file's products with their prices."""
     page.set_viewport_size(PHONE)
     page.goto(f"{base_url}/gaf/fornitori/{supplier_slug}/listino/")
-    csv = (
-        "codice;nome;unità;prezzo;iva;confezione\n"
-        "PAR-24;Parmigiano Reggiano stagionato 24 mesi;kg;1234,5678;4;12\n"
-        "UOV-6;Uova fresche di gallina allevata a terra;pz;0,45;10;6\n"
-    )
     page.locator("input[type=file]").set_input_files(
-        files=[{"name": "listino.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
+        files=[{"name": "listino.csv", "mimeType": "text/csv", "buffer": data}]
     )
     page.get_by_role("button", name="Controlla il listino").click()
     page.wait_for_load_state()
     assert "Anteprima" in page.locator("main").inner_text()
+
+
+def download_template(page, base_url: str, supplier_slug: str) -> bytes:
+    """The price list template, downloaded from the import page as a coordinator does."""
+    page.goto(f"{base_url}/gaf/fornitori/{supplier_slug}/listino/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Scarica il modello (CSV)").click()
+    return Path(download.value.path()).read_bytes()
 
 
 def test_money_and_quantity_tables_read_on_a_phone_and_a_desktop(demo, live_server, browser):
@@ -199,7 +204,9 @@ def test_money_and_quantity_tables_read_on_a_phone_and_a_desktop(demo, live_serv
         problems,
     )
 
-    coordinator = browser.new_context(locale="it-IT", viewport=PHONE).new_page()
+    coordinator = browser.new_context(
+        locale="it-IT", viewport=PHONE, accept_downloads=True
+    ).new_page()
     sign_in(coordinator, base, COORDINATOR)
     walk(
         coordinator,
@@ -214,11 +221,20 @@ def test_money_and_quantity_tables_read_on_a_phone_and_a_desktop(demo, live_serv
         },
         problems,
     )
-    upload_price_list(coordinator, base, suppliers[0])
-    found = coordinator.evaluate(MEASURE)
-    problems += [f"price list preview: {problem}" for problem in found["problems"]]
-    assert found["amounts"] >= 4 and found["tables"] == 1
-    assert_accessible(coordinator)
+    # A price list with long names and a large price; then the template as downloaded.
+    long_list = (
+        "codice;nome;unità;prezzo;iva;confezione\n"
+        "PAR-24;Parmigiano Reggiano stagionato 24 mesi;kg;1234,5678;4;12\n"
+        "UOV-6;Uova fresche di gallina allevata a terra;pz;0,45;10;6\n"
+    ).encode()
+    template = download_template(coordinator, base, suppliers[0])
+    for data in (long_list, template):
+        upload_price_list(coordinator, base, suppliers[0], data)
+        found = coordinator.evaluate(MEASURE)
+        problems += [f"price list preview: {problem}" for problem in found["problems"]]
+        assert found["amounts"] >= 4 and found["tables"] == 1
+        assert_accessible(coordinator)
+    assert "Miele di acacia" in coordinator.locator("main table").inner_text()
 
     visitor = browser.new_context(locale="it-IT", viewport=PHONE).new_page()
     walk(
