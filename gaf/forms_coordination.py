@@ -314,15 +314,27 @@ class ProductForm(forms.Form):
         _("Disponibilità massima totale"),
         QUANTITY,
         required=False,
-        help_text=_("Quanto il fornitore può dare in tutto a un giro; vuoto se senza limite."),
+        help_text=_(
+            "Quanto il fornitore può dare in tutto a un giro, per tutte le famiglie insieme: "
+            "sulla pagina del giro le famiglie vedono quanto ne resta e non possono ordinare "
+            "oltre. Vuoto se senza limite."
+        ),
     )
     unit_weight_kg = _number_field(
         _("Peso per unità (kg)"),
         QUANTITY,
         required=False,
-        help_text=_("Per ripartire il trasporto a peso; per i prodotti a kg non serve."),
+        help_text=_("Per ripartire il trasporto a peso; per i prodotti a kg o a g non serve."),
     )
-    is_available = forms.BooleanField(label=_("Disponibile"), required=False, initial=True)
+    is_available = forms.BooleanField(
+        label=_("Disponibile"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Un prodotto non disponibile resta nel catalogo ma non si può offrire nei nuovi "
+            "giri; i giri già aperti non cambiano."
+        ),
+    )
 
 
 class PriceTierForm(forms.Form):

@@ -104,5 +104,5 @@ def price_list_preview(rows: Iterable, existing_codes: set[str]) -> list[Preview
 
 def product_label(product: Product) -> str:
     """A product among a round's choices: "Mele (MEL-1) — 2,10 €/kg"."""
-    unit = exports.unit_label(product.unit)
-    return f"{product.name} ({product.code}) — {formatting.euro(product.unit_price)}\u00a0€/{unit}"
+    price = formatting.money(product.unit_price, exports.unit_label(product.unit))
+    return f"{product.name} ({product.code}) — {price}"

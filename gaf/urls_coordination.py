@@ -126,6 +126,12 @@ urlpatterns = [
     ),
     _route(SUPPLIER + "listino/", catalogue.pricelist_upload, "coord_pricelist", SUPPLIER_MANAGER),
     _route(
+        SUPPLIER + "listino/modello.csv",
+        catalogue.pricelist_template,
+        "coord_pricelist_template",
+        SUPPLIER_MANAGER,
+    ),
+    _route(
         SUPPLIER + "listino/applica/",
         catalogue.pricelist_apply,
         "coord_pricelist_apply",

@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils import formats, timezone
 
+from gaf import units
 from gaf.models import GroupMembership, OrderRound
+from hub import formatting
 
 
 class RoundConflict(ValidationError):
@@ -36,7 +38,8 @@ def local(moment: datetime) -> str:
 
 
 def quantity_text(quantity: Decimal, unit: str) -> str:
-    return f"{formats.number_format(quantity.normalize(), use_l10n=True)} {unit}"
+    """A quantity in a message: "0,5 kg", "2 vasetti"."""
+    return f"{formatting.quantity(quantity)} {units.unit_text(unit, quantity)}"
 
 
 def lock_round(round_id: int) -> OrderRound:
@@ -115,4 +118,4 @@ def _json_value(value):
 
 def euro(amount: Decimal) -> str:
     """An amount as people read it in Italy: 1.234,50 €."""
-    return f"{formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
+    return f"{formatting.euro(amount)} €"

@@ -457,6 +457,7 @@ ROUTES = [
     ("coord_product_edit", "get", _product, COORDINATOR),
     ("coord_product_availability", "post", _product, COORDINATOR),
     ("coord_pricelist", "get", _supplier, COORDINATOR),
+    ("coord_pricelist_template", "get", _supplier, COORDINATOR),
     ("coord_pricelist_apply", "post", _supplier, COORDINATOR),
     ("coord_round", "get", _closed, ORGANISERS),
     ("coord_round_edit", "get", _cancelled, COORDINATOR),
