@@ -8,6 +8,7 @@ do not grow with the people: the rounds, the people's families, each round's ord
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from django.template.loader import render_to_string
@@ -19,8 +20,19 @@ from gaf.models import OrderRound
 from gaf.notifications import HOURS, TEMPLATES, TO_ALL_MEMBERS
 
 
+def _times(extra: dict) -> dict:
+    # Times travel in a notification's data as ISO 8601 text (JSON): "previous_closes_at".
+    return {
+        key: timezone.localtime(dt.datetime.fromisoformat(value))
+        if key.endswith("_at") and isinstance(value, str)
+        else value
+        for key, value in extra.items()
+    }
+
+
 def round_context(round: OrderRound, event: str, extra: dict | None = None) -> dict:
-    """What every e-mail and notification about `event` in `round` can say (plain data)."""
+    """What every e-mail and notification about `event` in `round` can say (plain data).
+    `extra` is the event's own (JSON) data; its times are ISO 8601 text."""
     return {
         "round": round.title,
         "group": round.group.name,
@@ -33,7 +45,7 @@ def round_context(round: OrderRound, event: str, extra: dict | None = None) -> d
         "hours": HOURS.get(event),
         "round_url": round_url(round.pk),
         "reason": round.cancellation_reason,
-        **(extra or {}),
+        **_times(extra or {}),
     }
 
 

@@ -3,7 +3,7 @@ centre (hub.notifications) by GafConfig.ready(). Plain values: no models, no que
 
 Every kind reaches the families of a round in the group's place ("gaf:group:<id>"), so a
 person can choose per kind and per group. A family that had turned a GAF e-mail off before
-the centre existed has it "in the inbox only" (gaf migration 0002).
+the centre existed has it "in the inbox only" (gaf migration 0004).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from hub.notifications.registry import EmailRenderer, register_kind
 
 class NotificationKind(models.TextChoices):
     ROUND_OPENED = "round_opened", _("apertura di un giro (e riapertura)")
+    ROUND_EXTENDED = "round_extended", _("proroga della chiusura di un giro")
     CLOSING_24H = "closing_24h", _("24 ore alla chiusura")
     CLOSING_2H = "closing_2h", _("2 ore alla chiusura")
     ROUND_CLOSED = "round_closed", _("chiusura con la tua assegnazione")
@@ -40,6 +41,7 @@ def kind_code(event: str) -> str:
 # The e-mail template of each event (gaf/templates/gaf/email/<name>_subject.txt, _body.txt).
 TEMPLATES = {
     NotificationKind.ROUND_OPENED: "gaf/email/round_opened",
+    NotificationKind.ROUND_EXTENDED: "gaf/email/round_extended",
     NotificationKind.CLOSING_24H: "gaf/email/round_closing",
     NotificationKind.CLOSING_2H: "gaf/email/round_closing",
     NotificationKind.ROUND_CLOSED: "gaf/email/round_closed",
@@ -48,9 +50,16 @@ TEMPLATES = {
     ROUND_CANCELLED: "gaf/email/round_cancelled",
 }
 # Events for every member family; the others go to the families that ordered something,
-# and their e-mail shows the family its own order.
+# and their e-mail shows the family its own order. A deadline's extension goes to every
+# member, like the closing reminders: it is news for the families who have not ordered yet
+# as much as for those who have.
 TO_ALL_MEMBERS = frozenset(
-    {NotificationKind.ROUND_OPENED, NotificationKind.CLOSING_24H, NotificationKind.CLOSING_2H}
+    {
+        NotificationKind.ROUND_OPENED,
+        NotificationKind.ROUND_EXTENDED,
+        NotificationKind.CLOSING_24H,
+        NotificationKind.CLOSING_2H,
+    }
 )
 HOURS = {NotificationKind.CLOSING_24H: 24, NotificationKind.CLOSING_2H: 2}
 

@@ -10,6 +10,8 @@ families hear about them through the hub's notification centre (gaf.services not
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -25,13 +27,25 @@ def _round(round_id: int) -> OrderRound | None:
 
 
 def close_round(round_id: int) -> bool:
+    """True when this run closed the round; False when it was not open or not yet due."""
     round = _round(round_id)
-    return bool(round) and services.round_close(round=round, by=None)
+    if round is None:
+        return False
+    try:
+        services.round_close(round=round, by=None)
+    except services.RoundConflict:
+        return False
+    return True
 
 
-def remind_round(round_id: int, kind: str) -> bool:
+def remind_round(round_id: int, kind: str, deadline: str | None = None) -> bool:
+    """`deadline`: the close this reminder was scheduled for (ISO 8601), None for any."""
     round = _round(round_id)
-    return bool(round) and services.round_remind(round=round, kind=kind)
+    return bool(round) and services.round_remind(
+        round=round,
+        kind=kind,
+        deadline=None if deadline is None else dt.datetime.fromisoformat(deadline),
+    )
 
 
 def remind_delivery(round_id: int) -> bool:

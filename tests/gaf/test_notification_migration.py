@@ -1,12 +1,15 @@
-"""The GAF's e-mail choices, moved into the notification centre by gaf migration 0002:
+"""The GAF's e-mail choices, moved into the notification centre by gaf migration 0004:
 a family that turned a kind off keeps it off (in the inbox only); the rest keep e-mails."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("gaf", "0001_initial"), ("hub", "0007_notification_digest_schedules")]
-AFTER = [("gaf", "0002_notification_preferences_to_the_centre")]
+BEFORE = [
+    ("gaf", "0003_merge_send_on_close_and_units"),
+    ("hub", "0007_notification_digest_schedules"),
+]
+AFTER = [("gaf", "0004_notification_preferences_to_the_centre")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -591,7 +591,7 @@ def test_balance_shows_payments_charges_and_prepaid_credit(client, catalogue, me
 
 
 def test_the_gaf_e_mails_are_chosen_in_the_notification_centre(client, member):
-    """The GAF's six kinds are on the centre's choices page, e-mail at once by default; a
+    """The GAF's seven kinds are on the centre's choices page, e-mail at once by default; a
     family turns one to the inbox only, everywhere or in one group."""
     _family, user = member
     client.force_login(user)
@@ -604,6 +604,7 @@ def test_the_gaf_e_mails_are_chosen_in_the_notification_centre(client, member):
         select = re.search(rf'<select name="gaf.{kind.value}\|".*?</select>', html, re.DOTALL)
         assert '<option value="email" selected>' in select.group(0), kind
     assert "Gruppi d&#x27;acquisto: 24 ore alla chiusura" in html
+    assert "Gruppi d&#x27;acquisto: proroga della chiusura di un giro" in html
 
     choices = {f"{kind.code}|": kind.default for kind in registered_kinds()}
     response = client.post(url, {**choices, "gaf.closing_2h|": "inbox"})

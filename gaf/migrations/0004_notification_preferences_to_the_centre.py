@@ -10,6 +10,7 @@ from django.db import migrations
 
 KINDS = (
     "round_opened",
+    "round_extended",
     "closing_24h",
     "closing_2h",
     "round_closed",
@@ -49,7 +50,7 @@ def back_from_the_centre(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("gaf", "0001_initial"),
+        ("gaf", "0003_merge_send_on_close_and_units"),
         ("hub", "0006_notification_centre"),
     ]
 
