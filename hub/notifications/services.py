@@ -27,6 +27,7 @@ from hub.notifications import rules, selectors
 from hub.notifications.digests import group_by_place, period_before
 from hub.notifications.models import (
     BODY_MAX_LENGTH,
+    KEY_MAX_LENGTH,
     PLACE_LABEL_MAX_LENGTH,
     PLACE_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -105,6 +106,8 @@ def notify(
         raise ValueError(f"a place key has at most {PLACE_MAX_LENGTH} characters")
     place_label = _one_line(place_label, PLACE_LABEL_MAX_LENGTH)
     key = key.strip()
+    if len(key) > KEY_MAX_LENGTH:
+        raise ValueError(f"a key has at most {KEY_MAX_LENGTH} characters")
     actor_id = getattr(actor, "pk", actor)
     user_ids = _user_ids(users, actor_id)
     if not user_ids:

@@ -171,6 +171,7 @@ def test_inactive_people_are_not_notified(alice):
         ({"url": "javascript:alert(1)"}, ValueError),
         ({"url": "//evil.example.com/"}, ValueError),
         ({"place": "x" * 101}, ValueError),
+        ({"key": "k" * 201}, ValueError),
         ({"users": ["alice@example.org"]}, ValueError),
     ],
 )
