@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from hub.websocket import user_group
+from hub.websocket import PersonalGroupEvents, user_group
 
 
-class NotificationsConsumer(AsyncJsonWebsocketConsumer):
+class NotificationsConsumer(PersonalGroupEvents, AsyncJsonWebsocketConsumer):
     """Pushes `notification` messages addressed to the user (group `user.<id>`).
 
     The route's policy (authenticated) is enforced by hub.access.PolicyGuard before this runs.
+    Other events sent to the person's group (hub.websocket.ACCESS_REVOKED, for the sockets
+    it concerns) are ignored.
     """
 
     async def connect(self):

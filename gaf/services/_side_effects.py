@@ -18,7 +18,9 @@ from gaf.live import round_group
 from gaf.models import OrderRound
 
 CLOSE, REMIND_24H, REMIND_2H, DELIVERY_REMINDER = "close", "remind-24h", "remind-2h", "delivery"
-ROUND_SCHEDULES = (CLOSE, REMIND_24H, REMIND_2H, DELIVERY_REMINDER)
+# "One hour left" in the round's thread (gaf.services.chat_announcements).
+LAST_HOUR = "last-hour"
+ROUND_SCHEDULES = (CLOSE, REMIND_24H, REMIND_2H, LAST_HOUR, DELIVERY_REMINDER)
 # The evening before the pickup day, local time.
 DELIVERY_REMINDER_TIME = dt.time(18, 0)
 
@@ -43,6 +45,11 @@ def _runs(round: OrderRound) -> dict[str, tuple[str, dt.datetime, str]]:
             "gaf.tasks.remind_round",
             round.closes_at - dt.timedelta(hours=2),
             f"round_id={round.pk}, kind='closing_2h'",
+        ),
+        LAST_HOUR: (
+            "gaf.tasks.announce_last_hour",
+            round.closes_at - dt.timedelta(hours=1),
+            f"round_id={round.pk}",
         ),
         DELIVERY_REMINDER: (
             "gaf.tasks.remind_delivery",
