@@ -33,6 +33,11 @@ from gaf.selectors.catalogue import (
     supplier_products,
     suppliers_with_counts,
 )
+from gaf.selectors.chat import (
+    group_room,
+    round_room,
+    unread_counts,
+)
 from gaf.selectors.documents import round_documents, round_documents_for_family
 from gaf.selectors.groups import (
     group_by_slug,
@@ -87,6 +92,7 @@ __all__ = [
     "group_members",
     "group_membership",
     "group_pickup_points",
+    "group_room",
     "group_rounds",
     "groups_of",
     "join_request",
@@ -103,6 +109,7 @@ __all__ = [
     "round_pickup_point_choices",
     "round_pool_status",
     "round_products",
+    "round_room",
     "round_shared_cost",
     "round_shared_costs",
     "supplier_by_slug",
@@ -111,4 +118,5 @@ __all__ = [
     "supplier_product",
     "supplier_products",
     "suppliers_with_counts",
+    "unread_counts",
 ]

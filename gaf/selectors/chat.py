@@ -96,7 +96,7 @@ def _attachment(message: ChatMessage) -> dict | None:
             "subtitle": (
                 f"{euro(product.unit_price)} € / {product.get_unit_display()} · {round.title}"
             ),
-            "url": f"{url}#prodotto-{product.pk}",
+            "url": f"{url}#product-{product.pk}",
         }
     if message.attached_round_id and message.attached_round is not None:
         round = message.attached_round

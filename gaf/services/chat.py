@@ -8,7 +8,7 @@ they missed, and the database has it).
 
 A send carries the sender's own id for the message (a UUID): sending it again returns
 the message already saved instead of a second one. Senders are rate-limited
-(GAF_CHAT_SEND_RATE, counted in the cache). Errors are ValidationError with a code:
+(settings.GAF_CHAT_SEND_RATE, counted in the cache). Errors are ValidationError with a code:
 empty, too_long, invalid_body, invalid_client_id, rate_limited, not_member, not_found,
 forbidden, deleted, invalid_attachment, future.
 """
@@ -47,7 +47,6 @@ from hub.websocket import broadcast_on_commit
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SEND_RATE = "10/15s"
 PRESENCE_TTL = dt.timedelta(seconds=60)
 MENTION_KIND = "gaf.mention"
 
@@ -127,7 +126,7 @@ def _client_id(value) -> uuid.UUID | None:
 
 
 def _check_rate(user) -> None:
-    rate = Rate.parse(getattr(settings, "GAF_CHAT_SEND_RATE", DEFAULT_SEND_RATE))
+    rate = Rate.parse(settings.GAF_CHAT_SEND_RATE)
     try:
         allowed = within_rate(f"gaf-chat:{user.pk}", rate)
     except Exception:

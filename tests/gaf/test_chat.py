@@ -279,7 +279,7 @@ def test_a_product_or_a_round_attached_as_a_rich_link(setup, room, member, suppl
     with_product = send(room, user, "queste!", attach={"kind": "product", "id": product.pk})
     with_round = send(room, user, "ordinate", attach={"kind": "round", "id": round.pk})
     attachment = reads.message_payload(with_product)["attachment"]
-    assert attachment["title"] == "Mele" and attachment["url"].endswith(f"#prodotto-{product.pk}")
+    assert attachment["title"] == "Mele" and attachment["url"].endswith(f"#product-{product.pk}")
     assert "2,40 € / kg" in attachment["subtitle"]
     assert reads.message_payload(with_round)["attachment"]["title"] == "Giro delle mele"
 

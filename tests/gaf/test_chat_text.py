@@ -23,7 +23,12 @@ def test_clean_body_trims_unifies_newlines_and_drops_control_characters():
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("", "empty"), ("   \n\t ", "empty"), ("x" * (MAX_LENGTH + 1), "too_long"), (42, "invalid_body")],
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("x" * (MAX_LENGTH + 1), "too_long"),
+        (42, "invalid_body"),
+    ],
 )
 def test_clean_body_refuses(text, code):
     with pytest.raises(BodyError) as refused:
