@@ -12,8 +12,8 @@ import uuid
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from gaf import rules
 from gaf.chat_protocol import HEARTBEAT_SECONDS

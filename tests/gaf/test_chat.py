@@ -149,7 +149,7 @@ def test_who_may_post(setup, room, people):
 
 
 def test_names_are_never_email_addresses(setup, room, member):
-    family, user = member
+    _family, user = member
     message = send(room, user)
     assert message.author_name == "Famiglia Rossi" and "@" not in message.author_name
     user.full_name = "Maria Rossi"
@@ -259,7 +259,7 @@ def test_coordinators_pin_messages(setup, room, member):
 
 
 def test_mentions_are_kept_with_the_names_shown(setup, room, member):
-    family, user = member
+    _family, user = member
     message = send(room, setup.coordinator, "@famiglia rossi il tuo ordine è pronto")
     assert message.mentions == [{"user": user.pk, "name": "Famiglia Rossi"}]
     payload = reads.message_payload(message)

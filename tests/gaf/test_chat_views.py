@@ -316,7 +316,7 @@ def test_unread_counts_in_the_gaf_navigation(
     client, setup, room, member, supplier, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        round = make_round(setup, supplier, [make_product(supplier)], title="Giro delle mele")
+        make_round(setup, supplier, [make_product(supplier)], title="Giro delle mele")
     for text in ("uno", "due"):
         send(room, setup.coordinator, text)
     client.force_login(member[1])
