@@ -15,6 +15,7 @@ export const DEFAULT_OUTDIR = path.resolve(here, "..", "hub", "static", "hub");
 export const BUNDLES = {
   "gaf-chat": "src/gaf-chat.js",
   "gaf-round": "src/gaf-round.js",
+  "notification-bell": "src/notification-bell.js",
 };
 
 export async function buildBundles(outdir = DEFAULT_OUTDIR) {

@@ -11,6 +11,7 @@ class HubConfig(AppConfig):
         from hub.db_pool import install_fork_handler
 
         install_fork_handler()
+        _register_notification_kinds()
 
         _bound_admin_dates()
 
@@ -31,3 +32,13 @@ def _bound_admin_dates() -> None:
         register_form_field_override(
             field_class, override={"widget": widget, "validators": [validate_date_in_bounds]}
         )
+
+
+def _register_notification_kinds() -> None:
+    from hub import notifications
+
+    # Mentions are always notified (whatever app they come from): they can go to the inbox
+    # only, or by e-mail, at once or in a digest, but never be turned off.
+    notifications.register_kind(
+        notifications.MENTION, label=_("menzioni (@nome)"), default="email", always=True
+    )

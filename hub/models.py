@@ -427,3 +427,8 @@ class BroadcastOutbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group}: {self.event.get('type', '?')}"
+
+
+# The notification centre's models live with its code (hub/notifications/) and belong to
+# this app: imported here so that Django registers them with it.
+from hub.notifications.models import Notification, NotificationPreference  # noqa: E402, F401

@@ -15,6 +15,7 @@ from associations.api_urls import api_patterns as associations_api_patterns
 from events.api_urls import api_patterns as events_api_patterns
 from gaf.api_urls import api_patterns as gaf_api_patterns
 from hub import access, api, security, views
+from hub.notifications import urls as notification_urls
 
 router = SimpleRouter()
 # (prefix, viewset, policy): the policy covers every route the router makes for it.
@@ -109,6 +110,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("account/", include(account_patterns)),
+    path("notifiche/", include(notification_urls)),
     path("", include("associations.urls")),
     path("", include("events.urls")),
     path("", include("gaf.urls")),
