@@ -26,6 +26,7 @@ from gaf.selectors.chat import (
     messages_before,
     pinned_messages,
     room_members,
+    room_path,
 )
 
 
@@ -42,12 +43,7 @@ class ChatItem:
 
 
 def room_url(room: ChatRoom) -> str:
-    """The room's own page (the round's thread also shows on the round's order page)."""
-    if room.round_id is None:
-        return reverse("gaf:chat", kwargs={"group_slug": room.group.slug})
-    return reverse(
-        "gaf:round_chat", kwargs={"group_slug": room.group.slug, "round_id": room.round_id}
-    )
+    return room_path(room)
 
 
 def _item(user, room: ChatRoom, message: ChatMessage, moderator: bool) -> ChatItem:

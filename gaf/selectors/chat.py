@@ -59,6 +59,15 @@ def round_room(*, round: OrderRound) -> ChatRoom | None:
     return room
 
 
+def room_path(room: ChatRoom) -> str:
+    """The room's own page (a round's thread also shows on the round's order page)."""
+    if room.round_id is None:
+        return reverse("gaf:chat", kwargs={"group_slug": room.group.slug})
+    return reverse(
+        "gaf:round_chat", kwargs={"group_slug": room.group.slug, "round_id": room.round_id}
+    )
+
+
 def chat_name(full_name: str, family_name: str | None) -> str:
     """How the chat names a person: their name, else their family's (never the e-mail)."""
     return full_name.strip() or (family_name or "").strip() or _("Staff della rete")

@@ -41,7 +41,8 @@ from gaf.models import (
     RoundProduct,
     SystemKind,
 )
-from gaf.selectors.chat import event_payload, person_name, room_members
+from gaf.selectors.chat import event_payload, person_name, room_members, room_path
+from hub import notifications
 from hub.abuse import Rate, within_rate
 from hub.websocket import broadcast_on_commit
 
@@ -173,9 +174,28 @@ def _attachments(room: ChatRoom, attach: dict | None) -> dict:
     fail("invalid_attachment", _("Il giro o il prodotto allegato non è di questo gruppo."))
 
 
-def _notify_mentions_on_commit(room: ChatRoom, message: ChatMessage, user_ids: list[int]) -> None:
-    """Mentions are kept on the message (and highlighted); notifying them comes with the
-    notification centre (issue 12, item 5)."""
+def _notify_mentions(room: ChatRoom, message: ChatMessage, user_ids: list[int], author) -> None:
+    """Tell the people @mentioned (hub.notifications, kind gaf.mention: always notified).
+
+    In the message's transaction: the notification exists if and only if the message does.
+    The key names the message, so an edit that mentions someone again tells them once.
+    """
+    if not user_ids:
+        return
+    group = room.group
+    where = room.round.title if room.round_id is not None else group.name
+    notifications.notify(
+        users=user_ids,
+        kind=MENTION_KIND,
+        title=_("%(name)s ti ha menzionato nella chat «%(where)s»")
+        % {"name": message.author_name, "where": where},
+        body=message.body,
+        url=f"{room_path(room)}#msg-{message.pk}",
+        place=f"gaf:group:{group.pk}",
+        place_label=group.name,
+        actor=author,
+        key=f"gaf.mention:{message.pk}",
+    )
 
 
 # --- Messages -------------------------------------------------------------------------------
@@ -230,7 +250,7 @@ def _send(*, room, user, body, client_id, attach, now) -> SendResult:
             room=locked, seq=seq, kind=ChatEventKind.MESSAGE, message=message, created_at=now
         )
     )
-    _notify_mentions_on_commit(room, message, [mention["user"] for mention in mentions])
+    _notify_mentions(room, message, [mention["user"] for mention in mentions], user)
     return SendResult(message, True)
 
 
@@ -267,8 +287,8 @@ def chat_message_edit(
     message.edited_at = now
     message.save(update_fields=["body", "mentions", "edited_at"])
     _record(locked, ChatEventKind.EDIT, message, now)
-    _notify_mentions_on_commit(
-        room, message, [m["user"] for m in message.mentions if m["user"] not in previous]
+    _notify_mentions(
+        room, message, [m["user"] for m in message.mentions if m["user"] not in previous], user
     )
     return message
 

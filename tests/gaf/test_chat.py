@@ -511,3 +511,42 @@ def test_system_messages_read_in_the_readers_language(
 def test_a_non_member_family_user_without_family_is_refused(setup, room):
     _family, outsider = make_family(municipality=setup.municipality)
     refused("not_member", send, room, outsider)
+
+
+# --- Mentions reach the notification centre -------------------------------------------------
+
+
+def test_a_mention_notifies_the_person_once(
+    setup, room, member, django_capture_on_commit_callbacks
+):
+    from hub.notifications.models import Notification
+
+    _family, user = member
+    _other_family, other = make_member(setup, name="Famiglia Bianchi")
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(room, setup.coordinator, "@Famiglia Rossi e @famiglia bianchi: sabato!")
+        services.chat_message_edit(
+            room=room,
+            user=setup.coordinator,
+            message_id=message.pk,
+            body="@Famiglia Rossi e @famiglia bianchi: domenica!",
+        )
+        send(room, user, "Ci sono, grazie @Famiglia Rossi")  # oneself: no notification
+    notes = Notification.objects.filter(kind="gaf.mention").order_by("user_id")
+    assert [(n.user_id, n.key) for n in notes] == [
+        (user.pk, f"gaf.mention:{message.pk}"),
+        (other.pk, f"gaf.mention:{message.pk}"),
+    ]
+    note = notes[0]
+    assert note.title == f"Famiglia Coordinatrice ti ha menzionato nella chat «{setup.group.name}»"
+    assert note.body == "@Famiglia Rossi e @famiglia bianchi: sabato!"
+    assert note.url == f"/gaf/{setup.group.slug}/chat/#msg-{message.pk}"
+    assert (note.place, note.place_label) == (f"gaf:group:{setup.group.pk}", setup.group.name)
+    assert note.actor_id == setup.coordinator.pk
+
+
+def test_a_mention_cannot_be_turned_off():
+    from hub.notifications.registry import Delivery, get_kind
+
+    kind = get_kind("gaf.mention")
+    assert kind.always and Delivery.OFF not in dict(kind.choices)
