@@ -7,9 +7,14 @@ skip, or fail under REQUIRE_SERVICES=1.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.conf import settings
+from django.test import Client
 
 from tests.e2e.browser import AXE, CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.integration.servers import free_port, port_open, wait_for
 from tests.services import skip_or_fail
 
 
@@ -44,3 +49,48 @@ def page(browser):
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def asgi_server(django_db_setup, django_db_blocker):
+    """The base URL of Daphne serving hub.asgi in a thread of this process, on the test
+    database. Twisted's reactor runs once per process: one server for the session, stopped
+    before the test database goes away."""
+    from daphne.server import Server
+    from twisted.internet import reactor
+
+    from hub.asgi import application
+
+    port = free_port()
+    server = Server(
+        application,
+        endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
+        signal_handlers=False,
+        verbosity=0,
+    )
+    thread = threading.Thread(target=server.run, name="daphne", daemon=True)
+    with django_db_blocker.unblock():
+        thread.start()
+        wait_for(lambda: port_open(port), timeout=30, what="Daphne listening")
+        yield f"http://127.0.0.1:{port}"
+        reactor.callFromThread(reactor.stop)
+        thread.join(timeout=30)
+
+
+def signed_in_page(browser, base_url: str, user):
+    """A phone-sized page of a new browser context signed in as `user` (session cookie)."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(locale="it-IT", viewport=PHONE)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": base_url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page

@@ -1,72 +1,25 @@
 """The live order page in two browsers: one family saves its order, the other family's page
 moves its pooled numbers without reloading (frontend/src/gaf-round.js over the round's socket).
 
-pytest-django's live_server speaks WSGI only, so the hub's ASGI application runs here under
-Daphne in a thread of the test process: the same application as `manage.py serve`, the same
-test database, the in-memory channel layer shared by the order service and the consumers.
+pytest-django's live_server speaks WSGI only, so the hub's ASGI application runs under Daphne
+in a thread of the test process (tests/e2e/conftest.py, asgi_server): the same application as
+`manage.py serve`, the same test database, the in-memory channel layer shared by the order
+service and the consumers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from gaf.models import RoundProduct
-from tests.e2e.browser import PHONE
+from tests.e2e.conftest import signed_in_page as _signed_in_page
 from tests.gaf.factories import make_group, make_member, make_orchard_catalogue, make_round
-from tests.integration.servers import free_port, port_open, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="session")
-def asgi_server(django_db_setup, django_db_blocker):
-    """The base URL of Daphne serving hub.asgi in a thread of this process, on the test
-    database. Twisted's reactor runs once per process: one server for the session, stopped
-    before the test database goes away."""
-    from daphne.server import Server
-    from twisted.internet import reactor
-
-    from hub.asgi import application
-
-    port = free_port()
-    server = Server(
-        application,
-        endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
-        signal_handlers=False,
-        verbosity=0,
-    )
-    thread = threading.Thread(target=server.run, name="daphne", daemon=True)
-    with django_db_blocker.unblock():
-        thread.start()
-        wait_for(lambda: port_open(port), timeout=30, what="Daphne listening")
-        yield f"http://127.0.0.1:{port}"
-        reactor.callFromThread(reactor.stop)
-        thread.join(timeout=30)
-
-
-def _signed_in_page(browser, base_url: str, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="it-IT", viewport=PHONE)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": base_url,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def test_one_family_orders_and_the_other_familys_page_moves(browser, asgi_server):

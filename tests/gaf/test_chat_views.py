@@ -336,3 +336,37 @@ def test_unread_counts_in_the_gaf_navigation(
             reverse("gaf:group", kwargs={"group_slug": other.group.slug})
         ).content.decode()
     )
+
+
+def test_a_coordinator_removes_a_family_and_it_loses_the_chat(client, setup, room, member, people):
+    from gaf.models import GroupMembership
+
+    family, user = member
+    membership = GroupMembership.objects.get(group=setup.group, family=family)
+    url = reverse(
+        "gaf:coord_member_remove",
+        kwargs={"group_slug": setup.group.slug, "membership_id": membership.pk},
+    )
+    client.force_login(user)
+    assert client.post(url).status_code == 404  # not a coordinator
+    assert client.get(page_url(setup)).status_code == 200
+    client.force_login(setup.coordinator)
+    html = client.get(reverse("gaf:coord_group", kwargs={"group_slug": setup.group.slug}))
+    assert "Togli Famiglia Rossi dal gruppo" in html.content.decode()
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not GroupMembership.objects.filter(pk=membership.pk).exists()
+    client.force_login(user)
+    assert client.get(page_url(setup)).status_code == 404
+    assert client.post(messages_url(room), {"body": "ci sono?"}).status_code == 404
+    # The last coordinator stays, with the reason on the page.
+    coordinator = GroupMembership.objects.get(group=setup.group, is_coordinator=True)
+    client.force_login(setup.coordinator)
+    response = client.post(
+        reverse(
+            "gaf:coord_member_remove",
+            kwargs={"group_slug": setup.group.slug, "membership_id": coordinator.pk},
+        )
+    )
+    assert response.status_code == 400
+    assert "almeno una famiglia coordinatrice" in response.content.decode()
