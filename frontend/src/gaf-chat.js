@@ -73,7 +73,9 @@ class ChatRoom {
 
   start() {
     this.scrollToBottom();
-    this.form.addEventListener("submit", (event) => this.submit(event));
+    // On a page of older messages (?prima=) the form simply posts and goes back to the latest.
+    const newest = this.root.dataset.gafChatNewest === "true";
+    if (newest) this.form.addEventListener("submit", (event) => this.submit(event));
     this.body.addEventListener("keydown", (event) => this.keydown(event));
     this.body.addEventListener("input", () => this.typed());
     this.body.addEventListener("click", () => this.suggest());
@@ -95,7 +97,7 @@ class ChatRoom {
       this.scrollToBottom();
       this.markRead();
     });
-    if (this.root.dataset.gafChatNewest !== "true" || !("WebSocket" in window)) return;
+    if (!newest || !("WebSocket" in window)) return;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     this.live = new LiveSocket({
       url: `${scheme}://${location.host}${this.root.dataset.gafChat}`,

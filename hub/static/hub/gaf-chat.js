@@ -216,7 +216,8 @@ var ChatRoom = class {
   }
   start() {
     this.scrollToBottom();
-    this.form.addEventListener("submit", (event) => this.submit(event));
+    const newest = this.root.dataset.gafChatNewest === "true";
+    if (newest) this.form.addEventListener("submit", (event) => this.submit(event));
     this.body.addEventListener("keydown", (event) => this.keydown(event));
     this.body.addEventListener("input", () => this.typed());
     this.body.addEventListener("click", () => this.suggest());
@@ -238,7 +239,7 @@ var ChatRoom = class {
       this.scrollToBottom();
       this.markRead();
     });
-    if (this.root.dataset.gafChatNewest !== "true" || !("WebSocket" in window)) return;
+    if (!newest || !("WebSocket" in window)) return;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     this.live = new LiveSocket({
       url: `${scheme}://${location.host}${this.root.dataset.gafChat}`,
