@@ -276,7 +276,9 @@ class ChatConsumer(PersonalGroupEvents, AsyncJsonWebsocketConsumer):
         return online_people(room=self.room, now=timezone.now())
 
     def _events_after(self, after: int) -> dict:
-        last = ChatRoom.objects.filter(pk=self.room_id).values_list("last_seq", flat=True)[0]
+        last = (
+            ChatRoom.objects.filter(pk=self.room_id).values_list("last_seq", flat=True).first() or 0
+        )
         with translation.override(self.language):
             if after > last:
                 return {
