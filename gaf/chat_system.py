@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from gaf.units import unit_text
 from hub.dates import day_and_time, time_of_day
 from hub.formatting import euro, quantity
 
@@ -23,7 +24,8 @@ def _moment(value: str | None) -> dt.datetime | None:
 
 
 def _qty(data: dict, key: str) -> str:
-    return f"{quantity(Decimal(data[key]))} {data.get('unit', '')}".strip()
+    amount = Decimal(data[key])
+    return f"{quantity(amount)} {unit_text(data['unit'], amount)}"
 
 
 def system_text(kind: str, data: dict) -> str:
@@ -50,7 +52,7 @@ def system_text(kind: str, data: dict) -> str:
             "product": data["product"],
             "quantity": _qty(data, "quantity"),
             "price": euro(Decimal(data["price"])),
-            "unit": data.get("unit", ""),
+            "unit": unit_text(data["unit"]),
         }
     if kind == "last_hour":
         return _("Manca un'ora alla chiusura degli ordini (alle %(time)s).") % {

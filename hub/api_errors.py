@@ -39,6 +39,14 @@ def register_conflict_codes(*codes: str) -> None:
     _CONFLICT_CODES.update(codes)
 
 
+def conflict_code(error: DjangoValidationError) -> str | None:
+    """The registered conflict code of a service's general (not field) error, else None."""
+    if hasattr(error, "error_dict") or not error.error_list:
+        return None
+    code = error.error_list[0].code
+    return code if code in _CONFLICT_CODES else None
+
+
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
@@ -57,7 +65,7 @@ def service_error(
         return exceptions.ValidationError(_renamed(error.message_dict, field_paths or {}))
     first = error.error_list[0] if error.error_list else error
     message = first.message % first.params if first.params else first.message
-    if first.code in _CONFLICT_CODES:
+    if conflict_code(error):
         return Conflict(detail=message, code=first.code)
     return exceptions.ValidationError({"non_field_errors": [message]})
 

@@ -38,7 +38,12 @@ from gaf.selectors.chat import (
     round_room,
     unread_counts,
 )
-from gaf.selectors.documents import round_documents, round_documents_for_family
+from gaf.selectors.documents import (
+    RoundOutcome,
+    round_documents,
+    round_documents_for_family,
+    round_outcome,
+)
 from gaf.selectors.groups import (
     group_by_slug,
     group_members,
@@ -52,6 +57,7 @@ from gaf.selectors.groups import (
     pickup_point,
 )
 from gaf.selectors.rounds import (
+    FamilyBreakdown,
     OrderSummary,
     ProductStatus,
     delivery_lines,
@@ -59,6 +65,7 @@ from gaf.selectors.rounds import (
     family_orders,
     round_catalogue_ids,
     round_detail,
+    round_family_breakdown,
     round_order_summaries,
     round_pickup_point_choices,
     round_pool_status,
@@ -69,11 +76,13 @@ from gaf.selectors.rounds import (
 
 __all__ = [
     "Balance",
+    "FamilyBreakdown",
     "FundPeriod",
     "HistoryItem",
     "MemberBalance",
     "OrderSummary",
     "ProductStatus",
+    "RoundOutcome",
     "active_suppliers",
     "available_credit",
     "available_products",
@@ -105,7 +114,9 @@ __all__ = [
     "round_detail",
     "round_documents",
     "round_documents_for_family",
+    "round_family_breakdown",
     "round_order_summaries",
+    "round_outcome",
     "round_pickup_point_choices",
     "round_pool_status",
     "round_products",

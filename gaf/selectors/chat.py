@@ -26,6 +26,7 @@ from gaf.models import (
     PurchaseGroup,
     RoundState,
 )
+from gaf.units import unit_text
 from hub.dates import day_and_time, short_date, time_of_day
 from hub.formatting import euro
 from hub.models import FamilyMember
@@ -103,7 +104,7 @@ def _attachment(message: ChatMessage) -> dict | None:
             "id": product.pk,
             "title": product.name,
             "subtitle": (
-                f"{euro(product.unit_price)} € / {product.get_unit_display()} · {round.title}"
+                f"{euro(product.unit_price)} € / {unit_text(product.unit)} · {round.title}"
             ),
             "url": f"{url}#product-{product.pk}",
         }

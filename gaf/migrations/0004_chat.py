@@ -21,7 +21,7 @@ def create_rooms(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("gaf", "0001_initial"),
+        ("gaf", "0003_merge_send_on_close_and_units"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
