@@ -84,6 +84,16 @@ def parse_attachment(value: str | None) -> dict | None:
     return None
 
 
+def members_list(room: ChatRoom) -> list[dict]:
+    """The people one can @mention in the room, by name (asked for when "@" is typed, so
+    the pages do not carry the group's directory)."""
+    members = room_members(room=room)
+    return [
+        {"id": user_id, "name": name}
+        for user_id, name in sorted(members.items(), key=lambda item: item[1].casefold())
+    ]
+
+
 def client_strings() -> dict:
     """What the browser module writes itself (frontend/src/gaf-chat.js), in the page's language."""
     return {
@@ -119,7 +129,6 @@ def chat_panel(request, room: ChatRoom, *, before: int | None = None, language: 
     user = request.user
     moderator = rules.can_moderate_room(user, room)
     messages, has_older = messages_before(room=room, before=before, limit=PAGE)
-    members = room_members(room=room)
     url = room_url(room)
     return {
         "room": room,
@@ -132,11 +141,7 @@ def chat_panel(request, room: ChatRoom, *, before: int | None = None, language: 
         "messages_url": reverse("gaf:chat_messages", kwargs={"room_id": room.pk}),
         "read_url": reverse("gaf:chat_read", kwargs={"room_id": room.pk}),
         "socket_url": f"{chat_socket_path(room.pk)}?lang={language}",
-        "members": [
-            {"id": user_id, "name": name}
-            for user_id, name in sorted(members.items(), key=lambda item: item[1].casefold())
-        ],
-        "members_id": f"gaf-chat-members-{room.pk}",
+        "members_url": reverse("gaf:chat_members", kwargs={"room_id": room.pk}),
         "strings": client_strings(),
         "strings_id": f"gaf-chat-strings-{room.pk}",
         # The form's own message id: a form sent twice (a double click, a resubmission)

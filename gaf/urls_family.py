@@ -69,6 +69,7 @@ urlpatterns = [
         ROOM_READER,
     ),
     _route("gaf/chat/<int:room_id>/letti/", chat.mark_read, "chat_read", ROOM_READER),
+    _route("gaf/chat/<int:room_id>/persone/", chat.room_people, "chat_members", ROOM_READER),
     # Links in e-mails name the round by its id alone (gaf.links.round_url).
     _route("gaf/giri/<int:pk>/", family.round_redirect, "round_detail", ROUND_VIEWER),
     _route("gaf/<slug:group_slug>/", family.group_detail, "group", GROUP_VIEWER),

@@ -17,10 +17,10 @@ from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gaf import rules, services
-from gaf.chat_presenters import chat_panel, parse_attachment, room_url
+from gaf.chat_presenters import chat_panel, members_list, parse_attachment, room_url
 from gaf.chat_protocol import RESUME_CAP
 from gaf.models import OrderRound, PurchaseGroup
 from gaf.selectors import chat as reads
@@ -239,6 +239,13 @@ def message_pin(request: HttpRequest, room_id: int, message_id: int) -> HttpResp
         ),
         _("Messaggio fissato in alto.") if pinned else _("Messaggio non più fissato."),
     )
+
+
+@require_GET
+def room_people(request: HttpRequest, room_id: int) -> HttpResponse:
+    """The people one can @mention in the room (the autocomplete asks when "@" is typed)."""
+    room = _room_or_404(request, room_id)
+    return JsonResponse({"members": members_list(room)})
 
 
 @require_POST

@@ -4,7 +4,6 @@ unread counts in the GAF navigation, and query counts that do not grow with the 
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 
@@ -65,11 +64,10 @@ def test_the_page_renders_the_history_escaped_with_safe_links(client, setup, roo
     assert f'data-gaf-chat="/ws/gaf/chat/{room.pk}/?lang=it"' in html
     assert f'data-gaf-chat-last-seq="{room.last_seq}"' in html
     assert '<script type="module" src="/static/hub/gaf-chat.js"></script>' in html
-    members = json.loads(
-        re.search(r'id="gaf-chat-members-\d+" type="application/json">(.*?)</script>', html).group(
-            1
-        )
-    )
+    # The people to @mention are asked for when "@" is typed, not carried by the page.
+    people_url = reverse("gaf:chat_members", kwargs={"room_id": room.pk})
+    assert f'data-gaf-chat-members-url="{people_url}"' in html
+    members = client.get(people_url).json()["members"]
     assert {"id": user.pk, "name": "Famiglia Rossi"} in members
     assert all("@" not in member["name"] for member in members)  # never an e-mail address
 
@@ -262,6 +260,7 @@ def test_permission_matrix(client, setup, room, member, people, staff, role):
     routes = {
         "page": ("get", page_url(setup), {}),
         "history": ("get", messages_url(room), {}),
+        "people": ("get", reverse("gaf:chat_members", kwargs={"room_id": room.pk}), {}),
         "send": ("post", messages_url(room), {"body": f"da {role}"}),
         "read": ("post", reverse("gaf:chat_read", kwargs={"room_id": room.pk}), {"seq": "1"}),
         "delete": (

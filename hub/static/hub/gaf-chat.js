@@ -191,7 +191,8 @@ var ChatRoom = class {
     this.messagesUrl = data.gafChatMessagesUrl;
     this.readUrl = data.gafChatReadUrl;
     this.heartbeat = Number(data.gafChatHeartbeat) || 25;
-    this.members = JSON.parse(document.getElementById(data.gafChatMembers).textContent);
+    this.membersUrl = data.gafChatMembersUrl;
+    this.members = null;
     this.t = JSON.parse(document.getElementById(data.gafChatStrings).textContent);
     this.log = root.querySelector("[data-gaf-chat-log]");
     this.form = root.querySelector("[data-gaf-chat-form]");
@@ -679,9 +680,15 @@ var ChatRoom = class {
     this.status.textContent = text;
   }
   // --- @mention autocomplete (a combobox on the textarea) -----------------------------------
-  suggest() {
+  async suggest() {
     const query = mentionQuery(this.body.value, this.body.selectionStart);
-    const found = query ? matchMembers(this.members, query.query, { exclude: this.me }) : [];
+    if (query && this.members === null) {
+      this.members = [];
+      const answer = await this.fetchJson(this.membersUrl);
+      this.members = answer?.members ?? null;
+      return this.suggest();
+    }
+    const found = query && this.members ? matchMembers(this.members, query.query, { exclude: this.me }) : [];
     if (!found.length) {
       this.closeSuggestions();
       return;
