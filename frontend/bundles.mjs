@@ -13,6 +13,7 @@ export const DEFAULT_OUTDIR = path.resolve(here, "..", "hub", "static", "hub");
 
 // name in hub/static/hub/ (without .js) -> entry module
 export const BUNDLES = {
+  "gaf-chat": "src/gaf-chat.js",
   "gaf-round": "src/gaf-round.js",
   "notification-bell": "src/notification-bell.js",
 };

@@ -13,9 +13,16 @@ class GafConfig(AppConfig):
         from gaf.notifications import register_kinds
         from gaf.presenters import profile_groups_context
         from gaf.rounds import ROUND_CONFLICTS
-        from hub import api_errors, profile
+        from hub import api_errors, notifications, profile
 
         calendar_sources.register("gaf.pickups", pickup_days_for)
+        # A person @mentioned in a group's chat is always told (inbox, e-mail or digest).
+        notifications.register_kind(
+            "gaf.mention",
+            label=_("menzioni nella chat dei gruppi di acquisto"),
+            default="email",
+            always=True,
+        )
         api_errors.register_conflict_codes(*ROUND_CONFLICTS)
         profile.register_section("gaf/profile_groups.html", profile_groups_context)
         register_kinds(render_email=render_emails)

@@ -19,3 +19,17 @@ def round_group(round_id: int) -> str:
 
 def round_socket_path(round_id: int) -> str:
     return f"/ws/gaf/rounds/{round_id}/"
+
+
+def chat_group(room_id: int) -> str:
+    """The channel-layer group of a chat room's sockets."""
+    return f"gaf.chat.{room_id}"
+
+
+def chat_socket_path(room_id: int) -> str:
+    return f"/ws/gaf/chat/{room_id}/"
+
+
+def group_access_scope(group_id: int) -> str:
+    """What a family loses when it leaves a group (hub.websocket.revoke_access_on_commit)."""
+    return f"gaf.group.{group_id}"

@@ -8,6 +8,8 @@ request and cached on the user object.
 from __future__ import annotations
 
 from gaf.models import (
+    ChatMessage,
+    ChatRoom,
     FundDisbursement,
     GroupJoinRequest,
     GroupMembership,
@@ -174,3 +176,46 @@ def can_approve_disbursement(user, disbursement: FundDisbursement) -> bool:
         # .all(): free when the page prefetched the approvals (selectors.fund_disbursements).
         and all(approval.approver_id != user.pk for approval in disbursement.approvals.all())
     )
+
+
+# --- Chat -----------------------------------------------------------------------------------
+
+
+def _is_network_staff(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_staff or user.is_superuser))
+
+
+def can_read_room(user, room: ChatRoom) -> bool:
+    """The group's member families and network staff; a draft round's thread is for those
+    who may see the draft. Reading, posting and joining the socket are the same right."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if _is_network_staff(user):
+        return True
+    if room.round_id is not None and room.round.state == RoundState.DRAFT:
+        return is_coordinator(user, room.group)
+    return _membership(user, room.group_id) is not None
+
+
+def can_moderate_room(user, room: ChatRoom) -> bool:
+    """Delete anyone's message and pin messages: the group's coordinators and network staff."""
+    if not can_read_room(user, room):
+        return False
+    membership = _membership(user, room.group_id)
+    return _is_network_staff(user) or bool(membership and membership.is_coordinator)
+
+
+def can_edit_message(user, message: ChatMessage) -> bool:
+    return (
+        user.is_authenticated
+        and message.author_id == user.pk
+        and not message.is_system
+        and not message.is_deleted
+    )
+
+
+def can_delete_message(user, message: ChatMessage, room: ChatRoom) -> bool:
+    if message.is_deleted:
+        return False
+    own = user.is_authenticated and message.author_id == user.pk and not message.is_system
+    return own or can_moderate_room(user, room)

@@ -48,6 +48,12 @@ def remind_round(round_id: int, kind: str, deadline: str | None = None) -> bool:
     )
 
 
+def announce_last_hour(round_id: int) -> bool:
+    """ "One hour left" in the round's thread (once per deadline, however often it runs)."""
+    round = _round(round_id)
+    return bool(round) and services.round_last_hour_announce(round=round)
+
+
 def remind_delivery(round_id: int) -> bool:
     round = _round(round_id)
     return bool(round) and services.delivery_remind(round=round)

@@ -62,6 +62,12 @@ urlpatterns = [
         GROUP_COORDINATOR,
     ),
     _route(
+        GROUP + "famiglie/<int:membership_id>/rimuovi/",
+        groups.member_remove,
+        "coord_member_remove",
+        GROUP_COORDINATOR,
+    ),
+    _route(
         GROUP + "punti-di-ritiro/nuovo/",
         groups.pickup_point_create,
         "coord_pickup_point_create",

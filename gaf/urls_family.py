@@ -4,10 +4,10 @@ access policy (hub.access).
 Routes about one group, round or order are for signed-in people and the view asks the
 named rule of gaf.rules; whoever the rule refuses gets 404, so nothing reveals that a
 group's rounds or another family's orders exist. The fixed paths (ordini, notifiche,
-fondo-solidale, giri) come before the group's slug.
+fondo-solidale, giri, chat) come before the group's slug.
 """
 
-from gaf.views import family, public
+from gaf.views import chat, family, public
 from hub import access
 
 app_name = "gaf"
@@ -23,6 +23,9 @@ ROUND_VIEWER = access.object_policy(
 )
 ORDER_VIEWER = access.object_policy(
     "gaf.rules.can_view_order", "the order's family, and the round's organisers"
+)
+ROOM_READER = access.object_policy(
+    "gaf.rules.can_read_room", "the member families of the room's group, and network staff"
 )
 BALANCE_VIEWER = access.object_policy(
     "gaf.rules.can_view_balance", "a member family (its own balance in the group)"
@@ -45,11 +48,40 @@ urlpatterns = [
         ORDER_VIEWER,
     ),
     _route("gaf/notifiche/", family.notifications, "notifications", access.AUTHENTICATED),
+    # The chat: its JSON history and its actions by room (gaf.views.chat).
+    _route("gaf/chat/<int:room_id>/messaggi/", chat.room_messages, "chat_messages", ROOM_READER),
+    _route(
+        "gaf/chat/<int:room_id>/messaggi/<int:message_id>/modifica/",
+        chat.message_edit,
+        "chat_edit",
+        ROOM_READER,
+    ),
+    _route(
+        "gaf/chat/<int:room_id>/messaggi/<int:message_id>/elimina/",
+        chat.message_delete,
+        "chat_delete",
+        ROOM_READER,
+    ),
+    _route(
+        "gaf/chat/<int:room_id>/messaggi/<int:message_id>/fissa/",
+        chat.message_pin,
+        "chat_pin",
+        ROOM_READER,
+    ),
+    _route("gaf/chat/<int:room_id>/letti/", chat.mark_read, "chat_read", ROOM_READER),
+    _route("gaf/chat/<int:room_id>/persone/", chat.room_people, "chat_members", ROOM_READER),
     # Links in e-mails name the round by its id alone (gaf.links.round_url).
     _route("gaf/giri/<int:pk>/", family.round_redirect, "round_detail", ROUND_VIEWER),
     _route("gaf/<slug:group_slug>/", family.group_detail, "group", GROUP_VIEWER),
     _route("gaf/<slug:group_slug>/aderisci/", family.group_join, "group_join", JOIN_REQUESTER),
     _route("gaf/<slug:group_slug>/saldo/", family.balance, "balance", BALANCE_VIEWER),
+    _route("gaf/<slug:group_slug>/chat/", chat.group_chat, "chat", ROOM_READER),
+    _route(
+        "gaf/<slug:group_slug>/giri/<int:round_id>/chat/",
+        chat.round_chat,
+        "round_chat",
+        ROOM_READER,
+    ),
     _route(
         "gaf/<slug:group_slug>/giri/<int:round_id>/",
         family.round_detail,

@@ -98,8 +98,12 @@ def _digest(value: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
 
 
-def _hit(key: str, rate: Rate) -> bool:
-    """Count one event under `key`; True while the window's count is within the rate."""
+def within_rate(key: str, rate: Rate) -> bool:
+    """Count one event under `key`; True while the window's count is within the rate.
+
+    Raises what the cache raises when it cannot be reached: each caller decides whether
+    to fail open (signed-in people, e.g. the GAF chat) or closed (the public forms here).
+    """
     window = int(time.time()) // rate.seconds
     full_key = f"abuse:{key}:{window}"
     cache.add(full_key, 0, timeout=rate.seconds + 1)
@@ -130,7 +134,7 @@ def too_many_requests(
 
 def _check(request: HttpRequest, key: str, rate: Rate, message: str) -> HttpResponse | None:
     try:
-        allowed = _hit(key, rate)
+        allowed = within_rate(key, rate)
     except Exception:
         logger.exception("public form throttle: cache unavailable, refusing %s", key.split(":")[0])
         return too_many_requests(

@@ -7,7 +7,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from hub.notifications import selectors
 from hub.notifications.services import live_message
-from hub.websocket import user_group
+from hub.websocket import PersonalGroupEvents, user_group
 
 # What a `notification` event may carry to the browser (hub.notifications.services.live_message).
 NOTIFICATION_FIELDS = ("id", "kind", "title", "body", "url", "place_label", "unread")
@@ -22,7 +22,7 @@ def _missed(user, last_id: int) -> tuple[list[dict], int]:
     return [live_message(n, unread) for n in selectors.notifications_after(user, last_id)], unread
 
 
-class NotificationsConsumer(AsyncJsonWebsocketConsumer):
+class NotificationsConsumer(PersonalGroupEvents, AsyncJsonWebsocketConsumer):
     """Pushes the person's new notifications and unread count (group `user.<id>`).
 
     The route's policy (authenticated) is enforced by hub.access.PolicyGuard before this
@@ -30,6 +30,9 @@ class NotificationsConsumer(AsyncJsonWebsocketConsumer):
     so a message the channel layer dropped only delays the bell, and a client that resumes
     with the last notification id it saw receives the ones it missed (at most
     selectors.RESUME_LIMIT; the inbox page has them all).
+
+    Other events sent to the person's group (hub.websocket.ACCESS_REVOKED, for the sockets
+    it concerns) are ignored.
 
     Client frames: {"type": "ping"}, {"type": "resume", "last_id": n}.
     Server frames: hello (with `unread`), notification (with `id`), unread, pong, error.

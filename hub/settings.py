@@ -428,6 +428,8 @@ HUB_PUBLIC_FORM_RATES = {
     "address": env_str("HUB_PUBLIC_FORM_ADDRESS_RATE", "5/10m"),
     "recipient": env_str("HUB_PUBLIC_FORM_RECIPIENT_RATE", "3/d"),
 }
+# GAF chat (gaf.services.chat): messages per person, counted in the cache.
+GAF_CHAT_SEND_RATE = env_str("HUB_CHAT_SEND_RATE", "10/15s")
 # The browser features the hub never uses are switched off for it and every frame it embeds.
 PERMISSIONS_POLICY = {
     "accelerometer": [],

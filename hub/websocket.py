@@ -110,6 +110,32 @@ def broadcast_on_commit(group: str, event: dict) -> None:
     transaction.on_commit(lambda: broadcast(group, event))
 
 
+# A person lost access to something (a family left a purchase group): every consumer in the
+# person's group `user.<id>` gets {"type": "access.revoked", "scope": ...}; those whose
+# socket depends on that scope close it (the chat of the group), the others ignore it.
+ACCESS_REVOKED = "access.revoked"
+
+
+def revoke_access_on_commit(user_ids, scope: str) -> None:
+    """Once committed, tell the open sockets of `user_ids` that `scope` is no longer theirs."""
+    for user_id in user_ids:
+        broadcast_on_commit(user_group(user_id), {"type": ACCESS_REVOKED, "scope": scope})
+
+
+class PersonalGroupEvents:
+    """Mixin for consumers that join the person's group `user.<id>`: events of a type the
+    consumer has no handler for are for other consumers in that group, and are ignored
+    (Channels would raise "No handler for message type" and close the socket)."""
+
+    async def dispatch(self, message):
+        kind = message.get("type", "")
+        if not kind.startswith("websocket.") and not callable(
+            getattr(self, kind.replace(".", "_"), None)
+        ):
+            return None
+        return await super().dispatch(message)
+
+
 # --- The relay, inside the web process -------------------------------------------------------
 
 

@@ -135,3 +135,37 @@ test("reconnectNow skips the wait; stop ends everything", () => {
   assert.equal(clock.timers.length, 0);
   assert.equal(FakeSocket.made.length, 2);
 });
+
+test("gap-free mode asks again for what follows the last id instead of skipping", () => {
+  FakeSocket.made = [];
+  const received = [];
+  const live = new LiveSocket({
+    url: "ws://hub/ws/gaf/chat/1/",
+    lastId: 3,
+    closeCodes: CLOSE_CODES,
+    onMessage: (message) => received.push(message),
+    WebSocketImpl: FakeSocket,
+    gapFree: true,
+    resumeFrame: (lastId) => ({ type: "resume", after: lastId }),
+    now: () => 0,
+  });
+  live.start();
+  const socket = FakeSocket.made[0];
+  socket.readyState = 1;
+  socket.emit("open");
+  assert.deepEqual(socket.sent, [{ type: "resume", after: 3 }]);
+  socket.emit("message", { data: JSON.stringify({ type: "event", id: 4 }) });
+  socket.emit("message", { data: JSON.stringify({ type: "event", id: 6 }) }); // 5 was lost
+  socket.emit("message", { data: JSON.stringify({ type: "event", id: 7 }) }); // asked once
+  assert.deepEqual(socket.sent.slice(1), [{ type: "resume", after: 4 }]);
+  for (const id of [5, 6, 7, 6]) socket.emit("message", { data: JSON.stringify({ id }) });
+  socket.emit("message", { data: JSON.stringify({ type: "ack" }) });
+  assert.deepEqual(
+    received.map((m) => m.id ?? m.type),
+    [4, 5, 6, 7, "ack"],
+  );
+  assert.equal(live.lastId, 7);
+  assert.equal(live.send({ type: "ping" }), true);
+  socket.readyState = 3;
+  assert.equal(live.send({ type: "ping" }), false);
+});

@@ -17,6 +17,15 @@ whenever their inputs change (reopening, delivery, shared costs).
 """
 
 from gaf.models.catalogue import Product, ProductPriceTier, Supplier
+from gaf.models.chat import (
+    ChatEvent,
+    ChatEventKind,
+    ChatMessage,
+    ChatPresence,
+    ChatReadState,
+    ChatRoom,
+    SystemKind,
+)
 from gaf.models.common import AMOUNT, PERCENT, QUANTITY, UNIT_PRICE, AllocationPolicy, Unit, VatRate
 from gaf.models.groups import GroupJoinRequest, GroupMembership, PickupPoint, PurchaseGroup
 from gaf.models.ledger import (
@@ -43,6 +52,12 @@ __all__ = [
     "QUANTITY",
     "UNIT_PRICE",
     "AllocationPolicy",
+    "ChatEvent",
+    "ChatEventKind",
+    "ChatMessage",
+    "ChatPresence",
+    "ChatReadState",
+    "ChatRoom",
     "FundDisbursement",
     "FundDisbursementApproval",
     "FundEntry",
@@ -63,6 +78,7 @@ __all__ = [
     "SharedCost",
     "SplitBasis",
     "Supplier",
+    "SystemKind",
     "Unit",
     "VatRate",
 ]

@@ -33,6 +33,11 @@ from gaf.selectors.catalogue import (
     supplier_products,
     suppliers_with_counts,
 )
+from gaf.selectors.chat import (
+    group_room,
+    round_room,
+    unread_counts,
+)
 from gaf.selectors.documents import (
     RoundOutcome,
     round_documents,
@@ -101,6 +106,7 @@ __all__ = [
     "group_members",
     "group_membership",
     "group_pickup_points",
+    "group_room",
     "group_rounds",
     "groups_of",
     "join_request",
@@ -120,6 +126,7 @@ __all__ = [
     "round_pool_status",
     "round_products",
     "round_recipients",
+    "round_room",
     "round_shared_cost",
     "round_shared_costs",
     "supplier_by_slug",
@@ -128,4 +135,5 @@ __all__ = [
     "supplier_product",
     "supplier_products",
     "suppliers_with_counts",
+    "unread_counts",
 ]

@@ -26,7 +26,9 @@ from gaf.notification_emails import round_context
 from gaf.notifications import TEMPLATES, TO_ALL_MEMBERS, NotificationKind, kind_code, place_of
 
 CLOSE, REMIND_24H, REMIND_2H, DELIVERY_REMINDER = "close", "remind-24h", "remind-2h", "delivery"
-ROUND_SCHEDULES = (CLOSE, REMIND_24H, REMIND_2H, DELIVERY_REMINDER)
+# "One hour left" in the round's thread (gaf.services.chat_announcements).
+LAST_HOUR = "last-hour"
+ROUND_SCHEDULES = (CLOSE, REMIND_24H, REMIND_2H, LAST_HOUR, DELIVERY_REMINDER)
 # The evening before the pickup day, local time.
 DELIVERY_REMINDER_TIME = dt.time(18, 0)
 # How long before the deadline each closing reminder goes out, and its job.
@@ -64,6 +66,11 @@ def _runs(round: OrderRound) -> dict[str, tuple[str, dt.datetime, str]]:
             )
             for kind, (_hours, job) in REMINDERS.items()
         },
+        LAST_HOUR: (
+            "gaf.tasks.announce_last_hour",
+            round.closes_at - dt.timedelta(hours=1),
+            f"round_id={round.pk}",
+        ),
         DELIVERY_REMINDER: (
             "gaf.tasks.remind_delivery",
             evening_before,

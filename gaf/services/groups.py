@@ -9,19 +9,24 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from gaf.live import group_access_scope
 from gaf.models import (
     AllocationPolicy,
     GroupJoinRequest,
     GroupMembership,
+    OrderLine,
     PickupPoint,
     PurchaseGroup,
+    RoundState,
 )
 from gaf.services._common import fail
+from gaf.services.chat import room_create_for_group
 from hub.models import Family, Municipality, Network
 from hub.tasks import queue_email_on_commit
+from hub.websocket import revoke_access_on_commit
 
 # The fixed first segments of /gaf/ URLs: a group named like one would be unreachable.
-RESERVED_SLUGS = frozenset({"fornitori", "ordini", "notifiche", "fondo-solidale", "giri"})
+RESERVED_SLUGS = frozenset({"fornitori", "ordini", "notifiche", "fondo-solidale", "giri", "chat"})
 
 
 def _unique_slug(name: str) -> str:
@@ -79,6 +84,7 @@ def group_create(
     GroupMembership.objects.create(
         group=group, family=coordinator_family, is_coordinator=True, is_treasurer=True
     )
+    room_create_for_group(group=group)
     return group
 
 
@@ -304,3 +310,45 @@ def membership_set_pickup_point(
     membership.default_pickup_point = pickup_point
     membership.save(update_fields=["default_pickup_point"])
     return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: GroupMembership, by) -> None:
+    """Take a family out of the group. Its people lose the group's pages and chat at once:
+    their open chat sockets are closed (hub.websocket.revoke_access_on_commit), and every
+    socket frame and request checks the membership afresh.
+
+    Refused for the last coordinator, and while the family has something ordered in an
+    open round (its order would count without the family seeing it).
+    """
+    membership = (
+        GroupMembership.objects.select_for_update()
+        .select_related("family", "group")
+        .filter(pk=membership.pk)
+        .first()
+    )
+    if membership is None:
+        return
+    if membership.is_coordinator and not (
+        GroupMembership.objects.filter(group_id=membership.group_id, is_coordinator=True)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        fail(None, _("Il gruppo deve avere almeno una famiglia coordinatrice."), "last_coordinator")
+    if OrderLine.objects.filter(
+        order__family_id=membership.family_id,
+        order__round__group_id=membership.group_id,
+        order__round__state=RoundState.OPEN,
+    ).exists():
+        fail(
+            None,
+            _(
+                "%(family)s ha un ordine in un giro aperto: azzeralo o attendi la chiusura "
+                "prima di toglierla dal gruppo."
+            )
+            % {"family": membership.family.name},
+            "has_open_order",
+        )
+    user_ids = list(membership.family.memberships.values_list("user_id", flat=True))
+    membership.delete()
+    revoke_access_on_commit(user_ids, group_access_scope(membership.group_id))

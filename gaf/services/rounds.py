@@ -37,6 +37,7 @@ from gaf.services._common import RoundConflict, bulk_update_values, fail, local,
 from gaf.services._side_effects import (
     CLOSE,
     DELIVERY_REMINDER,
+    LAST_HOUR,
     REMIND_2H,
     REMIND_24H,
     REMINDERS,
@@ -45,6 +46,12 @@ from gaf.services._side_effects import (
     schedule_round,
     send_supplier_order_on_commit,
     unschedule_round,
+)
+from gaf.services.chat import room_create_for_round
+from gaf.services.chat_announcements import (
+    announce_allocation_changed,
+    announce_closed,
+    announce_opened,
 )
 
 ZERO = Decimal("0")
@@ -295,6 +302,7 @@ def round_create(
     )
     round.pickup_points.set(_check_pickup_points(group, pickup_points))
     _set_products(round, products)
+    room_create_for_round(round=round)
     return round
 
 
@@ -455,6 +463,7 @@ def round_open(*, round: OrderRound, by, now: dt.datetime | None = None) -> Orde
     round.save(update_fields=["state", "opened_at", "revision", "revised_at", "updated_at"])
     schedule_round(round, now=now)
     notify_families(round, "round_opened")
+    announce_opened(round)
     return round
 
 
@@ -534,8 +543,9 @@ def round_close(*, round: OrderRound, by=None, now: dt.datetime | None = None) -
     round.revision += 1
     round.revised_at = now
     round.save(update_fields=["state", "closed_at", "revision", "revised_at", "updated_at"])
-    unschedule_round(round, jobs=(CLOSE, REMIND_24H, REMIND_2H))
+    unschedule_round(round, jobs=(CLOSE, REMIND_24H, REMIND_2H, LAST_HOUR))
     notify_families(round, "round_closed")
+    announce_closed(round)
     if round.send_on_close:
         _send(round, now)
     return round
@@ -575,6 +585,7 @@ def round_reopen(
     )
     schedule_round(round, now=now)
     notify_families(round, "round_opened", extra={"reopened": True})
+    announce_opened(round, reopened=True)
     return round
 
 
@@ -623,7 +634,9 @@ def round_extend(
     round.revision += 1
     round.revised_at = now
     round.save(update_fields=fields)
-    schedule_round(round, now=now, jobs=(CLOSE, *(job for _hours, job in REMINDERS.values())))
+    schedule_round(
+        round, now=now, jobs=(CLOSE, LAST_HOUR, *(job for _hours, job in REMINDERS.values()))
+    )
     notify_families(round, "round_extended", extra={"previous_closes_at": previous.isoformat()})
     return round
 
@@ -651,11 +664,15 @@ def round_send_to_supplier(*, round: OrderRound, by, now: dt.datetime | None = N
 # --- Delivery (gaf.services.settlement records it) ------------------------------------------
 
 
-def _notify_changed_totals(round: OrderRound, previous: Mapping[int, Decimal]) -> list[int]:
+def _notify_changed_totals(
+    round: OrderRound, previous: Mapping[int, Decimal], *, announce: bool = True
+) -> list[int]:
     current = dict(Order.objects.filter(round=round).values_list("family_id", "total"))
     changed = sorted(
         family_id for family_id, total in current.items() if previous.get(family_id) != total
     )
     if changed:
         notify_families(round, "delivery_changes", family_ids=changed)
+        if announce:
+            announce_allocation_changed(round, len(changed))
     return changed

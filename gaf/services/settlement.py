@@ -29,6 +29,7 @@ from gaf.services._side_effects import (
     notify_families,
     unschedule_round,
 )
+from gaf.services.chat_announcements import announce_delivery
 from gaf.services.rounds import _notify_changed_totals, _transition, recompute
 
 
@@ -83,11 +84,15 @@ def delivery_record(
         ).update(delivered=F("allocated"))
     bulk_update_values(OrderLine, rows, ["delivered"])
     _result, previous = recompute(round)
-    if round.state == RoundState.SENT:
+    first = round.state == RoundState.SENT
+    if first:
         round.state = RoundState.DELIVERED
         round.delivered_at = now
         round.save(update_fields=["state", "delivered_at", "updated_at"])
-    return _notify_changed_totals(round, previous)
+        announce_delivery(round)
+    # The first record changes every bill at once: the thread says "delivered", not
+    # "allocation changed" (corrections afterwards do).
+    return _notify_changed_totals(round, previous, announce=not first)
 
 
 @transaction.atomic

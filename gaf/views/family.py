@@ -19,10 +19,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gaf import exports, rules, selectors, services
+from gaf.chat_presenters import chat_panel
 from gaf.forms_family import JoinRequestForm, OrderForm
 from gaf.live import round_socket_path
 from gaf.models import (
@@ -75,6 +77,11 @@ def index(request: HttpRequest) -> HttpResponse:
     """The network's purchase groups; the signed-in family's own groups first."""
     groups = list(_directory())
     mine = {group.pk for group in groups if rules.is_member(request.user, group)}
+    unread = selectors.unread_counts(
+        user=request.user, groups=[group for group in groups if group.pk in mine]
+    )
+    for group in groups:
+        group.chat_unread = sum(n for (group_id, _r), n in unread.items() if group_id == group.pk)
     context = {
         "my_groups": [group for group in groups if group.pk in mine],
         "other_groups": [group for group in groups if group.pk not in mine],
@@ -119,6 +126,10 @@ def _group_context(request: HttpRequest, group: PurchaseGroup, join_form=None) -
         context["recent_rounds"] = list(
             selectors.group_rounds(group=group, states=RECENT_STATES)[:RECENT_ROUNDS]
         )
+        unread = selectors.unread_counts(user=request.user, groups=[group])
+        context["chat_unread"] = unread.get((group.pk, None), 0)
+        for round in [*context["open_rounds"], *context["recent_rounds"]]:
+            round.chat_unread = unread.get((group.pk, round.pk), 0)
     else:
         context["can_request_join"] = rules.can_request_join(request.user, group)
         context["pending_request"] = (
@@ -228,6 +239,10 @@ def round_detail(request: HttpRequest, group_slug: str, round_id: int) -> HttpRe
         form = OrderForm(statuses=statuses, pickup_points=pickup_points, initial=initial)
     now = timezone.now()
     taking_orders = round.state == RoundState.OPEN
+    room = selectors.round_room(round=round)
+    chat = None
+    if room is not None and rules.can_read_room(request.user, room):
+        chat = chat_panel(request, room, language=get_language() or "")
     context = {
         "round": round,
         "group": round.group,
@@ -241,6 +256,14 @@ def round_detail(request: HttpRequest, group_slug: str, round_id: int) -> HttpRe
         "has_order": has_order(statuses),
         "is_charged": round.state in CHARGED_STATES,
         "live_url": round_socket_path(round.pk) if taking_orders else None,
+        "chat": chat,
+        "chat_unread": (
+            selectors.unread_counts(user=request.user, groups=[round.group]).get(
+                (round.group_id, round.pk), 0
+            )
+            if chat
+            else 0
+        ),
         "coordination_url": (
             _coordination_url("coord_round", group_slug=round.group.slug, round_id=round.pk)
             if rules.can_manage_round(request.user, round)

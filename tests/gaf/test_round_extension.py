@@ -148,8 +148,10 @@ def test_across_the_change_to_winter_time_the_jobs_follow_the_new_deadline(open_
     assert _job(round, "close").next_run == dt.datetime(2026, 10, 26, 19, tzinfo=UTC)
     assert _job(round, "remind-24h").next_run == dt.datetime(2026, 10, 25, 19, tzinfo=UTC)
     assert _job(round, "remind-2h").next_run == rome(2026, 10, 26, 18)
+    # "One hour left" in the round's chat thread follows too.
+    assert _job(round, "last-hour").next_run == rome(2026, 10, 26, 19)
     # One job of each kind: the old ones were moved, not joined by new ones.
-    assert Schedule.objects.filter(name__startswith=f"gaf-round-{round.pk}-").count() == 4
+    assert Schedule.objects.filter(name__startswith=f"gaf-round-{round.pk}-").count() == 5
 
 
 def test_24_hours_before_a_deadline_after_the_change_are_24_elapsed_hours(open_round):

@@ -85,7 +85,10 @@ def test_full_round(setup, catalogue, django_capture_on_commit_callbacks):
         Schedule.objects.filter(name__startswith=f"gaf-round-{round.pk}-").values_list(
             "name", flat=True
         )
-    ) == {f"gaf-round-{round.pk}-{job}" for job in ("close", "remind-24h", "remind-2h", "delivery")}
+    ) == {
+        f"gaf-round-{round.pk}-{job}"
+        for job in ("close", "remind-24h", "remind-2h", "last-hour", "delivery")
+    }
 
     # Apples: 4 + 3 + 3 firm = 10 kg, tolerance 2 from C completes the second case (12 kg),
     # which reaches the 12 kg tier.

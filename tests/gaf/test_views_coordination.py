@@ -424,6 +424,12 @@ ROUTES = [
         lambda w: [w.group.slug, w.member_membership.pk],
         COORDINATOR,
     ),
+    (
+        "coord_member_remove",
+        "post",
+        lambda w: [w.group.slug, w.member_membership.pk],
+        COORDINATOR,
+    ),
     ("coord_pickup_point_create", "get", _group, COORDINATOR),
     (
         "coord_pickup_point_edit",

@@ -146,6 +146,23 @@ def member_roles(request: HttpRequest, group_slug: str, membership_id: int) -> H
     return _group_page(request, group, forms={("roles", membership.pk): form}, status=400)
 
 
+@require_POST
+def member_remove(request: HttpRequest, group_slug: str, membership_id: int) -> HttpResponse:
+    """Take a family out of the group (gaf.services.membership_remove closes its chats)."""
+    group = group_or_404(request, group_slug, rules.can_manage_group)
+    membership = found(selectors.group_membership(group=group, membership_id=membership_id))
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as error:
+        for message in error_messages(error):
+            messages.error(request, message)
+        return _group_page(request, group, status=400)
+    messages.success(
+        request, _("%(family)s non fa più parte del gruppo.") % {"family": membership.family.name}
+    )
+    return redirect(reverse("gaf:coord_group", args=[group.slug]) + "#famiglie")
+
+
 def _pickup_point_form(request, **kwargs) -> PickupPointForm:
     return PickupPointForm(request.POST if request.method == "POST" else None, **kwargs)
 

@@ -5,6 +5,7 @@ var CLOSE_CODES_ELEMENT_ID = "hub-socket-close-codes";
 var BASE_DELAY_MS = 1e3;
 var MAX_DELAY_MS = 3e4;
 var STABLE_AFTER_MS = 1e4;
+var RESUME_AGAIN_AFTER_MS = 5e3;
 function backoffDelay(attempt, random = Math.random) {
   const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
   return ceiling / 2 + random() * (ceiling / 2);
@@ -26,14 +27,41 @@ var LiveSocket = class {
     setTimer = (callback, ms) => setTimeout(callback, ms),
     clearTimer = (timer) => clearTimeout(timer),
     now = () => Date.now(),
-    random = Math.random
+    random = Math.random,
+    gapFree = false,
+    resumeFrame = (lastId2) => ({ type: "resume", last_id: lastId2 }),
+    onOpen = () => {
+    },
+    onClose = () => {
+    }
   }) {
     Object.assign(this, { url, lastId, closeCodes, onMessage, onStop });
     Object.assign(this, { WebSocketImpl, setTimer, clearTimer, now, random });
+    Object.assign(this, { gapFree, resumeFrame, onOpen, onClose });
     this.attempt = 0;
     this.socket = null;
     this.timer = null;
     this.stopped = false;
+    this.resumingAfter = null;
+    this.resumeAskedAt = 0;
+  }
+  get isOpen() {
+    return this.socket !== null && this.socket.readyState === 1;
+  }
+  // Send a frame now; false when the socket is not open (the caller falls back to HTTP).
+  send(frame) {
+    if (!this.isOpen) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+  resume() {
+    this.resumingAfter = this.lastId;
+    this.resumeAskedAt = this.now();
+    return this.send(this.resumeFrame(this.lastId));
+  }
+  // The page caught up by other means (the HTTP history): carry on from `id`.
+  advanceTo(id) {
+    if (id > this.lastId) this.lastId = id;
   }
   start() {
     this.stopped = false;
@@ -58,7 +86,10 @@ var LiveSocket = class {
     this.socket = socket;
     socket.addEventListener("open", () => {
       openedAt = this.now();
-      socket.send(JSON.stringify({ type: "resume", last_id: this.lastId }));
+      this.resumingAfter = this.lastId;
+      this.resumeAskedAt = this.now();
+      socket.send(JSON.stringify(this.resumeFrame(this.lastId)));
+      this.onOpen();
     });
     socket.addEventListener("message", (event) => {
       let message;
@@ -69,13 +100,20 @@ var LiveSocket = class {
       }
       if (typeof message.id === "number") {
         if (message.id <= this.lastId) return;
+        if (this.gapFree && message.id > this.lastId + 1) {
+          const asked = this.resumingAfter === this.lastId;
+          if (!asked || this.now() - this.resumeAskedAt > RESUME_AGAIN_AFTER_MS) this.resume();
+          return;
+        }
         this.lastId = message.id;
+        this.resumingAfter = null;
       }
       this.onMessage(message);
     });
     socket.addEventListener("close", (event) => {
       if (this.socket === socket) this.socket = null;
       if (this.stopped) return;
+      this.onClose(event.code);
       if (this.closeCodes.final.has(event.code)) {
         this.stopped = true;
         this.onStop(event.code);

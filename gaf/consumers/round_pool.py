@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from gaf import rules, selectors
+from gaf.consumers._common import socket_language
 from gaf.live import NOT_FOUND, round_group
 from gaf.models import OrderRound
 from gaf.presenters import family_estimate, has_order, product_rows
@@ -29,20 +29,12 @@ from hub.formatting import euro
 from hub.selectors import family_of
 
 
-def _language(scope) -> str:
-    """The page's language (`?lang=` in the socket's URL), when the hub offers it."""
-    query = scope.get("query_string", b"").decode("latin-1")
-    wanted = dict(part.split("=", 1) for part in query.split("&") if "=" in part).get("lang")
-    offered = {code for code, _name in settings.LANGUAGES}
-    return wanted if wanted in offered else settings.LANGUAGE_CODE
-
-
 class RoundPoolConsumer(AsyncJsonWebsocketConsumer):
     """One order page's live view of a round (route policy: signed in; rule: can_view_round)."""
 
     async def connect(self):
         self.round_id = int(self.scope["url_route"]["kwargs"]["round_id"])
-        self.language = _language(self.scope)
+        self.language = socket_language(self.scope)
         self.last_id = 0
         if await database_sync_to_async(self._load)() is None:
             await self.close(code=NOT_FOUND)

@@ -1,0 +1,296 @@
+"""The chat socket of a room (route policy: signed in; rule: gaf.rules.can_read_room).
+
+The database is the record and the channel layer a doorbell. Services broadcast each room
+event after its commit as `chat.event` with its gap-free number and the message as clients
+show it; this consumer forwards event n only when the last it sent was n - 1. On a gap (the
+layer dropped something) it reads what is missing from the database; on a duplicate it
+sends nothing. A client resumes with {"type": "resume", "after": n} when it connects and
+whenever it notices a gap itself; until then no live event is forwarded (the resume
+covers them).
+
+Every frame is checked against its schema (gaf.chat_protocol) and, before anything else,
+the person's membership is read afresh: a family removed from the group is cut off at its
+next frame. Its open sockets are closed at once too: they are in the person's group
+`user.<id>`, to which gaf.services.membership_remove sends hub.websocket.ACCESS_REVOKED.
+Bad frames get an error frame (code and Italian message) and the connection stays usable.
+"""
+
+from __future__ import annotations
+
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from gaf import rules, services
+from gaf.chat_protocol import (
+    HEARTBEAT_SECONDS,
+    RESUME_CAP,
+    TYPING_INTERVAL_SECONDS,
+    FrameError,
+    parse_frame,
+)
+from gaf.consumers._common import socket_language
+from gaf.live import NOT_FOUND, chat_group, group_access_scope
+from gaf.models import ChatRoom
+from gaf.selectors.chat import (
+    event_payload,
+    events_after,
+    online_people,
+    person_name,
+    relocalise,
+    room_by_id,
+)
+from hub.websocket import CloseCode, PersonalGroupEvents, user_group
+
+
+class ChatConsumer(PersonalGroupEvents, AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
+        self.language = socket_language(self.scope)
+        self.synced = False
+        self.last_seq = 0
+        self.last_typing = 0.0
+        hello = await database_sync_to_async(self._open)()
+        if hello is None:
+            await self.close(code=NOT_FOUND)
+            return
+        self.group = chat_group(self.room_id)
+        self.personal = user_group(self.user_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(self.personal, self.channel_name)
+        await self.accept()
+        online = await database_sync_to_async(self._enter)()
+        await self.send_json({**hello, "online": online})
+        await self.channel_layer.group_send(self.group, {"type": "chat.presence", "online": online})
+
+    async def disconnect(self, code):
+        if not hasattr(self, "group"):
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.channel_layer.group_discard(self.personal, self.channel_name)
+        online = await database_sync_to_async(self._leave)()
+        await self.channel_layer.group_send(self.group, {"type": "chat.presence", "online": online})
+
+    # --- Frames from the browser --------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        try:
+            with translation.override(self.language):
+                frame = parse_frame(text_data, bytes_data)
+        except FrameError as error:
+            await self._error(error.code, error.message)
+            return
+        user = await database_sync_to_async(self._member)()
+        if user is None:
+            await self._cut_off()
+            return
+        await getattr(self, f"on_{frame.type}")(frame, user)
+
+    async def on_resume(self, frame, user):
+        await self._catch_up(frame["after"])
+
+    async def on_send(self, frame, user):
+        client_id = str(frame["client_id"])
+        result = await self._call(
+            services.chat_message_send,
+            room=self.room,
+            user=user,
+            body=frame["body"],
+            client_id=frame["client_id"],
+            attach=frame.get("attach"),
+            ref={"client_id": client_id},
+        )
+        if result is not None:
+            await self.send_json(
+                {
+                    "type": "ack",
+                    "client_id": client_id,
+                    "message_id": result.message.pk,
+                    "seq": result.message.seq,
+                    "created": result.created,
+                }
+            )
+
+    async def on_edit(self, frame, user):
+        await self._call(
+            services.chat_message_edit,
+            room=self.room,
+            user=user,
+            message_id=frame["message_id"],
+            body=frame["body"],
+            ref={"message_id": frame["message_id"]},
+        )
+
+    async def on_delete(self, frame, user):
+        await self._call(
+            services.chat_message_delete,
+            room=self.room,
+            user=user,
+            message_id=frame["message_id"],
+            ref={"message_id": frame["message_id"]},
+        )
+
+    async def on_pin(self, frame, user):
+        await self._call(
+            services.chat_message_pin,
+            room=self.room,
+            user=user,
+            message_id=frame["message_id"],
+            pinned=frame["pinned"],
+            ref={"message_id": frame["message_id"]},
+        )
+
+    async def on_read(self, frame, user):
+        await self._call(services.chat_mark_read, room=self.room, user=user, seq=frame["seq"])
+
+    async def on_typing(self, frame, user):
+        now = time.monotonic()
+        if now - self.last_typing < TYPING_INTERVAL_SECONDS:
+            return
+        self.last_typing = now
+        await self.channel_layer.group_send(
+            self.group, {"type": "chat.typing", "user": self.me["id"], "name": self.me["name"]}
+        )
+
+    async def on_ping(self, frame, user):
+        online = await database_sync_to_async(self._refresh)()
+        await self.send_json({"type": "pong", "online": online})
+
+    # --- Events from the channel layer --------------------------------------------------------
+
+    async def chat_event(self, event):
+        seq = event["seq"]
+        if not self.synced or seq <= self.last_seq:
+            return
+        if seq == self.last_seq + 1:
+            with translation.override(self.language):
+                payload = relocalise(event["event"])
+            self.last_seq = seq
+            await self.send_json(payload)
+        else:
+            await self._catch_up(self.last_seq)
+
+    async def chat_typing(self, event):
+        if event["user"] != self.user_id:
+            await self.send_json(
+                {"type": "typing", "user": {"id": event["user"], "name": event["name"]}}
+            )
+
+    async def chat_presence(self, event):
+        await self.send_json({"type": "presence", "online": event["online"]})
+
+    async def access_revoked(self, event):
+        if event.get("scope") == group_access_scope(self.room.group_id):
+            await self._cut_off()
+
+    # --- Helpers ------------------------------------------------------------------------------
+
+    async def _error(self, code: str, message: str, **extra):
+        await self.send_json({"type": "error", "code": code, "message": message, **extra})
+
+    async def _cut_off(self):
+        with translation.override(self.language):
+            message = _("Non fai più parte di questo gruppo: la chat si è chiusa.")
+        await self._error("not_member", message)
+        await self.close(code=int(CloseCode.FORBIDDEN))
+
+    async def _call(self, service, *, ref: dict | None = None, **kwargs):
+        """Run a service in a worker thread; its refusal becomes an error frame."""
+
+        def run():
+            with translation.override(self.language):
+                try:
+                    return service(**kwargs), None
+                except ValidationError as error:
+                    return None, (getattr(error, "code", None) or "invalid", error.messages[0])
+
+        result, refused = await database_sync_to_async(run)()
+        if refused is not None:
+            await self._error(*refused, **(ref or {}))
+        return result
+
+    async def _catch_up(self, after: int):
+        """Send the events after `after` from the database, in order; or say why not."""
+        answer = await database_sync_to_async(self._events_after)(after)
+        if answer["type"] != "events":
+            self.synced = False
+            await self.send_json(answer)
+            return
+        self.last_seq = after
+        for payload in answer["events"]:
+            self.last_seq = payload["id"]
+            await self.send_json(payload)
+        self.synced = True
+
+    # --- Database work (worker threads) -------------------------------------------------------
+
+    def _member(self):
+        """The person, read afresh, while they may still read the room; else None."""
+        user = get_user_model().objects.filter(pk=self.scope["user"].pk, is_active=True).first()
+        if user is None or not rules.can_read_room(user, self.room):
+            return None
+        return user
+
+    def _open(self) -> dict | None:
+        room = room_by_id(room_id=self.room_id)
+        if room is None:
+            return None
+        self.room = room
+        user = self._member()
+        if user is None:
+            return None
+        self.user_id = user.pk
+        self.me = {
+            "id": user.pk,
+            "name": person_name(user=user),
+            "moderator": rules.can_moderate_room(user, room),
+        }
+        return {
+            "type": "hello",
+            "room": room.pk,
+            "last_seq": room.last_seq,
+            "me": self.me,
+            "heartbeat": HEARTBEAT_SECONDS,
+        }
+
+    def _enter(self) -> list[dict]:
+        services.chat_presence_enter(
+            room=self.room, user_id=self.user_id, channel_name=self.channel_name
+        )
+        return online_people(room=self.room, now=timezone.now())
+
+    def _refresh(self) -> list[dict]:
+        if not services.chat_presence_refresh(channel_name=self.channel_name):
+            services.chat_presence_enter(
+                room=self.room, user_id=self.user_id, channel_name=self.channel_name
+            )
+        return online_people(room=self.room, now=timezone.now())
+
+    def _leave(self) -> list[dict]:
+        services.chat_presence_leave(channel_name=self.channel_name)
+        return online_people(room=self.room, now=timezone.now())
+
+    def _events_after(self, after: int) -> dict:
+        last = (
+            ChatRoom.objects.filter(pk=self.room_id).values_list("last_seq", flat=True).first() or 0
+        )
+        with translation.override(self.language):
+            if after > last:
+                return {
+                    "type": "error",
+                    "code": "resume_future",
+                    "message": _(
+                        "Hai chiesto messaggi che non esistono ancora in questa chat: "
+                        "ricarico la cronologia."
+                    ),
+                    "last_seq": last,
+                }
+            if last - after > RESUME_CAP:
+                return {"type": "resume_too_far", "last_seq": last}
+            events = events_after(room=self.room, after=after, limit=RESUME_CAP)
+            return {"type": "events", "events": [event_payload(event) for event in events]}
