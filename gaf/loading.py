@@ -6,12 +6,57 @@ close) both read a round this way, so it sits beside the selectors, below the se
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
+
+from django.db import connections
+from django.db.models import BigIntegerField, F, QuerySet
+from django.db.models.functions import Cast, Round
 
 from gaf import rounds as rules
 from gaf.models import OrderChange, OrderLine, OrderRound, RoundProduct, SharedCost, Unit
 
 ZERO = Decimal("0")
+
+# --- Decimals read as whole numbers -------------------------------------------------------
+#
+# A round's close reads tens of thousands of quantities and amounts. Read as decimals, each
+# value goes through a conversion of its own (on SQLite, from a float and quantized back);
+# read as a whole number of thousandths (cents, ...), it comes as a plain int, and each
+# distinct value becomes a Decimal once: the same Decimal, with the field's places, that
+# Django would have read. Exact: the fields hold at most 12 digits, and the database
+# rounds the scaled value to the integer it is.
+
+
+def scaled(field: str | F, places: int) -> Cast:
+    """The decimal `field` read as a whole number of 10**-places (NULL stays NULL)."""
+    expression = F(field) if isinstance(field, str) else field
+    return Cast(Round(expression * 10**places), BigIntegerField())
+
+
+class Decimals(dict):
+    """Whole numbers of 10**-places to Decimals by subscript, each made once (None stays
+    None): `Decimals(3)[1500] == Decimal("1.500")`."""
+
+    def __init__(self, places: int) -> None:
+        super().__init__({None: None})
+        self.exponent = -places
+
+    def __missing__(self, whole: int) -> Decimal:
+        made = self[whole] = Decimal(whole).scaleb(self.exponent)
+        return made
+
+
+QUANTITY_PLACES, PRICE_PLACES, AMOUNT_PLACES = 3, 4, 2
+
+
+def whole_rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of a `values_list()` of whole numbers (ids, `scaled` decimals) as the
+    driver returns them, without Django's per-value conversion (one query)."""
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(*queryset.query.sql_with_params())
+        return cursor.fetchall()
 
 
 def product_terms(round_product) -> rules.ProductTerms:
@@ -46,42 +91,133 @@ TERMS_FIELDS = (
 
 def round_changes(round_id: int) -> list[rules.QuantityChange]:
     """The round's order history, oldest first (one query)."""
+    quantity = Decimals(QUANTITY_PLACES)
     return [
-        rules.QuantityChange(*row)
-        for row in OrderChange.objects.filter(round_id=round_id)
-        .order_by("sequence")
-        .values_list("sequence", "family_id", "round_product_id", "firm", "tolerance")
-    ]
-
-
-def compute(round: OrderRound) -> tuple[rules.RoundResult, list[dict]]:
-    """The round's results from the database (five queries), and its lines as loaded."""
-    terms = [
-        product_terms(values)
-        for values in RoundProduct.objects.filter(round=round).values(*TERMS_FIELDS)
-    ]
-    lines = list(
-        OrderLine.objects.filter(order__round=round).values(
-            "pk", "order_id", "order__family_id", "round_product_id", "delivered"
+        rules.QuantityChange(sequence, family_id, product_id, quantity[firm], quantity[tolerance])
+        for sequence, family_id, product_id, firm, tolerance in whole_rows(
+            OrderChange.objects.filter(round_id=round_id)
+            .order_by("sequence")
+            .values_list(
+                "sequence",
+                "family_id",
+                "round_product_id",
+                scaled("firm", QUANTITY_PLACES),
+                scaled("tolerance", QUANTITY_PLACES),
+            )
         )
-    )
-    delivered = {
-        (line["order__family_id"], line["round_product_id"]): line["delivered"]
-        for line in lines
-        if line["delivered"] is not None
-    }
-    costs = [
+    ]
+
+
+def round_costs(round: OrderRound) -> list[rules.CostTerms]:
+    return [
         rules.CostTerms(id=pk, amount=amount, basis=basis)
         for pk, amount, basis in SharedCost.objects.filter(round=round).values_list(
             "pk", "amount", "basis"
         )
     ]
-    result = rules.compute_round(
-        products=terms,
-        changes=round_changes(round.pk),
+
+
+class LoadedRound(NamedTuple):
+    """A round's rows as the computation takes them (`load_round`)."""
+
+    terms: list[rules.ProductTerms]
+    changes: list[rules.QuantityChange]
+    costs: list[rules.CostTerms]
+    delivered: dict[tuple[int, int], Decimal]  # (family_id, product_id) → delivered
+    line_ids: dict[int, dict[int, int]]  # product_id → family_id → order line id
+
+
+def load_round(round: OrderRound) -> LoadedRound:
+    """The round's terms, order history, costs, deliveries and lines (five queries)."""
+    terms = [
+        product_terms(values)
+        for values in RoundProduct.objects.filter(round=round).values(*TERMS_FIELDS)
+    ]
+    quantity = Decimals(QUANTITY_PLACES)
+    delivered, line_ids = {}, defaultdict(dict)
+    for pk, family_id, product_id, delivered_quantity in whole_rows(
+        OrderLine.objects.filter(order__round=round)
+        .order_by()
+        .values_list(
+            "pk", "order__family_id", "round_product_id", scaled("delivered", QUANTITY_PLACES)
+        )
+    ):
+        line_ids[product_id][family_id] = pk
+        if delivered_quantity is not None:
+            delivered[(family_id, product_id)] = quantity[delivered_quantity]
+    return LoadedRound(terms, round_changes(round.pk), round_costs(round), delivered, line_ids)
+
+
+def compute(round: OrderRound) -> rules.RoundResult:
+    """The round's results computed from the database (five queries)."""
+    loaded = load_round(round)
+    return rules.compute_round(
+        products=loaded.terms,
+        changes=loaded.changes,
         policy=round.allocation_policy,
         fund_percent=round.fund_percent,
-        costs=costs,
-        delivered=delivered,
+        costs=loaded.costs,
+        delivered=loaded.delivered,
     )
-    return result, lines
+
+
+STORED_PRODUCT_FIELDS = (*TERMS_FIELDS, "allocated_total", "cases")
+
+
+class StoredAllocation(NamedTuple):
+    terms: list[rules.ProductTerms]
+    allocations: dict[int, rules.ProductAllocation]
+    families: set[int]
+    # (pk, family_id, round_product_id, allocated, delivered, unit_price, total)
+    lines: list[tuple]
+
+
+def stored_allocation(round: OrderRound) -> StoredAllocation:
+    """A closed round's allocation as its close stored it (two queries), and its lines.
+
+    The close gives every line of the history an applied price (and an allocation, zero
+    included); a line it left without a price had no history and shares nothing. The
+    families are those with a priced line: the families of the history.
+    """
+    terms, allocations = [], {}
+    for values in RoundProduct.objects.filter(round=round).values(*STORED_PRODUCT_FIELDS):
+        terms.append(product_terms(values))
+        if values["allocated_total"] is not None:
+            allocations[values["id"]] = rules.ProductAllocation(
+                values["allocated_total"], values["cases"], {}
+            )
+    quantity, price, amount = (
+        Decimals(QUANTITY_PLACES),
+        Decimals(PRICE_PLACES),
+        Decimals(AMOUNT_PLACES),
+    )
+    lines = [
+        (
+            pk,
+            family_id,
+            product_id,
+            quantity[allocated],
+            quantity[delivered],
+            price[unit_price],
+            amount[total],
+        )
+        for pk, family_id, product_id, allocated, delivered, unit_price, total in whole_rows(
+            OrderLine.objects.filter(order__round=round)
+            .order_by()
+            .values_list(
+                "pk",
+                "order__family_id",
+                "round_product_id",
+                scaled("allocated", QUANTITY_PLACES),
+                scaled("delivered", QUANTITY_PLACES),
+                scaled("unit_price", PRICE_PLACES),
+                scaled("total", AMOUNT_PLACES),
+            )
+        )
+    ]
+    families = set()
+    for _pk, family_id, product_id, allocated, _delivered, unit_price, _total in lines:
+        if unit_price is not None and product_id in allocations:
+            allocations[product_id].shares[family_id] = allocated
+            families.add(family_id)
+    return StoredAllocation(terms, allocations, families, lines)

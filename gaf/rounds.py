@@ -16,6 +16,10 @@ Fondo Solidale share is `fund_share(goods total)`, rounded per family, and the f
 is the sum of those shares. Shared costs are split by largest remainder on the billed
 weight or value. So, for every round: the families' totals add up to the supplier's total
 + the fund + the shared costs.
+
+The allocation depends only on the order history; a delivery changes only what is billed.
+So `price_round` prices an allocation already made (the stored one, once the round is
+closed) with the same code `compute_round` uses after allocating.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from gaf import allocation, money
 
@@ -125,9 +130,11 @@ class ProductTerms:
     weight_per_unit: Decimal = ZERO
 
 
-@dataclass(frozen=True)
-class QuantityChange:
-    """From `sequence` on, `family_id` wants `firm` of `product_id` and accepts `tolerance`."""
+class QuantityChange(NamedTuple):
+    """From `sequence` on, `family_id` wants `firm` of `product_id` and accepts `tolerance`.
+
+    A named tuple: a round has one per order change, tens of thousands.
+    """
 
     sequence: int
     family_id: int
@@ -143,8 +150,9 @@ class CostTerms:
     basis: str  # "weight" or "value"
 
 
-@dataclass(frozen=True)
-class LineResult:
+class LineResult(NamedTuple):
+    """One family's line of one product (a named tuple: one per order line)."""
+
     firm: Decimal
     tolerance: Decimal
     allocated: Decimal
@@ -171,6 +179,38 @@ class FamilyResult:
 
 
 @dataclass(frozen=True)
+class ProductAllocation:
+    """A product's allocation in its unit: what the round ordered and each family's share."""
+
+    allocated_total: Decimal
+    cases: int | None
+    shares: dict[int, Decimal]  # family_id → allocated
+
+
+@dataclass(frozen=True)
+class PricedProduct:
+    """One product priced, its lines family by family in a compact form (tens of thousands
+    of lines: no object per line). A line's total is `amounts[cents[family_id]]`."""
+
+    product_id: int
+    result: ProductResult
+    billed: dict[int, Decimal]  # family_id → billed quantity
+    cents: dict[int, int]  # family_id → the line's total in cents
+    amounts: dict[int, Decimal]  # cents → the amount, one Decimal per distinct total
+
+
+@dataclass(frozen=True)
+class PricedRound:
+    """`price_round`'s answer: every product priced, each family's result, the totals."""
+
+    products: list[PricedProduct]
+    families: dict[int, FamilyResult]
+    supplier_total: Decimal
+    fund_total: Decimal
+    shared_costs_total: Decimal
+
+
+@dataclass(frozen=True)
 class RoundResult:
     products: dict[int, ProductResult]
     lines: dict[tuple[int, int], LineResult]  # (family_id, product_id)
@@ -183,20 +223,32 @@ class RoundResult:
 # --- Allocation -----------------------------------------------------------------------------
 
 
-def _events(terms: ProductTerms, changes: Iterable[QuantityChange], *, with_tolerance: bool):
-    return [
-        allocation.OrderEvent(
-            sequence=change.sequence,
-            family_id=change.family_id,
-            firm=to_steps(change.firm, terms.multiple),
-            tolerance=to_steps(change.tolerance, terms.multiple) if with_tolerance else 0,
-        )
-        for change in changes
-    ]
+def _events(terms: ProductTerms, changes: list[QuantityChange], *, with_tolerance: bool):
+    """The changes as allocation events, `(sequence, family_id, firm, tolerance)` in steps."""
+    multiple = terms.multiple
+    # A product's quantities repeat: each distinct one is divided once.
+    firm = {quantity: to_steps(quantity, multiple) for quantity in {c[3] for c in changes}}
+    if not with_tolerance:
+        return [(c[0], c[1], firm[c[3]], 0) for c in changes]
+    tolerance = {quantity: to_steps(quantity, multiple) for quantity in {c[4] for c in changes}}
+    return [(c[0], c[1], firm[c[3]], tolerance[c[4]]) for c in changes]
 
 
 def _case_steps(terms: ProductTerms) -> int | None:
     return None if terms.case_size is None else to_steps(terms.case_size, terms.multiple)
+
+
+def _allocate_units(terms: ProductTerms, changes: list[QuantityChange], policy: str):
+    """`allocation.allocate_units` for one product, in steps; see `allocate_product`."""
+    case_steps = _case_steps(terms)
+    result = allocation.allocate_units(
+        case_steps, _events(terms, changes, with_tolerance=True), policy
+    )
+    if terms.max_total is not None and result[2] * terms.multiple > terms.max_total:
+        result = allocation.allocate_units(
+            case_steps, _events(terms, changes, with_tolerance=False), policy
+        )
+    return result
 
 
 def allocate_product(
@@ -208,14 +260,17 @@ def allocate_product(
     can complete a case that would: then the tolerance is left out and only full cases of
     firm quantities are ordered.
     """
-    changes = list(changes)
-    case_steps = _case_steps(terms)
-    result = allocation.allocate(case_steps, _events(terms, changes, with_tolerance=True), policy)
-    if terms.max_total is not None and result.allocated_total * terms.multiple > terms.max_total:
-        result = allocation.allocate(
-            case_steps, _events(terms, changes, with_tolerance=False), policy
-        )
-    return result
+    families, cases, allocated_total = _allocate_units(terms, list(changes), policy)
+    return allocation.RoundAllocation(
+        families={
+            family_id: allocation.Allocation(
+                firm_wanted=firm, tolerance_wanted=tolerance, allocated=allocated
+            )
+            for family_id, (firm, tolerance, allocated) in families.items()
+        },
+        cases=cases,
+        allocated_total=allocated_total,
+    )
 
 
 # --- Money ----------------------------------------------------------------------------------
@@ -225,6 +280,163 @@ def _split(total: Decimal, weights: Mapping[int, Decimal]) -> dict[int, Decimal]
     if total == 0 or not any(weights.values()):
         return dict.fromkeys(weights, ZERO_CENTS)
     return money.split_largest_remainder(total, weights)
+
+
+THOUSAND = Decimal(1000)
+
+
+class _Families:
+    """What the products add up to per family while they are priced one by one.
+
+    Tens of thousands of lines go through `price`, so it works in whole numbers where it
+    can: quantities in thousandths (each distinct quantity converted once) and amounts in
+    cents, split with `money.split_cents` exactly as `money.split_largest_remainder`
+    splits the decimals.
+    """
+
+    def __init__(self, families: Iterable[int]) -> None:
+        self.goods: dict[int, int] = dict.fromkeys(families, 0)  # cents
+        self.weight: dict[int, Decimal] = dict.fromkeys(self.goods, ZERO)
+        self.receiving: set[int] = set()
+        self._thousandths: dict[Decimal, int | None] = {}
+        self._amounts: dict[int, Decimal] = {}
+
+    def thousandths(self, quantity: Decimal) -> int | None:
+        """`quantity` in whole thousandths, None when it is not a whole number of them."""
+        known = self._thousandths.get(quantity, False)
+        if known is False:
+            scaled = quantity * THOUSAND
+            known = self._thousandths[quantity] = (
+                int(scaled) if scaled == scaled.to_integral_value() and scaled >= 0 else None
+            )
+        return known
+
+    def amount(self, cents: int) -> Decimal:
+        """Cents as a Decimal with two places (each distinct amount made once)."""
+        known = self._amounts.get(cents)
+        if known is None:
+            known = self._amounts[cents] = Decimal(cents).scaleb(-2)
+        return known
+
+    def _split_cents(self, total: Decimal, billed: dict[int, Decimal]) -> dict[int, int]:
+        if total == 0 or not any(billed.values()):
+            return dict.fromkeys(billed, 0)
+        thousandths = {quantity: self.thousandths(quantity) for quantity in set(billed.values())}
+        if None in thousandths.values():
+            shares = money.split_largest_remainder(total, billed)
+            return {family_id: int(share.scaleb(2)) for family_id, share in shares.items()}
+        weights = {family_id: thousandths[quantity] for family_id, quantity in billed.items()}
+        return money.split_cents(int(total.scaleb(2)), weights)
+
+    def price(
+        self,
+        terms: ProductTerms,
+        allocated_total: Decimal,
+        cases: int | None,
+        shares: Mapping[int, Decimal],
+        delivered: Mapping[tuple[int, int], Decimal],
+    ) -> PricedProduct:
+        """Price one product's shares (family_id → allocated quantity)."""
+        product_id = terms.id
+        if delivered:
+            billed = {
+                family_id: delivered.get((family_id, product_id), share)
+                for family_id, share in shares.items()
+            }
+        else:
+            billed = dict(shares)
+        billed_total = sum(billed.values(), ZERO)
+        unit_price, total = money.line_price(
+            billed_total, allocated_total, terms.unit_price, terms.tiers
+        )
+        family_cents = self._split_cents(total, billed)
+        goods, weight, receiving = self.goods, self.weight, self.receiving
+        weight_per_unit = terms.weight_per_unit
+        for family_id, quantity in billed.items():
+            goods[family_id] += family_cents[family_id]
+            if quantity > 0:
+                weight[family_id] += quantity * weight_per_unit
+                receiving.add(family_id)
+        result = ProductResult(
+            allocated_total=allocated_total,
+            cases=cases,
+            unit_price=unit_price,
+            billed_total=billed_total,
+            total=total,
+        )
+        amounts = {cents: self.amount(cents) for cents in set(family_cents.values())}
+        return PricedProduct(product_id, result, billed, family_cents, amounts)
+
+    def finish(self, products: list[PricedProduct], fund_percent: Decimal, costs) -> PricedRound:
+        """The round priced: each family's result, the supplier's, the fund's and the costs'
+        totals."""
+        goods = {family_id: self.amount(cents) for family_id, cents in self.goods.items()}
+        fund_shares = {
+            family_id: money.fund_share(goods_total, fund_percent)
+            for family_id, goods_total in goods.items()
+        }
+        cost_shares, shared_costs_total = _split_costs(costs, goods, self.weight, self.receiving)
+        families = {
+            family_id: FamilyResult(
+                goods_total=goods[family_id],
+                fund_share=fund_shares[family_id],
+                shared_costs=cost_shares[family_id],
+                total=goods[family_id] + fund_shares[family_id] + cost_shares[family_id],
+            )
+            for family_id in sorted(goods)
+        }
+        return PricedRound(
+            products=products,
+            families=families,
+            supplier_total=sum((product.result.total for product in products), ZERO_CENTS),
+            fund_total=money.fund_total(fund_shares.values()),
+            shared_costs_total=shared_costs_total,
+        )
+
+
+@dataclass(frozen=True)
+class AllocatedProduct:
+    """A product priced together with its allocation in steps (`allocate_and_price`)."""
+
+    priced: PricedProduct
+    shares: dict[int, tuple[int, int, int]]  # family_id → (firm, tolerance, allocated) steps
+    quantities: dict[int, Decimal]  # steps → the quantity, one Decimal per distinct one
+
+
+def allocate_and_price(
+    *,
+    products: Iterable[ProductTerms],
+    changes: Iterable[QuantityChange],
+    policy: str,
+    fund_percent: Decimal,
+    costs: Iterable[CostTerms] = (),
+    delivered: Mapping[tuple[int, int], Decimal] | None = None,
+) -> tuple[PricedRound, list[AllocatedProduct]]:
+    """`compute_round` in the compact form: what a round's close stores, line by line."""
+    delivered = delivered or {}
+    by_product: dict[int, list[QuantityChange]] = defaultdict(list)
+    for change in changes:
+        by_product[change[2]].append(change)
+    families = _Families(
+        sorted({change[1] for changes in by_product.values() for change in changes})
+    )
+    allocated_products = []
+    for terms in products:
+        shares, cases, allocated_steps = _allocate_units(
+            terms, by_product.get(terms.id, []), policy
+        )
+        multiple = terms.multiple
+        # Steps repeat: each distinct number of steps becomes a quantity once, and the
+        # lines share it.
+        distinct = {steps for share in shares.values() for steps in share}
+        quantities = {steps: steps * multiple for steps in distinct}
+        allocated = {family_id: quantities[share[2]] for family_id, share in shares.items()}
+        priced = families.price(terms, allocated_steps * multiple, cases, allocated, delivered)
+        allocated_products.append(AllocatedProduct(priced, shares, quantities))
+    priced_round = families.finish(
+        [product.priced for product in allocated_products], fund_percent, costs
+    )
+    return priced_round, allocated_products
 
 
 def compute_round(
@@ -241,74 +453,70 @@ def compute_round(
     `delivered` maps (family_id, product_id) to the quantity actually delivered; lines not
     in it are billed what they were allocated.
     """
-    delivered = delivered or {}
-    by_product: dict[int, list[QuantityChange]] = defaultdict(list)
-    families: set[int] = set()
-    for change in changes:
-        by_product[change.product_id].append(change)
-        families.add(change.family_id)
-
-    product_results: dict[int, ProductResult] = {}
-    lines: dict[tuple[int, int], LineResult] = {}
-    goods: dict[int, Decimal] = dict.fromkeys(families, ZERO_CENTS)
-    weight: dict[int, Decimal] = dict.fromkeys(families, ZERO)
-    billed_any: set[int] = set()
-
-    for terms in products:
-        shares = allocate_product(terms, by_product.get(terms.id, ()), policy)
-        allocated_total = shares.allocated_total * terms.multiple
-        billed = {
-            family_id: delivered.get((family_id, terms.id), share.allocated * terms.multiple)
-            for family_id, share in shares.families.items()
-        }
-        billed_total = sum(billed.values(), ZERO)
-        unit_price, total = money.line_price(
-            billed_total, allocated_total, terms.unit_price, terms.tiers
-        )
-        family_totals = _split(total, billed)
-        product_results[terms.id] = ProductResult(
-            allocated_total=allocated_total,
-            cases=shares.cases,
-            unit_price=unit_price,
-            billed_total=billed_total,
-            total=total,
-        )
-        for family_id, share in shares.families.items():
-            lines[(family_id, terms.id)] = LineResult(
-                firm=share.firm_wanted * terms.multiple,
-                tolerance=share.tolerance_wanted * terms.multiple,
-                allocated=share.allocated * terms.multiple,
-                billed=billed[family_id],
-                unit_price=unit_price,
-                total=family_totals[family_id],
-            )
-            goods[family_id] += family_totals[family_id]
-            weight[family_id] += billed[family_id] * terms.weight_per_unit
-            if billed[family_id] > 0:
-                billed_any.add(family_id)
-
-    fund_shares = {
-        family_id: money.fund_share(goods_total, fund_percent)
-        for family_id, goods_total in goods.items()
-    }
-    cost_shares, shared_costs_total = _split_costs(costs, goods, weight, billed_any)
-    family_results = {
-        family_id: FamilyResult(
-            goods_total=goods[family_id],
-            fund_share=fund_shares[family_id],
-            shared_costs=cost_shares[family_id],
-            total=goods[family_id] + fund_shares[family_id] + cost_shares[family_id],
-        )
-        for family_id in sorted(families)
-    }
-    return RoundResult(
-        products=product_results,
-        lines=lines,
-        families=family_results,
-        supplier_total=sum((result.total for result in product_results.values()), ZERO_CENTS),
-        fund_total=money.fund_total(fund_shares.values()),
-        shared_costs_total=shared_costs_total,
+    priced_round, allocated_products = allocate_and_price(
+        products=products,
+        changes=changes,
+        policy=policy,
+        fund_percent=fund_percent,
+        costs=costs,
+        delivered=delivered,
     )
+    lines: dict[tuple[int, int], LineResult] = {}
+    for product in allocated_products:
+        priced, quantities = product.priced, product.quantities
+        product_id, unit_price = priced.product_id, priced.result.unit_price
+        billed, cents, amounts = priced.billed, priced.cents, priced.amounts
+        for family_id, (firm, tolerance, allocated) in product.shares.items():
+            lines[(family_id, product_id)] = LineResult(
+                quantities[firm],
+                quantities[tolerance],
+                quantities[allocated],
+                billed[family_id],
+                unit_price,
+                amounts[cents[family_id]],
+            )
+    return RoundResult(
+        products={product.product_id: product.result for product in priced_round.products},
+        lines=lines,
+        families=priced_round.families,
+        supplier_total=priced_round.supplier_total,
+        fund_total=priced_round.fund_total,
+        shared_costs_total=priced_round.shared_costs_total,
+    )
+
+
+def price_round(
+    *,
+    products: Iterable[ProductTerms],
+    allocations: Mapping[int, ProductAllocation],
+    families: Iterable[int],
+    fund_percent: Decimal,
+    costs: Iterable[CostTerms] = (),
+    delivered: Mapping[tuple[int, int], Decimal] | None = None,
+) -> PricedRound:
+    """Price an allocation already made, as `compute_round` prices the one it makes.
+
+    `families` are those the allocation concerns (compute_round: the families in the
+    order history); given the allocation `compute_round` made from the same history, the
+    products, lines' totals, families and totals are the ones it returns.
+    """
+    delivered = delivered or {}
+    totals_of = _Families(sorted(families))
+    priced = []
+    for terms in products:
+        allocated = allocations.get(terms.id)
+        if allocated is None:
+            allocated = ProductAllocation(ZERO, _no_cases(terms), {})
+        priced.append(
+            totals_of.price(
+                terms, allocated.allocated_total, allocated.cases, allocated.shares, delivered
+            )
+        )
+    return totals_of.finish(priced, fund_percent, costs)
+
+
+def _no_cases(terms: ProductTerms) -> int | None:
+    return None if terms.case_size is None else 0
 
 
 def _split_costs(

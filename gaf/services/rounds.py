@@ -17,7 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gaf import rounds as rules
-from gaf.loading import compute
+from gaf.bulk import gc_paused
+from gaf.loading import (
+    LoadedRound,
+    StoredAllocation,
+    load_round,
+    round_costs,
+    stored_allocation,
+)
 from gaf.models import (
     AllocationPolicy,
     Order,
@@ -32,7 +39,7 @@ from gaf.models import (
     SplitBasis,
     Supplier,
 )
-from gaf.services._common import bulk_update_values, fail, lock_round
+from gaf.services._common import Texts, bulk_update_values, fail, lock_round
 from gaf.services._side_effects import (
     CLOSE,
     DELIVERY_REMINDER,
@@ -47,54 +54,70 @@ from gaf.services._side_effects import (
 ZERO = Decimal("0")
 
 
-def _store(round: OrderRound, result: rules.RoundResult, lines: list[dict]) -> dict[int, Decimal]:
-    """Write the results on products, lines and orders (four queries); old family totals."""
-    delivery_recorded = any(line["delivered"] is not None for line in lines)
+def _store(
+    round: OrderRound,
+    priced: rules.PricedRound,
+    products: list[rules.AllocatedProduct],
+    loaded: LoadedRound,
+) -> None:
+    """Write a computed round on its products, lines and orders (four queries).
+
+    A line the history does not mention shares nothing (no price, nothing allocated).
+    """
+    delivery_recorded = bool(loaded.delivered)
     bulk_update_values(
         RoundProduct,
-        [
-            {
-                "pk": product_id,
-                "allocated_total": product.allocated_total,
-                "cases": product.cases,
-                "applied_unit_price": product.unit_price,
-                "delivered_total": product.billed_total if delivery_recorded else None,
-                "total": product.total,
-            }
-            for product_id, product in result.products.items()
-        ],
         ["allocated_total", "cases", "applied_unit_price", "delivered_total", "total"],
+        [
+            (
+                str(product.result.allocated_total),
+                product.result.cases,
+                str(product.result.unit_price),
+                str(product.result.billed_total) if delivery_recorded else None,
+                str(product.result.total),
+                product.product_id,
+            )
+            for product in priced.products
+        ],
     )
     line_rows = []
-    for line in lines:
-        outcome = result.lines.get((line["order__family_id"], line["round_product_id"]))
-        line_rows.append(
-            {
-                "pk": line["pk"],
-                "allocated": outcome.allocated if outcome else ZERO,
-                "unit_price": outcome.unit_price if outcome else None,
-                "total": outcome.total if outcome else ZERO,
-            }
-        )
-    bulk_update_values(OrderLine, line_rows, ["allocated", "unit_price", "total"])
-    orders = list(Order.objects.filter(round=round).values_list("pk", "family_id", "total"))
-    previous = {family_id: total for _pk, family_id, total in orders}
-    empty = rules.FamilyResult(ZERO, ZERO, ZERO, ZERO)
+    append = line_rows.append
+    for product in products:
+        ids = loaded.line_ids.get(product.priced.product_id, {})
+        unit_price = str(product.priced.result.unit_price)
+        quantities = {steps: str(quantity) for steps, quantity in product.quantities.items()}
+        amounts = {cents: str(amount) for cents, amount in product.priced.amounts.items()}
+        cents = product.priced.cents
+        for family_id, (_firm, _tolerance, allocated) in product.shares.items():
+            pk = ids.pop(family_id, None)
+            if pk is not None:
+                append((quantities[allocated], unit_price, amounts[cents[family_id]], pk))
+    for ids in loaded.line_ids.values():
+        line_rows.extend(("0", None, "0", pk) for pk in ids.values())
+    bulk_update_values(OrderLine, ["allocated", "unit_price", "total"], line_rows)
+    _store_families(
+        priced.families, Order.objects.filter(round=round).order_by().values_list("pk", "family_id")
+    )
+
+
+ORDER_RESULT_FIELDS = ["goods_total", "fund_share", "shared_costs", "total"]
+NO_RESULT = rules.FamilyResult(ZERO, ZERO, ZERO, ZERO)
+
+
+def _store_families(families: dict[int, rules.FamilyResult], orders) -> None:
+    """Write the families' results on their orders, `(pk, family_id, ...)` rows."""
     bulk_update_values(
         Order,
+        ORDER_RESULT_FIELDS,
         [
-            {
-                "pk": pk,
-                "goods_total": result.families.get(family_id, empty).goods_total,
-                "fund_share": result.families.get(family_id, empty).fund_share,
-                "shared_costs": result.families.get(family_id, empty).shared_costs,
-                "total": result.families.get(family_id, empty).total,
-            }
-            for pk, family_id, _total in orders
+            (*map(str, _family_values(families.get(family_id, NO_RESULT))), pk)
+            for pk, family_id, *_stored in orders
         ],
-        ["goods_total", "fund_share", "shared_costs", "total"],
     )
-    return previous
+
+
+def _family_values(family: rules.FamilyResult) -> tuple:
+    return (family.goods_total, family.fund_share, family.shared_costs, family.total)
 
 
 def _clear_results(round: OrderRound) -> None:
@@ -113,11 +136,90 @@ def _clear_results(round: OrderRound) -> None:
     )
 
 
-def recompute(round: OrderRound) -> tuple[rules.RoundResult, dict[int, Decimal]]:
-    """Recompute and store a closed round's results; returns them and the old family totals."""
-    result, lines = compute(round)
-    previous = _store(round, result, lines)
-    return result, previous
+def recompute(round: OrderRound) -> None:
+    """Allocate and price a round from its order history, and store every result (the close)."""
+    loaded = load_round(round)
+    priced, products = rules.allocate_and_price(
+        products=loaded.terms,
+        changes=loaded.changes,
+        policy=round.allocation_policy,
+        fund_percent=round.fund_percent,
+        costs=loaded.costs,
+        delivered=loaded.delivered,
+    )
+    _store(round, priced, products, loaded)
+
+
+def reprice(
+    round: OrderRound,
+    *,
+    loaded: StoredAllocation | None = None,
+    delivered: Mapping[int, Decimal] | None = None,
+) -> list[int]:
+    """Price a closed round's stored allocation again and store what changed (a query for
+    the costs, one for the orders, at most one write per table).
+
+    The allocation depends only on the order history, which a closed round no longer
+    takes: deliveries and shared costs change only what is billed. `delivered` are
+    quantities to record, by line id; `loaded` is `stored_allocation(round)` when the
+    caller has read it already. Returns the families whose total changed.
+    """
+    delivered = delivered or {}
+    terms, allocations, families, lines = loaded or stored_allocation(round)
+    recorded = {}
+    for pk, family_id, product_id, _allocated, quantity, _price, _total in lines:
+        quantity = delivered.get(pk, quantity)
+        if quantity is not None:
+            recorded[(family_id, product_id)] = quantity
+    prices = rules.price_round(
+        products=terms,
+        allocations=allocations,
+        families=families,
+        fund_percent=round.fund_percent,
+        costs=round_costs(round),
+        delivered=recorded,
+    )
+    by_product = {product.product_id: product for product in prices.products}
+    text = Texts()
+    line_rows = []
+    for pk, family_id, product_id, _allocated, quantity, unit_price, total in lines:
+        row = (delivered.get(pk, quantity), unit_price, total)
+        priced = by_product.get(product_id)
+        if priced is not None and family_id in priced.cents:
+            row = (row[0], priced.result.unit_price, priced.amounts[priced.cents[family_id]])
+        if row != (quantity, unit_price, total):
+            line_rows.append((text[row[0]], text[row[1]], text[row[2]], pk))
+    bulk_update_values(OrderLine, ["delivered", "unit_price", "total"], line_rows)
+    bulk_update_values(
+        RoundProduct,
+        ["applied_unit_price", "delivered_total", "total"],
+        [
+            (
+                str(product.result.unit_price),
+                str(product.result.billed_total) if recorded else None,
+                str(product.result.total),
+                product.product_id,
+            )
+            for product in prices.products
+            if product.product_id in allocations
+        ],
+    )
+    orders = list(
+        Order.objects.filter(round=round)
+        .order_by()
+        .values_list("pk", "family_id", *ORDER_RESULT_FIELDS)
+    )
+    changed_orders = [
+        row
+        for row in orders
+        if _family_values(prices.families.get(row[1], NO_RESULT)) != tuple(row[2:])
+    ]
+    _store_families(prices.families, changed_orders)
+    return sorted(
+        family_id
+        for _pk, family_id, *_values, total in orders
+        if prices.families.get(family_id, NO_RESULT).total != total
+    )
 
 
 # --- Checks ---------------------------------------------------------------------------------
@@ -408,9 +510,10 @@ def shared_cost_remove(*, shared_cost: SharedCost, by) -> None:
 
 def _after_cost_change(round: OrderRound) -> None:
     if round.state in rules.CHARGED_STATES:
-        _result, previous = recompute(round)
+        with gc_paused():
+            changed = reprice(round)
         if round.state == RoundState.DELIVERED:
-            _notify_changed_totals(round, previous)
+            _notify_changed_totals(round, changed)
 
 
 # --- Open -----------------------------------------------------------------------------------
@@ -496,7 +599,8 @@ def round_close(*, round: OrderRound, by=None, now: dt.datetime | None = None) -
     round = lock_round(round.pk)
     if round.state != RoundState.OPEN or (by is None and now < round.closes_at):
         return False
-    recompute(round)
+    with gc_paused():
+        recompute(round)
     round.state = RoundState.CLOSED
     round.closed_at = now
     round.revision += 1
@@ -569,11 +673,7 @@ def round_send_to_supplier(*, round: OrderRound, by, now: dt.datetime | None = N
 # --- Delivery (gaf.services.settlement records it) ------------------------------------------
 
 
-def _notify_changed_totals(round: OrderRound, previous: Mapping[int, Decimal]) -> list[int]:
-    current = dict(Order.objects.filter(round=round).values_list("family_id", "total"))
-    changed = sorted(
-        family_id for family_id, total in current.items() if previous.get(family_id) != total
-    )
+def _notify_changed_totals(round: OrderRound, changed: list[int]) -> list[int]:
     if changed:
         notify_on_commit(round, "delivery_changes", family_ids=changed)
     return changed
