@@ -6,7 +6,6 @@ close) both read a round this way, so it sits beside the selectors, below the se
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -89,11 +88,13 @@ TERMS_FIELDS = (
 )
 
 
-def round_changes(round_id: int) -> list[rules.QuantityChange]:
-    """The round's order history, oldest first (one query)."""
+def round_changes(round_id: int) -> list[tuple[int, int, int, Decimal, Decimal]]:
+    """The round's order history, oldest first (one query): `(sequence, family_id,
+    product_id, firm, tolerance)` tuples, a `rules.QuantityChange`'s fields in its order
+    (plain tuples: a round has tens of thousands)."""
     quantity = Decimals(QUANTITY_PLACES)
     return [
-        rules.QuantityChange(sequence, family_id, product_id, quantity[firm], quantity[tolerance])
+        (sequence, family_id, product_id, quantity[firm], quantity[tolerance])
         for sequence, family_id, product_id, firm, tolerance in whole_rows(
             OrderChange.objects.filter(round_id=round_id)
             .order_by("sequence")
@@ -121,35 +122,25 @@ class LoadedRound(NamedTuple):
     """A round's rows as the computation takes them (`load_round`)."""
 
     terms: list[rules.ProductTerms]
-    changes: list[rules.QuantityChange]
+    changes: list[tuple[int, int, int, Decimal, Decimal]]
     costs: list[rules.CostTerms]
-    delivered: dict[tuple[int, int], Decimal]  # (family_id, product_id) → delivered
-    line_ids: dict[int, dict[int, int]]  # product_id → family_id → order line id
 
 
 def load_round(round: OrderRound) -> LoadedRound:
-    """The round's terms, order history, costs, deliveries and lines (five queries)."""
+    """An open round's terms, order history and costs (three queries).
+
+    Nothing is delivered before the close: deliveries are recorded from the sending on,
+    and a sent round never reopens. So the computation bills what it allocates.
+    """
     terms = [
         product_terms(values)
         for values in RoundProduct.objects.filter(round=round).values(*TERMS_FIELDS)
     ]
-    quantity = Decimals(QUANTITY_PLACES)
-    delivered, line_ids = {}, defaultdict(dict)
-    for pk, family_id, product_id, delivered_quantity in whole_rows(
-        OrderLine.objects.filter(order__round=round)
-        .order_by()
-        .values_list(
-            "pk", "order__family_id", "round_product_id", scaled("delivered", QUANTITY_PLACES)
-        )
-    ):
-        line_ids[product_id][family_id] = pk
-        if delivered_quantity is not None:
-            delivered[(family_id, product_id)] = quantity[delivered_quantity]
-    return LoadedRound(terms, round_changes(round.pk), round_costs(round), delivered, line_ids)
+    return LoadedRound(terms, round_changes(round.pk), round_costs(round))
 
 
 def compute(round: OrderRound) -> rules.RoundResult:
-    """The round's results computed from the database (five queries)."""
+    """What closing the round now would give (three queries)."""
     loaded = load_round(round)
     return rules.compute_round(
         products=loaded.terms,
@@ -157,7 +148,6 @@ def compute(round: OrderRound) -> rules.RoundResult:
         policy=round.allocation_policy,
         fund_percent=round.fund_percent,
         costs=loaded.costs,
-        delivered=loaded.delivered,
     )
 
 

@@ -96,6 +96,8 @@ def split_cents(total_cents: int, weights: Mapping[Key, int]) -> dict[Key, int]:
         # sorted() is stable, so equal remainders keep the sorted-key order.
         for key in sorted(keys, key=remainders.__getitem__, reverse=True)[:leftover]:
             floors[key] += 1
+    if keys == list(floors):
+        return floors
     return {key: floors[key] for key in keys}
 
 

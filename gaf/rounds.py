@@ -276,12 +276,6 @@ def allocate_product(
 # --- Money ----------------------------------------------------------------------------------
 
 
-def _split(total: Decimal, weights: Mapping[int, Decimal]) -> dict[int, Decimal]:
-    if total == 0 or not any(weights.values()):
-        return dict.fromkeys(weights, ZERO_CENTS)
-    return money.split_largest_remainder(total, weights)
-
-
 THOUSAND = Decimal(1000)
 
 
@@ -318,16 +312,6 @@ class _Families:
             known = self._amounts[cents] = Decimal(cents).scaleb(-2)
         return known
 
-    def _split_cents(self, total: Decimal, billed: dict[int, Decimal]) -> dict[int, int]:
-        if total == 0 or not any(billed.values()):
-            return dict.fromkeys(billed, 0)
-        thousandths = {quantity: self.thousandths(quantity) for quantity in set(billed.values())}
-        if None in thousandths.values():
-            shares = money.split_largest_remainder(total, billed)
-            return {family_id: int(share.scaleb(2)) for family_id, share in shares.items()}
-        weights = {family_id: thousandths[quantity] for family_id, quantity in billed.items()}
-        return money.split_cents(int(total.scaleb(2)), weights)
-
     def price(
         self,
         terms: ProductTerms,
@@ -344,19 +328,39 @@ class _Families:
                 for family_id, share in shares.items()
             }
         else:
-            billed = dict(shares)
+            billed = shares  # read, never changed
         billed_total = sum(billed.values(), ZERO)
         unit_price, total = money.line_price(
             billed_total, allocated_total, terms.unit_price, terms.tiers
         )
-        family_cents = self._split_cents(total, billed)
-        goods, weight, receiving = self.goods, self.weight, self.receiving
+        # The distinct quantities in whole thousandths (None: not a whole number of them).
+        distinct = {quantity: self.thousandths(quantity) for quantity in set(billed.values())}
+        whole = None not in distinct.values()
+        if whole:
+            weights = {family_id: distinct[quantity] for family_id, quantity in billed.items()}
+            receiving = [family_id for family_id, weight in weights.items() if weight]
+        else:
+            receiving = [family_id for family_id, quantity in billed.items() if quantity > 0]
+        if total == 0 or not receiving:
+            family_cents = dict.fromkeys(billed, 0)
+        else:
+            if whole:
+                family_cents = money.split_cents(int(total.scaleb(2)), weights)
+            else:
+                family_cents = {
+                    family_id: int(share.scaleb(2))
+                    for family_id, share in money.split_largest_remainder(total, billed).items()
+                }
+            goods = self.goods
+            for family_id, cents in family_cents.items():
+                goods[family_id] += cents
+        self.receiving.update(receiving)
         weight_per_unit = terms.weight_per_unit
-        for family_id, quantity in billed.items():
-            goods[family_id] += family_cents[family_id]
-            if quantity > 0:
-                weight[family_id] += quantity * weight_per_unit
-                receiving.add(family_id)
+        if weight_per_unit:
+            weight = self.weight
+            weight_of = {quantity: quantity * weight_per_unit for quantity in distinct}
+            for family_id in receiving:
+                weight[family_id] += weight_of[billed[family_id]]
         result = ProductResult(
             allocated_total=allocated_total,
             cases=cases,
@@ -400,7 +404,8 @@ class AllocatedProduct:
 
     priced: PricedProduct
     shares: dict[int, tuple[int, int, int]]  # family_id → (firm, tolerance, allocated) steps
-    quantities: dict[int, Decimal]  # steps → the quantity, one Decimal per distinct one
+    quantities: dict[int, Decimal]  # allocated steps → the quantity, one Decimal each
+    multiple: Decimal
 
 
 def allocate_and_price(
@@ -428,11 +433,10 @@ def allocate_and_price(
         multiple = terms.multiple
         # Steps repeat: each distinct number of steps becomes a quantity once, and the
         # lines share it.
-        distinct = {steps for share in shares.values() for steps in share}
-        quantities = {steps: steps * multiple for steps in distinct}
+        quantities = {steps: steps * multiple for steps in {share[2] for share in shares.values()}}
         allocated = {family_id: quantities[share[2]] for family_id, share in shares.items()}
         priced = families.price(terms, allocated_steps * multiple, cases, allocated, delivered)
-        allocated_products.append(AllocatedProduct(priced, shares, quantities))
+        allocated_products.append(AllocatedProduct(priced, shares, quantities, multiple))
     priced_round = families.finish(
         [product.priced for product in allocated_products], fund_percent, costs
     )
@@ -450,6 +454,8 @@ def compute_round(
 ) -> RoundResult:
     """Allocate every product and work out every line, family and total (module docstring).
 
+    `changes` are QuantityChanges, or plain tuples of their fields in their order.
+
     `delivered` maps (family_id, product_id) to the quantity actually delivered; lines not
     in it are billed what they were allocated.
     """
@@ -463,7 +469,12 @@ def compute_round(
     )
     lines: dict[tuple[int, int], LineResult] = {}
     for product in allocated_products:
-        priced, quantities = product.priced, product.quantities
+        priced, multiple = product.priced, product.multiple
+        quantities = dict(product.quantities)
+        for firm, tolerance, _allocated in product.shares.values():
+            for steps in (firm, tolerance):
+                if steps not in quantities:
+                    quantities[steps] = steps * multiple
         product_id, unit_price = priced.product_id, priced.result.unit_price
         billed, cents, amounts = priced.billed, priced.cents, priced.amounts
         for family_id, (firm, tolerance, allocated) in product.shares.items():

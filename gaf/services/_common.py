@@ -43,13 +43,18 @@ def membership_of(group_id: int, family_id: int, *, lock: bool = False) -> Group
 
 
 def bulk_update_values(
-    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence]
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    key: Sequence[str] = ("pk",),
 ) -> None:
     """Set `fields` on many rows with ONE statement whatever their number.
 
-    Each row is `(*values, pk)`: the values in the order of `fields`, then the primary
-    key. Decimals are best passed as strings (`str(value)`: exact, and what the drivers
-    send anyway), so that the rows go to the driver as they are.
+    Each row is `(*values, *key_values)`: the values in the order of `fields`, then the
+    row's `key` (by default its primary key; or fields that identify one row, such as a
+    unique pair). Decimals are best passed as strings (`str(value)`: exact, and what the
+    drivers send anyway), so that the rows go to the driver as they are.
 
     Django's bulk_update sends a CASE expression per field in batches, so its number of
     queries (and its cost) grows with the rows; a round's close must not grow with its
@@ -61,38 +66,39 @@ def bulk_update_values(
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    pk_column = quote(model._meta.pk.column)
     columns = [model._meta.get_field(name) for name in fields]
+    keys = [model._meta.pk if name == "pk" else model._meta.get_field(name) for name in key]
     # The SQL is built from model metadata only (table and column names); the values are
     # bound parameters.
     if connection.vendor == "sqlite":
         assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+        where = " AND ".join(f"{quote(field.column)} = %s" for field in keys)
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE {pk_column} = %s",  # noqa: S608
+                f"UPDATE {table} SET {assignments} WHERE {where}",  # noqa: S608
                 rows,
             )
         return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_update(
-            [model(pk=row[-1], **dict(zip(fields, row, strict=False))) for row in rows],
-            list(fields),
-        )
+    if connection.vendor != "postgresql":  # the hub runs on SQLite or PostgreSQL only
+        for row in rows:
+            model.objects.filter(**dict(zip(key, row[len(fields) :], strict=True))).update(
+                **dict(zip(fields, row, strict=False))
+            )
         return
     selected = ", ".join(
-        [
-            f"(value->>{index})::{field.db_type(connection)} AS v{index}"
-            for index, field in enumerate(columns)
-        ]
-        + [f"(value->>{len(columns)})::{model._meta.pk.db_type(connection)} AS pk"]
+        f"(value->>{index})::{field.db_type(connection)} AS v{index}"
+        for index, field in enumerate([*columns, *keys])
     )
     assignments = ", ".join(
         f"{quote(field.column)} = v.v{index}" for index, field in enumerate(columns)
     )
+    where = " AND ".join(
+        f"{table}.{quote(field.column)} = v.v{index}"
+        for index, field in enumerate(keys, start=len(columns))
+    )
     sql = (
         f"UPDATE {table} SET {assignments} "  # noqa: S608
-        f"FROM (SELECT {selected} FROM jsonb_array_elements(%s::jsonb)) AS v "
-        f"WHERE {table}.{pk_column} = v.pk"
+        f"FROM (SELECT {selected} FROM jsonb_array_elements(%s::jsonb)) AS v WHERE {where}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [json.dumps(rows, default=str)])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +20,6 @@ from django.utils.translation import gettext as _
 from gaf import rounds as rules
 from gaf.bulk import gc_paused
 from gaf.loading import (
-    LoadedRound,
     StoredAllocation,
     load_round,
     round_costs,
@@ -55,16 +55,15 @@ ZERO = Decimal("0")
 
 
 def _store(
-    round: OrderRound,
-    priced: rules.PricedRound,
-    products: list[rules.AllocatedProduct],
-    loaded: LoadedRound,
+    round: OrderRound, priced: rules.PricedRound, products: list[rules.AllocatedProduct]
 ) -> None:
-    """Write a computed round on its products, lines and orders (four queries).
+    """Write a closing round's results on its products, lines and orders (five queries).
 
-    A line the history does not mention shares nothing (no price, nothing allocated).
+    The lines are written by (order, product), so the close does not read them: a line
+    the history mentions gets its share and price. Until the close no line has a result
+    (the reopening clears them), so a line still without one afterwards is a line the
+    history does not mention: it shares nothing (no price, nothing allocated).
     """
-    delivery_recorded = bool(loaded.delivered)
     bulk_update_values(
         RoundProduct,
         ["allocated_total", "cases", "applied_unit_price", "delivered_total", "total"],
@@ -73,31 +72,47 @@ def _store(
                 str(product.result.allocated_total),
                 product.result.cases,
                 str(product.result.unit_price),
-                str(product.result.billed_total) if delivery_recorded else None,
+                None,
                 str(product.result.total),
                 product.product_id,
             )
             for product in priced.products
         ],
     )
+    orders = list(Order.objects.filter(round=round).order_by().values_list("pk", "family_id"))
+    order_of = {family_id: pk for pk, family_id in orders}
     line_rows = []
     append = line_rows.append
     for product in products:
-        ids = loaded.line_ids.get(product.priced.product_id, {})
+        product_id = product.priced.product_id
         unit_price = str(product.priced.result.unit_price)
         quantities = {steps: str(quantity) for steps, quantity in product.quantities.items()}
         amounts = {cents: str(amount) for cents, amount in product.priced.amounts.items()}
         cents = product.priced.cents
         for family_id, (_firm, _tolerance, allocated) in product.shares.items():
-            pk = ids.pop(family_id, None)
-            if pk is not None:
-                append((quantities[allocated], unit_price, amounts[cents[family_id]], pk))
-    for ids in loaded.line_ids.values():
-        line_rows.extend(("0", None, "0", pk) for pk in ids.values())
-    bulk_update_values(OrderLine, ["allocated", "unit_price", "total"], line_rows)
-    _store_families(
-        priced.families, Order.objects.filter(round=round).order_by().values_list("pk", "family_id")
+            order_id = order_of.get(family_id)
+            if order_id is not None:
+                append(
+                    (
+                        quantities[allocated],
+                        unit_price,
+                        amounts[cents[family_id]],
+                        order_id,
+                        product_id,
+                    )
+                )
+    # In the key's order, the updates walk the table's pages in turn (twice as fast).
+    line_rows.sort(key=itemgetter(3, 4))
+    bulk_update_values(
+        OrderLine,
+        ["allocated", "unit_price", "total"],
+        line_rows,
+        key=("order_id", "round_product_id"),
     )
+    OrderLine.objects.filter(order__round=round, allocated__isnull=True).update(
+        allocated=ZERO, unit_price=None, total=ZERO
+    )
+    _store_families(priced.families, orders)
 
 
 ORDER_RESULT_FIELDS = ["goods_total", "fund_share", "shared_costs", "total"]
@@ -145,9 +160,8 @@ def recompute(round: OrderRound) -> None:
         policy=round.allocation_policy,
         fund_percent=round.fund_percent,
         costs=loaded.costs,
-        delivered=loaded.delivered,
     )
-    _store(round, priced, products, loaded)
+    _store(round, priced, products)
 
 
 def reprice(
