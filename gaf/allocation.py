@@ -210,19 +210,29 @@ def _serve(
 
 
 def allocate_units(
-    case_size: int | None, events: list[Event], policy: Policy | str = Policy.FIFO
-) -> tuple[dict[int, tuple[int, int, int]], int | None, int]:
+    case_size: int | None,
+    events: list[Event],
+    policy: Policy | str = Policy.FIFO,
+    *,
+    in_order: bool = False,
+) -> tuple[dict[int, int], dict[int, int], dict[int, int], int | None, int]:
     """`allocate` on `(sequence, family_id, firm, tolerance)` tuples, as plain values.
 
-    Returns `({family_id: (firm_wanted, tolerance_wanted, allocated)}, cases,
-    allocated_total)`, families in id order: what a round's close needs for thousands of
-    lines without an object per line.
+    Returns `(firm, tolerance, allocated, cases, allocated_total)`: the units each family
+    wants firm and as tolerance and the units it is allocated, by family (in the order of
+    their first event), then the cases and the units ordered. What a round's close needs
+    for thousands of lines, without an object per line; the dicts may be one and the same
+    when their values are (read them, never change them).
+
+    `in_order`: the events are in replay order already, with distinct sequences and no
+    negative quantity, as a round's stored history is (the database holds it to that);
+    they are then taken as they are.
     """
     _check_case_size(case_size)
     if policy not in _POLICIES:
         raise ValueError(f"Criterio di ripartizione sconosciuto: {policy!r}.")
     serve = _serve_first_come if policy == Policy.FIFO else _serve_proportionally
-    ordered = _replay_order(events)
+    ordered = events if in_order else _replay_order(events)
     firm = {event[1]: event[2] for event in ordered}
     tolerance = {event[1]: event[3] for event in ordered}
     pooled_firm = sum(firm.values())
@@ -234,16 +244,16 @@ def allocate_units(
         allocated_total = cases * case_size
 
     served_firm = _serve(serve, ordered, 2, firm, min(pooled_firm, allocated_total))
-    served_tolerance = _serve(serve, ordered, 3, tolerance, max(allocated_total - pooled_firm, 0))
-    families = {
-        family_id: (
-            firm[family_id],
-            tolerance[family_id],
-            served_firm[family_id] + served_tolerance[family_id],
-        )
-        for family_id in sorted(firm)
-    }
-    return families, cases, allocated_total
+    tolerance_capacity = max(allocated_total - pooled_firm, 0)
+    if tolerance_capacity == 0:
+        allocated = served_firm
+    else:
+        # Tolerance is served only once all the firm units are.
+        served_tolerance = _serve(serve, ordered, 3, tolerance, tolerance_capacity)
+        allocated = {
+            family_id: units + served_tolerance[family_id] for family_id, units in firm.items()
+        }
+    return firm, tolerance, allocated, cases, allocated_total
 
 
 _POLICIES = tuple(Policy)
@@ -255,11 +265,17 @@ def allocate(
     policy: Policy | str = Policy.FIFO,
 ) -> RoundAllocation:
     """Share out one product among the families that ordered it (see the module docstring)."""
-    families, cases, allocated_total = allocate_units(case_size, _as_tuples(events), policy)
+    firm, tolerance, allocated, cases, allocated_total = allocate_units(
+        case_size, _as_tuples(events), policy
+    )
     return RoundAllocation(
         families={
-            family_id: Allocation(firm_wanted=firm, tolerance_wanted=tolerance, allocated=allocated)
-            for family_id, (firm, tolerance, allocated) in families.items()
+            family_id: Allocation(
+                firm_wanted=firm[family_id],
+                tolerance_wanted=tolerance[family_id],
+                allocated=allocated[family_id],
+            )
+            for family_id in sorted(firm)
         },
         cases=cases,
         allocated_total=allocated_total,

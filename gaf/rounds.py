@@ -190,11 +190,13 @@ class ProductAllocation:
 @dataclass(frozen=True)
 class PricedProduct:
     """One product priced, its lines family by family in a compact form (tens of thousands
-    of lines: no object per line). A line's total is `amounts[cents[family_id]]`."""
+    of lines: no object per line). A line's total is `amounts[cents[family_id]]`; what it
+    is billed is `units[family_id] × unit`."""
 
     product_id: int
     result: ProductResult
-    billed: dict[int, Decimal]  # family_id → billed quantity
+    units: dict[int, int]  # family_id → billed quantity in `unit`s
+    unit: Decimal
     cents: dict[int, int]  # family_id → the line's total in cents
     amounts: dict[int, Decimal]  # cents → the amount, one Decimal per distinct total
 
@@ -238,15 +240,17 @@ def _case_steps(terms: ProductTerms) -> int | None:
     return None if terms.case_size is None else to_steps(terms.case_size, terms.multiple)
 
 
-def _allocate_units(terms: ProductTerms, changes: list[QuantityChange], policy: str):
+def _allocate_units(
+    terms: ProductTerms, changes: list[QuantityChange], policy: str, *, in_order: bool = False
+):
     """`allocation.allocate_units` for one product, in steps; see `allocate_product`."""
     case_steps = _case_steps(terms)
     result = allocation.allocate_units(
-        case_steps, _events(terms, changes, with_tolerance=True), policy
+        case_steps, _events(terms, changes, with_tolerance=True), policy, in_order=in_order
     )
-    if terms.max_total is not None and result[2] * terms.multiple > terms.max_total:
+    if terms.max_total is not None and result[4] * terms.multiple > terms.max_total:
         result = allocation.allocate_units(
-            case_steps, _events(terms, changes, with_tolerance=False), policy
+            case_steps, _events(terms, changes, with_tolerance=False), policy, in_order=in_order
         )
     return result
 
@@ -260,13 +264,17 @@ def allocate_product(
     can complete a case that would: then the tolerance is left out and only full cases of
     firm quantities are ordered.
     """
-    families, cases, allocated_total = _allocate_units(terms, list(changes), policy)
+    firm, tolerance, allocated, cases, allocated_total = _allocate_units(
+        terms, list(changes), policy
+    )
     return allocation.RoundAllocation(
         families={
             family_id: allocation.Allocation(
-                firm_wanted=firm, tolerance_wanted=tolerance, allocated=allocated
+                firm_wanted=firm[family_id],
+                tolerance_wanted=tolerance[family_id],
+                allocated=allocated[family_id],
             )
-            for family_id, (firm, tolerance, allocated) in families.items()
+            for family_id in sorted(firm)
         },
         cases=cases,
         allocated_total=allocated_total,
@@ -276,34 +284,31 @@ def allocate_product(
 # --- Money ----------------------------------------------------------------------------------
 
 
-THOUSAND = Decimal(1000)
+def _in_units(quantities: Mapping[int, Decimal]) -> tuple[dict[int, int], Decimal]:
+    """Quantities as whole numbers of one unit (the power of ten of their finest place)."""
+    distinct = set(quantities.values())
+    places = max((-quantity.as_tuple().exponent for quantity in distinct), default=0)
+    places = max(places, 0)
+    whole = {quantity: int(quantity.scaleb(places)) for quantity in distinct}
+    return {key: whole[quantity] for key, quantity in quantities.items()}, Decimal(1).scaleb(
+        -places
+    )
 
 
 class _Families:
     """What the products add up to per family while they are priced one by one.
 
-    Tens of thousands of lines go through `price`, so it works in whole numbers where it
-    can: quantities in thousandths (each distinct quantity converted once) and amounts in
+    Tens of thousands of lines go through `price`, so it works in whole numbers: what a
+    family is billed in units of the product (its steps, or thousandths), amounts in
     cents, split with `money.split_cents` exactly as `money.split_largest_remainder`
-    splits the decimals.
+    splits the decimals (scaling the weights by one factor changes no share).
     """
 
     def __init__(self, families: Iterable[int]) -> None:
         self.goods: dict[int, int] = dict.fromkeys(families, 0)  # cents
         self.weight: dict[int, Decimal] = dict.fromkeys(self.goods, ZERO)
         self.receiving: set[int] = set()
-        self._thousandths: dict[Decimal, int | None] = {}
         self._amounts: dict[int, Decimal] = {}
-
-    def thousandths(self, quantity: Decimal) -> int | None:
-        """`quantity` in whole thousandths, None when it is not a whole number of them."""
-        known = self._thousandths.get(quantity, False)
-        if known is False:
-            scaled = quantity * THOUSAND
-            known = self._thousandths[quantity] = (
-                int(scaled) if scaled == scaled.to_integral_value() and scaled >= 0 else None
-            )
-        return known
 
     def amount(self, cents: int) -> Decimal:
         """Cents as a Decimal with two places (each distinct amount made once)."""
@@ -317,50 +322,30 @@ class _Families:
         terms: ProductTerms,
         allocated_total: Decimal,
         cases: int | None,
-        shares: Mapping[int, Decimal],
-        delivered: Mapping[tuple[int, int], Decimal],
+        units: dict[int, int],
+        unit: Decimal,
+        billed_total: Decimal,
     ) -> PricedProduct:
-        """Price one product's shares (family_id → allocated quantity)."""
-        product_id = terms.id
-        if delivered:
-            billed = {
-                family_id: delivered.get((family_id, product_id), share)
-                for family_id, share in shares.items()
-            }
-        else:
-            billed = shares  # read, never changed
-        billed_total = sum(billed.values(), ZERO)
+        """Price one product: each family is billed `units[family_id]` × `unit`, the
+        group `billed_total` (their sum)."""
         unit_price, total = money.line_price(
             billed_total, allocated_total, terms.unit_price, terms.tiers
         )
-        # The distinct quantities in whole thousandths (None: not a whole number of them).
-        distinct = {quantity: self.thousandths(quantity) for quantity in set(billed.values())}
-        whole = None not in distinct.values()
-        if whole:
-            weights = {family_id: distinct[quantity] for family_id, quantity in billed.items()}
-            receiving = [family_id for family_id, weight in weights.items() if weight]
+        if total == 0 or not any(units.values()):
+            family_cents = dict.fromkeys(units, 0)
         else:
-            receiving = [family_id for family_id, quantity in billed.items() if quantity > 0]
-        if total == 0 or not receiving:
-            family_cents = dict.fromkeys(billed, 0)
-        else:
-            if whole:
-                family_cents = money.split_cents(int(total.scaleb(2)), weights)
-            else:
-                family_cents = {
-                    family_id: int(share.scaleb(2))
-                    for family_id, share in money.split_largest_remainder(total, billed).items()
-                }
+            family_cents = money.split_cents(int(total.scaleb(2)), units)
             goods = self.goods
             for family_id, cents in family_cents.items():
                 goods[family_id] += cents
+        receiving = [family_id for family_id, billed in units.items() if billed > 0]
         self.receiving.update(receiving)
         weight_per_unit = terms.weight_per_unit
         if weight_per_unit:
             weight = self.weight
-            weight_of = {quantity: quantity * weight_per_unit for quantity in distinct}
+            weight_of = {billed: billed * unit * weight_per_unit for billed in set(units.values())}
             for family_id in receiving:
-                weight[family_id] += weight_of[billed[family_id]]
+                weight[family_id] += weight_of[units[family_id]]
         result = ProductResult(
             allocated_total=allocated_total,
             cases=cases,
@@ -369,7 +354,26 @@ class _Families:
             total=total,
         )
         amounts = {cents: self.amount(cents) for cents in set(family_cents.values())}
-        return PricedProduct(product_id, result, billed, family_cents, amounts)
+        return PricedProduct(terms.id, result, units, unit, family_cents, amounts)
+
+    def price_billed(
+        self,
+        terms: ProductTerms,
+        allocated_total: Decimal,
+        cases: int | None,
+        billed: dict[int, Decimal],
+    ) -> PricedProduct:
+        """`price` on what each family is billed, as decimals."""
+        billed_total = sum(billed.values(), ZERO)
+        if any(quantity < 0 for quantity in set(billed.values())):
+            # What the decimals would refuse, refused the same way.
+            _unit_price, total = money.line_price(
+                billed_total, allocated_total, terms.unit_price, terms.tiers
+            )
+            if total != 0 and any(billed.values()):
+                money.split_largest_remainder(total, billed)
+        units, unit = _in_units(billed)
+        return self.price(terms, allocated_total, cases, units, unit, billed_total)
 
     def finish(self, products: list[PricedProduct], fund_percent: Decimal, costs) -> PricedRound:
         """The round priced: each family's result, the supplier's, the fund's and the costs'
@@ -400,11 +404,13 @@ class _Families:
 
 @dataclass(frozen=True)
 class AllocatedProduct:
-    """A product priced together with its allocation in steps (`allocate_and_price`)."""
+    """A product allocated and priced (`allocate_and_price`): by family, the steps wanted
+    firm and as tolerance and the steps allocated (read them, never change them)."""
 
     priced: PricedProduct
-    shares: dict[int, tuple[int, int, int]]  # family_id → (firm, tolerance, allocated) steps
-    quantities: dict[int, Decimal]  # allocated steps → the quantity, one Decimal each
+    firm: dict[int, int]
+    tolerance: dict[int, int]
+    allocated: dict[int, int]
     multiple: Decimal
 
 
@@ -416,8 +422,13 @@ def allocate_and_price(
     fund_percent: Decimal,
     costs: Iterable[CostTerms] = (),
     delivered: Mapping[tuple[int, int], Decimal] | None = None,
+    in_order: bool = False,
 ) -> tuple[PricedRound, list[AllocatedProduct]]:
-    """`compute_round` in the compact form: what a round's close stores, line by line."""
+    """`compute_round` in a compact form: what a round's close stores, line by line.
+
+    `in_order`: the changes come as a round's stored history does, by sequence, each
+    sequence once, no quantity negative (see allocation.allocate_units).
+    """
     delivered = delivered or {}
     by_product: dict[int, list[QuantityChange]] = defaultdict(list)
     for change in changes:
@@ -427,16 +438,29 @@ def allocate_and_price(
     )
     allocated_products = []
     for terms in products:
-        shares, cases, allocated_steps = _allocate_units(
-            terms, by_product.get(terms.id, []), policy
+        firm, tolerance, allocated, cases, allocated_steps = _allocate_units(
+            terms, by_product.get(terms.id, []), policy, in_order=in_order
         )
         multiple = terms.multiple
-        # Steps repeat: each distinct number of steps becomes a quantity once, and the
-        # lines share it.
-        quantities = {steps: steps * multiple for steps in {share[2] for share in shares.values()}}
-        allocated = {family_id: quantities[share[2]] for family_id, share in shares.items()}
-        priced = families.price(terms, allocated_steps * multiple, cases, allocated, delivered)
-        allocated_products.append(AllocatedProduct(priced, shares, quantities, multiple))
+        allocated_total = allocated_steps * multiple
+        product_id = terms.id
+        if delivered and any((family_id, product_id) in delivered for family_id in allocated):
+            priced = families.price_billed(
+                terms,
+                allocated_total,
+                cases,
+                {
+                    family_id: delivered.get((family_id, product_id), steps * multiple)
+                    for family_id, steps in allocated.items()
+                },
+            )
+        else:
+            # As the decimals add up: ZERO + each quantity, exactly.
+            billed_total = sum(allocated.values()) * multiple + ZERO if allocated else ZERO
+            priced = families.price(
+                terms, allocated_total, cases, allocated, multiple, billed_total
+            )
+        allocated_products.append(AllocatedProduct(priced, firm, tolerance, allocated, multiple))
     priced_round = families.finish(
         [product.priced for product in allocated_products], fund_percent, costs
     )
@@ -459,6 +483,7 @@ def compute_round(
     `delivered` maps (family_id, product_id) to the quantity actually delivered; lines not
     in it are billed what they were allocated.
     """
+    delivered = delivered or {}
     priced_round, allocated_products = allocate_and_price(
         products=products,
         changes=changes,
@@ -470,19 +495,21 @@ def compute_round(
     lines: dict[tuple[int, int], LineResult] = {}
     for product in allocated_products:
         priced, multiple = product.priced, product.multiple
-        quantities = dict(product.quantities)
-        for firm, tolerance, _allocated in product.shares.values():
-            for steps in (firm, tolerance):
-                if steps not in quantities:
-                    quantities[steps] = steps * multiple
         product_id, unit_price = priced.product_id, priced.result.unit_price
-        billed, cents, amounts = priced.billed, priced.cents, priced.amounts
-        for family_id, (firm, tolerance, allocated) in product.shares.items():
+        cents, amounts = priced.cents, priced.amounts
+        quantity: dict[int, Decimal] = {}
+        for family_id in sorted(product.firm):
+            firm = product.firm[family_id]
+            tolerance = product.tolerance[family_id]
+            allocated = product.allocated[family_id]
+            for steps in (firm, tolerance, allocated):
+                if steps not in quantity:
+                    quantity[steps] = steps * multiple
             lines[(family_id, product_id)] = LineResult(
-                quantities[firm],
-                quantities[tolerance],
-                quantities[allocated],
-                billed[family_id],
+                quantity[firm],
+                quantity[tolerance],
+                quantity[allocated],
+                delivered.get((family_id, product_id), quantity[allocated]),
                 unit_price,
                 amounts[cents[family_id]],
             )
@@ -518,10 +545,17 @@ def price_round(
         allocated = allocations.get(terms.id)
         if allocated is None:
             allocated = ProductAllocation(ZERO, _no_cases(terms), {})
+        product_id = terms.id
+        billed = (
+            {
+                family_id: delivered.get((family_id, product_id), share)
+                for family_id, share in allocated.shares.items()
+            }
+            if delivered
+            else allocated.shares
+        )
         priced.append(
-            totals_of.price(
-                terms, allocated.allocated_total, allocated.cases, allocated.shares, delivered
-            )
+            totals_of.price_billed(terms, allocated.allocated_total, allocated.cases, billed)
         )
     return totals_of.finish(priced, fund_percent, costs)
 

@@ -86,10 +86,11 @@ def _store(
     for product in products:
         product_id = product.priced.product_id
         unit_price = str(product.priced.result.unit_price)
-        quantities = {steps: str(quantity) for steps, quantity in product.quantities.items()}
+        multiple = product.multiple
+        quantities = {steps: str(steps * multiple) for steps in set(product.allocated.values())}
         amounts = {cents: str(amount) for cents, amount in product.priced.amounts.items()}
         cents = product.priced.cents
-        for family_id, (_firm, _tolerance, allocated) in product.shares.items():
+        for family_id, allocated in product.allocated.items():
             order_id = order_of.get(family_id)
             if order_id is not None:
                 append(
@@ -101,8 +102,8 @@ def _store(
                         product_id,
                     )
                 )
-    # In the key's order, the updates walk the table's pages in turn (twice as fast).
-    line_rows.sort(key=itemgetter(3, 4))
+    # By order, the updates walk the table's pages in turn (twice as fast).
+    line_rows.sort(key=itemgetter(3))
     bulk_update_values(
         OrderLine,
         ["allocated", "unit_price", "total"],
@@ -160,6 +161,9 @@ def recompute(round: OrderRound) -> None:
         policy=round.allocation_policy,
         fund_percent=round.fund_percent,
         costs=loaded.costs,
+        # The stored history: by sequence, each sequence once, no quantity negative (the
+        # database's constraints hold it so).
+        in_order=True,
     )
     _store(round, priced, products)
 
