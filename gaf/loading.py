@@ -48,6 +48,7 @@ class Decimals(dict):
 
 
 QUANTITY_PLACES, PRICE_PLACES, AMOUNT_PLACES = 3, 4, 2
+QUANTITY_UNIT = Decimal(1).scaleb(-QUANTITY_PLACES)
 
 
 def whole_rows(queryset: QuerySet) -> list[tuple]:
@@ -156,58 +157,34 @@ STORED_PRODUCT_FIELDS = (*TERMS_FIELDS, "allocated_total", "cases")
 
 class StoredAllocation(NamedTuple):
     terms: list[rules.ProductTerms]
-    allocations: dict[int, rules.ProductAllocation]
-    families: set[int]
-    # (pk, family_id, round_product_id, allocated, delivered, unit_price, total)
+    allocations: dict[int, tuple[Decimal, int | None]]  # product_id → (allocated, cases)
+    # (pk, family_id, round_product_id, allocated, delivered, unit_price, total), the
+    # decimals as whole numbers of their places (`scaled`), as the database has them.
     lines: list[tuple]
 
 
 def stored_allocation(round: OrderRound) -> StoredAllocation:
-    """A closed round's allocation as its close stored it (two queries), and its lines.
+    """A closed round's allocation as its close stored it, and its lines (two queries).
 
     The close gives every line of the history an applied price (and an allocation, zero
-    included); a line it left without a price had no history and shares nothing. The
-    families are those with a priced line: the families of the history.
+    included); a line it left without a price had no history and shares nothing.
     """
     terms, allocations = [], {}
     for values in RoundProduct.objects.filter(round=round).values(*STORED_PRODUCT_FIELDS):
         terms.append(product_terms(values))
         if values["allocated_total"] is not None:
-            allocations[values["id"]] = rules.ProductAllocation(
-                values["allocated_total"], values["cases"], {}
-            )
-    quantity, price, amount = (
-        Decimals(QUANTITY_PLACES),
-        Decimals(PRICE_PLACES),
-        Decimals(AMOUNT_PLACES),
+            allocations[values["id"]] = (values["allocated_total"], values["cases"])
+    lines = whole_rows(
+        OrderLine.objects.filter(order__round=round)
+        .order_by()
+        .values_list(
+            "pk",
+            "order__family_id",
+            "round_product_id",
+            scaled("allocated", QUANTITY_PLACES),
+            scaled("delivered", QUANTITY_PLACES),
+            scaled("unit_price", PRICE_PLACES),
+            scaled("total", AMOUNT_PLACES),
+        )
     )
-    lines = [
-        (
-            pk,
-            family_id,
-            product_id,
-            quantity[allocated],
-            quantity[delivered],
-            price[unit_price],
-            amount[total],
-        )
-        for pk, family_id, product_id, allocated, delivered, unit_price, total in whole_rows(
-            OrderLine.objects.filter(order__round=round)
-            .order_by()
-            .values_list(
-                "pk",
-                "order__family_id",
-                "round_product_id",
-                scaled("allocated", QUANTITY_PLACES),
-                scaled("delivered", QUANTITY_PLACES),
-                scaled("unit_price", PRICE_PLACES),
-                scaled("total", AMOUNT_PLACES),
-            )
-        )
-    ]
-    families = set()
-    for _pk, family_id, product_id, allocated, _delivered, unit_price, _total in lines:
-        if unit_price is not None and product_id in allocations:
-            allocations[product_id].shares[family_id] = allocated
-            families.add(family_id)
-    return StoredAllocation(terms, allocations, families, lines)
+    return StoredAllocation(terms, allocations, lines)

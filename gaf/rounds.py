@@ -179,15 +179,6 @@ class FamilyResult:
 
 
 @dataclass(frozen=True)
-class ProductAllocation:
-    """A product's allocation in its unit: what the round ordered and each family's share."""
-
-    allocated_total: Decimal
-    cases: int | None
-    shares: dict[int, Decimal]  # family_id → allocated
-
-
-@dataclass(frozen=True)
 class PricedProduct:
     """One product priced, its lines family by family in a compact form (tens of thousands
     of lines: no object per line). A line's total is `amounts[cents[family_id]]`; what it
@@ -526,37 +517,30 @@ def compute_round(
 def price_round(
     *,
     products: Iterable[ProductTerms],
-    allocations: Mapping[int, ProductAllocation],
+    allocations: Mapping[int, tuple[Decimal, int | None]],
+    billed: Mapping[int, Mapping[int, int]],
+    unit: Decimal,
     families: Iterable[int],
     fund_percent: Decimal,
     costs: Iterable[CostTerms] = (),
-    delivered: Mapping[tuple[int, int], Decimal] | None = None,
 ) -> PricedRound:
     """Price an allocation already made, as `compute_round` prices the one it makes.
 
-    `families` are those the allocation concerns (compute_round: the families in the
-    order history); given the allocation `compute_round` made from the same history, the
-    products, lines' totals, families and totals are the ones it returns.
+    `allocations` maps each product to its `(allocated_total, cases)`; `billed` maps it to
+    what each family is billed, in whole `unit`s (a closed round stores thousandths): the
+    allocated quantity, or the delivered one once recorded. `families` are those the
+    allocation concerns (compute_round: the families in the order history). Given what
+    `compute_round` allocated from the same history, the products, the lines' totals, the
+    families and the totals are the ones it gives.
     """
-    delivered = delivered or {}
     totals_of = _Families(sorted(families))
     priced = []
     for terms in products:
-        allocated = allocations.get(terms.id)
-        if allocated is None:
-            allocated = ProductAllocation(ZERO, _no_cases(terms), {})
-        product_id = terms.id
-        billed = (
-            {
-                family_id: delivered.get((family_id, product_id), share)
-                for family_id, share in allocated.shares.items()
-            }
-            if delivered
-            else allocated.shares
-        )
-        priced.append(
-            totals_of.price_billed(terms, allocated.allocated_total, allocated.cases, billed)
-        )
+        allocated_total, cases = allocations.get(terms.id, (ZERO, _no_cases(terms)))
+        units = billed.get(terms.id, {})
+        # As the decimals add up: ZERO + each quantity, exactly.
+        billed_total = sum(units.values()) * unit + ZERO if units else ZERO
+        priced.append(totals_of.price(terms, allocated_total, cases, units, unit, billed_total))
     return totals_of.finish(priced, fund_percent, costs)
 
 

@@ -104,15 +104,6 @@ def bulk_update_values(
         cursor.execute(sql, [json.dumps(rows, default=str)])
 
 
-class Texts(dict):
-    """Decimals to their text by subscript, each distinct value written once (None stays
-    None): the form `bulk_update_values` takes them in."""
-
-    def __missing__(self, value):
-        text = self[value] = None if value is None else str(value)
-        return text
-
-
 def euro(amount: Decimal) -> str:
     """An amount as people read it in Italy: 1.234,50 €."""
     return f"{formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"

@@ -8,6 +8,7 @@ round row first, so concurrent calls serialise and each transition happens once.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
@@ -20,6 +21,11 @@ from django.utils.translation import gettext as _
 from gaf import rounds as rules
 from gaf.bulk import gc_paused
 from gaf.loading import (
+    AMOUNT_PLACES,
+    PRICE_PLACES,
+    QUANTITY_PLACES,
+    QUANTITY_UNIT,
+    Decimals,
     StoredAllocation,
     load_round,
     round_costs,
@@ -39,7 +45,7 @@ from gaf.models import (
     SplitBasis,
     Supplier,
 )
-from gaf.services._common import Texts, bulk_update_values, fail, lock_round
+from gaf.services._common import bulk_update_values, fail, lock_round
 from gaf.services._side_effects import (
     CLOSE,
     DELIVERY_REMINDER,
@@ -132,6 +138,10 @@ def _store_families(families: dict[int, rules.FamilyResult], orders) -> None:
     )
 
 
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
 def _family_values(family: rules.FamilyResult) -> tuple:
     return (family.goods_total, family.fund_share, family.shared_costs, family.total)
 
@@ -179,34 +189,57 @@ def reprice(
 
     The allocation depends only on the order history, which a closed round no longer
     takes: deliveries and shared costs change only what is billed. `delivered` are
-    quantities to record, by line id; `loaded` is `stored_allocation(round)` when the
-    caller has read it already. Returns the families whose total changed.
+    quantities to record (at most three places), by line id; `loaded` is
+    `stored_allocation(round)` when the caller has read it already. Returns the families
+    whose total changed.
     """
     delivered = delivered or {}
-    terms, allocations, families, lines = loaded or stored_allocation(round)
-    recorded = {}
-    for pk, family_id, product_id, _allocated, quantity, _price, _total in lines:
-        quantity = delivered.get(pk, quantity)
+    terms, allocations, lines = loaded or stored_allocation(round)
+    recording = {pk: int(quantity.scaleb(QUANTITY_PLACES)) for pk, quantity in delivered.items()}
+    billed: dict[int, dict[int, int]] = defaultdict(dict)
+    any_delivered = False
+    for pk, family_id, product_id, allocated, quantity, unit_price, _total in lines:
+        quantity = recording.get(pk, quantity)
         if quantity is not None:
-            recorded[(family_id, product_id)] = quantity
+            any_delivered = True
+        if unit_price is not None and product_id in allocations:
+            billed[product_id][family_id] = allocated if quantity is None else quantity
     prices = rules.price_round(
         products=terms,
         allocations=allocations,
-        families=families,
+        billed=billed,
+        unit=QUANTITY_UNIT,
+        families={family_id for units in billed.values() for family_id in units},
         fund_percent=round.fund_percent,
         costs=round_costs(round),
-        delivered=recorded,
     )
+    # The lines whose delivered quantity, price or total changed, compared as the database
+    # has them (whole numbers of their places).
     by_product = {product.product_id: product for product in prices.products}
-    text = Texts()
+    price_units = {
+        product_id: int(product.result.unit_price.scaleb(PRICE_PLACES))
+        for product_id, product in by_product.items()
+    }
+    quantities, prices_of, amounts = (
+        Decimals(QUANTITY_PLACES),
+        Decimals(PRICE_PLACES),
+        Decimals(AMOUNT_PLACES),
+    )
     line_rows = []
     for pk, family_id, product_id, _allocated, quantity, unit_price, total in lines:
-        row = (delivered.get(pk, quantity), unit_price, total)
-        priced = by_product.get(product_id)
-        if priced is not None and family_id in priced.cents:
-            row = (row[0], priced.result.unit_price, priced.amounts[priced.cents[family_id]])
-        if row != (quantity, unit_price, total):
-            line_rows.append((text[row[0]], text[row[1]], text[row[2]], pk))
+        new_quantity = recording.get(pk, quantity)
+        new_price, new_total = unit_price, total
+        if unit_price is not None and product_id in allocations:
+            new_price, new_total = price_units[product_id], by_product[product_id].cents[family_id]
+        if (new_quantity, new_price, new_total) != (quantity, unit_price, total):
+            line_rows.append(
+                (
+                    _text(quantities[new_quantity]),
+                    _text(prices_of[new_price]),
+                    _text(amounts[new_total]),
+                    pk,
+                )
+            )
     bulk_update_values(OrderLine, ["delivered", "unit_price", "total"], line_rows)
     bulk_update_values(
         RoundProduct,
@@ -214,7 +247,7 @@ def reprice(
         [
             (
                 str(product.result.unit_price),
-                str(product.result.billed_total) if recorded else None,
+                str(product.result.billed_total) if any_delivered else None,
                 str(product.result.total),
                 product.product_id,
             )
