@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -25,7 +24,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 from wagtail.search import index
 
-from hub.models import AgeBand, Area, Municipality, Network
+from hub.models import AgeBand, Area, Cost, Decision, Municipality, Network
 from hub.rich_text import SanitizedRichTextBlock, SanitizedRichTextField
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -151,13 +150,8 @@ class Invitation(models.Model):
         return f"{self.email} → {self.association}"
 
 
-class JoinRequest(models.Model):
+class JoinRequest(Decision):
     """A group asking to join the network. Network staff approve or reject it."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("in attesa")
-        APPROVED = "approved", _("approvata")
-        REJECTED = "rejected", _("respinta")
 
     name = models.CharField(_("nome del gruppo"), max_length=200)
     kind = models.CharField(_("tipo"), max_length=30, choices=AssociationKind.choices)
@@ -177,19 +171,6 @@ class JoinRequest(models.Model):
         _("e-mail del primo redattore"),
         help_text=_("Riceverà l'invito a gestire le pagine dell'associazione."),
     )
-    status = models.CharField(
-        _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    decision_reason = models.TextField(_("motivazione"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decisa da"),
-    )
-    decided_at = models.DateTimeField(_("decisa il"), null=True, blank=True)
     association = models.OneToOneField(
         Association,
         on_delete=models.SET_NULL,
@@ -200,16 +181,10 @@ class JoinRequest(models.Model):
     )
     created_at = models.DateTimeField(_("ricevuta il"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Decision.Meta):
         verbose_name = _("richiesta di adesione")
         verbose_name_plural = _("richieste di adesione")
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(decision_reason=""),
-                name="rejection_has_a_reason",
-            )
-        ]
         indexes = [models.Index(Lower("name"), name="joinrequest_lower_name")]
 
     def __str__(self) -> str:
@@ -345,8 +320,13 @@ class AssociationPage(Page):
         return context
 
 
-class InitiativePage(Page):
+class InitiativePage(Cost, Page):
     """An entry of the mappatura: a project, service or activity for children and families."""
+
+    free_label = _("Gratuita")
+    free_with_cost_message = _(
+        "Un'iniziativa gratuita non ha un costo: togli la spunta o il costo."
+    )
 
     class Frequency(models.TextChoices):
         ONCE = "once", _("una tantum")
@@ -365,16 +345,6 @@ class InitiativePage(Page):
         Municipality, related_name="initiatives", verbose_name=_("comuni")
     )
     summary = models.TextField(_("in breve"), max_length=400)
-    is_free = models.BooleanField(_("gratuita"), default=True)
-    cost = models.DecimalField(
-        _("costo (€)"),
-        max_digits=8,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    cost_note = models.CharField(_("note sul costo"), max_length=200, blank=True)
     frequency = models.CharField(
         _("frequenza"), max_length=10, choices=Frequency.choices, default=Frequency.ONGOING
     )
@@ -410,15 +380,12 @@ class InitiativePage(Page):
         verbose_name = _("iniziativa")
         verbose_name_plural = _("iniziative")
         constraints = [
+            *Cost.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(period_start__isnull=True)
                 | Q(period_end__isnull=True)
                 | Q(period_start__lte=models.F("period_end")),
                 name="initiative_period_in_order",
-            ),
-            models.CheckConstraint(
-                condition=Q(is_free=True, cost__isnull=True) | Q(is_free=False),
-                name="free_initiative_has_no_cost",
             ),
         ]
 
@@ -426,15 +393,9 @@ class InitiativePage(Page):
         from django.core.exceptions import ValidationError
 
         super().clean()
-        errors = {}
-        if self.is_free and self.cost:
-            errors["cost"] = _(
-                "Un'iniziativa gratuita non ha un costo: togli la spunta o il costo."
-            )
+        errors = self.clean_cost()
         if not self.is_free and self.cost is None and not self.cost_note:
             errors["cost"] = _("Indica il costo o una nota sul costo.")
-        if self.is_free:
-            self.cost = None
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("La fine del periodo è prima dell'inizio.")
         if errors:

@@ -270,11 +270,8 @@ def join_request_approve(*, join_request: JoinRequest, by) -> Association:
     WorkflowPage.objects.create(page=page, workflow=staff_review_workflow())
     _grant_editing_rights(association, page)
 
-    request.status = JoinRequest.Status.APPROVED
-    request.decided_by = by
-    request.decided_at = timezone.now()
     request.association = association
-    request.save(update_fields=["status", "decided_by", "decided_at", "association"])
+    request.save(update_fields=["association", *request.approve(by=by)])
 
     invitation_create(
         association=association,
@@ -298,11 +295,7 @@ def join_request_reject(*, join_request: JoinRequest, by, reason: str) -> JoinRe
             {"reason": _("Spiega il motivo: verrà inviato a chi ha fatto richiesta.")}
         )
     request = _locked_pending(join_request)
-    request.status = JoinRequest.Status.REJECTED
-    request.decision_reason = reason
-    request.decided_by = by
-    request.decided_at = timezone.now()
-    request.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+    request.save(update_fields=request.reject(by=by, reason=reason))
     queue_email_on_commit(
         to=[request.contact_email],
         template="associations/email/join_rejected",

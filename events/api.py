@@ -13,7 +13,6 @@ published at once (201/200) or submitted to the staff's review (202, `publicatio
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -27,6 +26,7 @@ from associations.api_auth import is_association_principal
 from events import authoring, filters, selectors
 from events.api_serializers import (  # noqa: F401 (re-exported from events.api)
     MAX_SLUGS,
+    MODEL_ERROR_FIELDS,
     NOT_FILTERS,
     TOKEN_AUTH,
     TOO_MANY_EXCLUSIONS,
@@ -40,7 +40,6 @@ from events.api_serializers import (  # noqa: F401 (re-exported from events.api)
     OccurrenceSerializer,
     RecurrenceSerializer,
     UpcomingDateSerializer,
-    api_validation_error,
 )
 from events.models import EventPage
 from hub.access import DeclaredPolicyPermission
@@ -124,6 +123,8 @@ class EventViewSet(
     serializer_class = EventSerializer
     queryset = EventPage.objects.none()
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # hub.api_errors puts a service's ValidationError on the API's field names.
+    service_error_fields = MODEL_ERROR_FIELDS
 
     def get_queryset(self):
         if self.request.method not in SAFE_METHODS:
@@ -185,12 +186,9 @@ class EventViewSet(
         form = EventWriteSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         association, user = self._principal()
-        try:
-            write = authoring.event_create(
-                association=association, values=form.to_model_values(), user=user
-            )
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from None
+        write = authoring.event_create(
+            association=association, values=form.to_model_values(), user=user
+        )
         return self._written(write, created=True)
 
     @extend_schema(
@@ -204,12 +202,9 @@ class EventViewSet(
         form = EventWriteSerializer(data=request.data, partial=True)
         form.is_valid(raise_exception=True)
         association, user = self._principal()
-        try:
-            write = authoring.event_update(
-                page=page, association=association, values=form.to_model_values(), user=user
-            )
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from None
+        write = authoring.event_update(
+            page=page, association=association, values=form.to_model_values(), user=user
+        )
         return self._written(write, created=False)
 
     @extend_schema(

@@ -3,11 +3,10 @@ association's writes."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 
 from associations.api import AssociationTokenScheme, MunicipalityRefSerializer
 from events import authoring
@@ -407,7 +406,9 @@ class EventWriteSerializer(serializers.Serializer):
 
 
 # Model fields (as events.services names them in its errors) → the API's fields.
-_ERROR_FIELDS = {
+# The model's field names as the write serializer's: hub.api_errors uses them to put a
+# service's ValidationError on the fields the API client sent (EventViewSet declares it).
+MODEL_ERROR_FIELDS = {
     "repeat": ("recurrence", "non_field_errors"),
     "repeat_interval": ("recurrence", "interval"),
     "repeat_weekdays": ("recurrence", "weekdays"),
@@ -416,17 +417,4 @@ _ERROR_FIELDS = {
     "exclusions": ("excluded_dates",),
     "occurrence_changes": ("changes",),
     "slug": ("title",),
-    "__all__": ("non_field_errors",),
 }
-
-
-def api_validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
-    """A model's ValidationError as the API's, on the API's field names."""
-    fields: dict = {}
-    for name, messages in error.message_dict.items():
-        path = _ERROR_FIELDS.get(name, (name,))
-        target = fields
-        for key in path[:-1]:
-            target = target.setdefault(key, {})
-        target.setdefault(path[-1], []).extend(messages)
-    return exceptions.ValidationError(fields)

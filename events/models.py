@@ -35,7 +35,7 @@ from wagtail.search import index
 
 from associations.models import Association, BodyBlock
 from events.forms import EventPageForm
-from hub.models import AgeBand, Area, Municipality
+from hub.models import AgeBand, Area, Cost, Decision, Municipality
 from hub.rich_text import SanitizedRichTextField
 
 
@@ -66,7 +66,7 @@ class MunicipalEventsIndexPage(Page):
         return municipality_events(request, index_page=self)
 
 
-class EventPage(Page):
+class EventPage(Cost, Page):
     class Repeat(models.TextChoices):
         NONE = "", _("non si ripete")
         DAILY = "daily", _("ogni giorno")
@@ -147,16 +147,6 @@ class EventPage(Page):
     age_bands = ParentalManyToManyField(
         AgeBand, related_name="events", blank=True, verbose_name=_("fasce d'età")
     )
-    is_free = models.BooleanField(_("gratuito"), default=True)
-    cost = models.DecimalField(
-        _("costo (€)"),
-        max_digits=8,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    cost_note = models.CharField(_("note sul costo"), max_length=200, blank=True)
 
     status = models.CharField(
         _("stato"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
@@ -279,12 +269,9 @@ class EventPage(Page):
         verbose_name = _("evento")
         verbose_name_plural = _("eventi")
         constraints = [
+            *Cost.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(end__gte=models.F("start")), name="event_ends_after_start"
-            ),
-            models.CheckConstraint(
-                condition=Q(is_free=True, cost__isnull=True) | Q(is_free=False),
-                name="free_event_has_no_cost",
             ),
             models.CheckConstraint(
                 condition=Q(repeat_until__isnull=True) | Q(repeat_count__isnull=True),
@@ -337,6 +324,9 @@ class EventPage(Page):
 
 class EventExclusion(Orderable):
     """A date on which a recurring event does not take place (an EXDATE)."""
+
+    free_label = _("Gratuito")
+    free_with_cost_message = _("Un evento gratuito non ha un costo: togli la spunta o il costo.")
 
     page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="exclusions")
     date = models.DateField(_("data"))
@@ -436,18 +426,13 @@ class Registration(models.Model):
         return f"{self.user} → {self.event_id} ({self.status})"
 
 
-class EventProposal(models.Model):
+class EventProposal(Decision):
     """An event proposed from the public site by a resident or an informal group.
 
     Network staff approve it into the events of the chosen municipality (a new EventPage
     under its MunicipalEventsIndexPage, organizer: the Comune) or reject it with a reason;
     the proposer is told by e-mail either way (events.proposals).
     """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("in attesa")
-        APPROVED = "approved", _("approvata")
-        REJECTED = "rejected", _("respinta")
 
     class Repeat(models.TextChoices):
         NONE = "", _("non si ripete")
@@ -486,19 +471,6 @@ class EventProposal(models.Model):
     repeat_until = models.DateField(_("ripetuto fino al"), null=True, blank=True)
     contact_email = models.EmailField(_("e-mail di contatto"))
     contact_phone = models.CharField(_("telefono di contatto"), max_length=40, blank=True)
-    status = models.CharField(
-        _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    decision_reason = models.TextField(_("motivazione"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decisa da"),
-    )
-    decided_at = models.DateTimeField(_("decisa il"), null=True, blank=True)
     event = models.OneToOneField(
         EventPage,
         on_delete=models.SET_NULL,
@@ -509,22 +481,19 @@ class EventProposal(models.Model):
     )
     created_at = models.DateTimeField(_("ricevuta il"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Decision.Meta):
         verbose_name = _("proposta di evento")
         verbose_name_plural = _("proposte di eventi")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "created_at"], name="event_proposal_status")]
         constraints = [
+            *Decision.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(end__gte=models.F("start")), name="event_proposal_ends_after_start"
             ),
             models.CheckConstraint(
                 condition=Q(repeat="") | Q(repeat_until__isnull=False),
                 name="event_proposal_repeat_has_an_end",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(decision_reason=""),
-                name="event_proposal_rejection_has_a_reason",
             ),
         ]
 

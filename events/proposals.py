@@ -310,11 +310,8 @@ def proposal_approve(*, proposal: EventProposal, by) -> EventPage:
     page.full_clean(exclude=["path", "depth"])
     index.add_child(instance=page)
     page.save_revision(user=by).publish(user=by, skip_permission_checks=True)
-    proposal.status = Status.APPROVED
     proposal.event = page
-    proposal.decided_by = by
-    proposal.decided_at = timezone.now()
-    proposal.save(update_fields=["status", "event", "decided_by", "decided_at"])
+    proposal.save(update_fields=["event", *proposal.approve(by=by)])
     page = EventPage.objects.get(pk=page.pk)
     queue_email_on_commit(
         to=[proposal.contact_email],
@@ -334,11 +331,7 @@ def proposal_reject(*, proposal: EventProposal, by, reason: str) -> EventProposa
             {"reason": _("Spiega il motivo: verrà inviato a chi ha proposto l'evento.")}
         )
     proposal = _locked_pending(proposal)
-    proposal.status = Status.REJECTED
-    proposal.decision_reason = reason
-    proposal.decided_by = by
-    proposal.decided_at = timezone.now()
-    proposal.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+    proposal.save(update_fields=proposal.reject(by=by, reason=reason))
     queue_email_on_commit(
         to=[proposal.contact_email],
         template="events/email/proposal_rejected",

@@ -98,10 +98,7 @@ def event_validate(page: EventPage) -> None:
         page.end = rome_midnight(local_date(page.end))
     if page.end < page.start:
         errors["end"] = _("La fine dell'evento è prima dell'inizio.")
-    if page.is_free and page.cost:
-        errors["cost"] = _("Un evento gratuito non ha un costo: togli la spunta o il costo.")
-    if page.is_free:
-        page.cost = None
+    errors.update(page.clean_cost())
     if not page.registration_required:
         page.capacity = None
     if page.repeat_until is not None and page.repeat_count is not None:

@@ -1,5 +1,6 @@
 """API of the purchase groups: rounds, their products with the pooled quantities, the
-network's catalogue, the family's own orders, and a round's orders for its organisers.
+network's catalogue, the family's own orders, a round's orders for its organisers, and
+closing a round for its coordinators.
 
 A family only ever sees its own orders; what a person may see is asked of gaf.rules, and
 an object they may not see answers 404, as on the pages. Setting quantities goes through
@@ -442,6 +443,35 @@ class RoundOrdersView(generics.ListAPIView):
             .filter(round=round)
             .select_related("family")
             .order_by("family__name", "pk")
+        )
+
+
+class RoundCloseView(generics.GenericAPIView):
+    """Close an open round now (its coordinators): the allocation is computed, the families
+    are told, and the order goes to the supplier if the round says so (`send_on_close`)."""
+
+    permission_classes = [DeclaredPolicyPermission]
+    serializer_class = RoundSerializer
+    queryset = OrderRound.objects.none()
+
+    @extend_schema(
+        summary="Close a round now (coordinators)",
+        description=(
+            "Irreversible once the order is sent. A round that is not open answers 409 with "
+            "the code `round_not_open`."
+        ),
+        parameters=[ROUND_ID],
+        request=None,
+        responses={200: RoundSerializer, 409: ErrorSerializer},
+    )
+    def post(self, request, round_id: int):
+        round = _visible_round(request, round_id)
+        if not rules.can_manage_round(request.user, round):
+            raise exceptions.PermissionDenied(_("Solo chi coordina il gruppo chiude i giri."))
+        # A refusal reaches hub.api_errors: 409 with the conflict's code.
+        services.round_close(round=round, by=request.user)
+        return Response(
+            RoundSerializer(_visible_round(request, round_id), context={"request": request}).data
         )
 
 

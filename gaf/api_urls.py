@@ -14,6 +14,9 @@ ROUND_ORGANISER = access.object_policy(
     "gaf.rules.can_view_all_orders",
     "the group's coordinators, supplier referents and treasurers, and the round's referent",
 )
+ROUND_COORDINATOR = access.object_policy(
+    "gaf.rules.can_manage_round", "the coordinators of the round's group"
+)
 
 
 def _route(route_str, view, name, policy):
@@ -34,6 +37,12 @@ api_patterns = [
         api.RoundOrdersView.as_view(),
         "gaf-round-orders",
         ROUND_ORGANISER,
+    ),
+    _route(
+        "gaf/rounds/<int:round_id>/close/",
+        api.RoundCloseView.as_view(),
+        "gaf-round-close",
+        ROUND_COORDINATOR,
     ),
     _route("gaf/products/", api.ProductListView.as_view(), "gaf-products", access.AUTHENTICATED),
     _route("gaf/orders/mine/", api.MyOrdersView.as_view(), "gaf-orders-mine", access.AUTHENTICATED),

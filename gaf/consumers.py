@@ -17,7 +17,6 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -26,6 +25,7 @@ from gaf.live import NOT_FOUND, round_group
 from gaf.models import OrderRound
 from gaf.presenters import family_estimate, has_order, product_rows
 from gaf.rounds import CHARGED_STATES
+from hub.formatting import euro
 from hub.selectors import family_of
 
 
@@ -117,5 +117,5 @@ class RoundPoolConsumer(AsyncJsonWebsocketConsumer):
                 "total": render_to_string(
                     "gaf/includes/order_totals_body.html", {**context, "slip": slip}
                 ),
-                "total_text": floatformat(slip.total if slip else 0, 2),
+                "total_text": euro(slip.total if slip else 0),
             }

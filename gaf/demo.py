@@ -333,7 +333,6 @@ def _open_round(group, supplier, point, referent, families, today):
         pickup_ends_at=dt.time(19, 0),
         pickup_points=list(group.pickup_points.all()),
         products=list(supplier.products.all()),
-        send_on_close=True,
         by=referent,
     )
     now = timezone.now()

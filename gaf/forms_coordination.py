@@ -241,6 +241,15 @@ class GroupSettingsForm(forms.Form):
         required=False,
         help_text=_("Le famiglie possono ordinare solo entro il credito che hanno versato."),
     )
+    send_order_on_close = forms.BooleanField(
+        label=_("Invia l'ordine al fornitore appena il giro si chiude"),
+        required=False,
+        help_text=_(
+            "Proposta per ogni nuovo giro. Spenta (consigliato): dopo la chiusura controlli "
+            "l'ordine e lo invii tu, e fino all'invio puoi riaprire il giro. Accesa: l'ordine "
+            "parte da solo alla chiusura e il giro non si riapre più."
+        ),
+    )
 
 
 # --- Suppliers and products -----------------------------------------------------------------
@@ -305,15 +314,27 @@ class ProductForm(forms.Form):
         _("Disponibilità massima totale"),
         QUANTITY,
         required=False,
-        help_text=_("Quanto il fornitore può dare in tutto a un giro; vuoto se senza limite."),
+        help_text=_(
+            "Quanto il fornitore può dare in tutto a un giro, per tutte le famiglie insieme: "
+            "sulla pagina del giro le famiglie vedono quanto ne resta e non possono ordinare "
+            "oltre. Vuoto se senza limite."
+        ),
     )
     unit_weight_kg = _number_field(
         _("Peso per unità (kg)"),
         QUANTITY,
         required=False,
-        help_text=_("Per ripartire il trasporto a peso; per i prodotti a kg non serve."),
+        help_text=_("Per ripartire il trasporto a peso; per i prodotti a kg o a g non serve."),
     )
-    is_available = forms.BooleanField(label=_("Disponibile"), required=False, initial=True)
+    is_available = forms.BooleanField(
+        label=_("Disponibile"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Un prodotto non disponibile resta nel catalogo ma non si può offrire nei nuovi "
+            "giri; i giri già aperti non cambiano."
+        ),
+    )
 
 
 class PriceTierForm(forms.Form):
@@ -455,6 +476,15 @@ class RoundForm(_ObjectChoicesForm):
         if starts and ends and ends <= starts:
             self.add_error("pickup_ends_at", _("Il ritiro deve finire dopo l'inizio."))
         return cleaned
+
+
+class ExtendForm(forms.Form):
+    closes_at = RomeDateTimeField(
+        label=_("Nuova chiusura degli ordini"),
+        help_text=_(
+            "Ora italiana, dopo la chiusura attuale. Le famiglie del gruppo ricevono un avviso."
+        ),
+    )
 
 
 class ReopenForm(forms.Form):

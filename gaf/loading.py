@@ -14,7 +14,8 @@ from django.db.models import BigIntegerField, F, QuerySet
 from django.db.models.functions import Cast, Round
 
 from gaf import rounds as rules
-from gaf.models import OrderChange, OrderLine, OrderRound, RoundProduct, SharedCost, Unit
+from gaf import units
+from gaf.models import OrderChange, OrderLine, OrderRound, RoundProduct, SharedCost
 
 ZERO = Decimal("0")
 
@@ -63,7 +64,7 @@ def product_terms(round_product) -> rules.ProductTerms:
     """The frozen terms of a RoundProduct (instance or `.values()` dict) as plain values."""
     get = round_product.get if isinstance(round_product, dict) else round_product.__getattribute__
     unit = get("unit")
-    weight = Decimal(1) if unit == Unit.KG else (get("unit_weight_kg") or ZERO)
+    weight = units.kg_each(unit) or get("unit_weight_kg") or ZERO
     return rules.ProductTerms(
         id=get("id"),
         multiple=get("multiple"),

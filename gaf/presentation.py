@@ -13,13 +13,15 @@ from decimal import Decimal
 from gaf import exports
 from gaf import rounds as round_rules
 from gaf.models import OrderLine, Product, RoundProduct
-from gaf.selectors import OrderSummary, ProductStatus
+from gaf.selectors import FamilyBreakdown, OrderSummary, ProductStatus
 from hub import formatting
 
 CENTS_ZERO = Decimal("0.00")
 
 # The actions of gaf.rounds.coordinator_actions that need the rule can_manage_round.
-MANAGER_ACTIONS = frozenset({"edit", "open", "close", "reopen", "send", "settle", "cancel"})
+MANAGER_ACTIONS = frozenset(
+    {"edit", "open", "close", "extend", "reopen", "send", "settle", "cancel"}
+)
 
 
 def round_actions(state: str, *, may_manage: bool, may_record_delivery: bool) -> dict[str, bool]:
@@ -66,6 +68,11 @@ def order_totals(summaries: Iterable[OrderSummary]) -> dict[str, Decimal]:
     }
 
 
+def breakdown_total(rows: Iterable[FamilyBreakdown]) -> Decimal:
+    """What the families of an open round would pay together if it closed now."""
+    return sum((row.total for row in rows), CENTS_ZERO)
+
+
 @dataclass
 class DeliveryProduct:
     """A product of the delivery form, with (order line, its quantity field) per family."""
@@ -97,5 +104,5 @@ def price_list_preview(rows: Iterable, existing_codes: set[str]) -> list[Preview
 
 def product_label(product: Product) -> str:
     """A product among a round's choices: "Mele (MEL-1) — 2,10 €/kg"."""
-    unit = exports.unit_label(product.unit)
-    return f"{product.name} ({product.code}) — {formatting.euro(product.unit_price)}\u00a0€/{unit}"
+    price = formatting.money(product.unit_price, exports.unit_label(product.unit))
+    return f"{product.name} ({product.code}) — {price}"

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from django.forms import BoundField
 from django.http import HttpRequest
-from django.utils import formats
 
 from gaf import rules, selectors
 from gaf.models import OrderRound, RoundState
@@ -27,23 +26,20 @@ if TYPE_CHECKING:
 PROFILE_ROUNDS = 5
 
 
-def _price(value: Decimal) -> str:
-    """A unit price as people read it: two decimals, more when the price has them."""
-    places = max(2, -value.normalize().as_tuple().exponent)
-    return formats.number_format(value, decimal_pos=places, use_l10n=True)
-
-
 @dataclass(frozen=True)
 class ProductRow:
-    """What the order page shows about one product (a selectors.ProductStatus, laid out)."""
+    """What the order page shows about one product (a selectors.ProductStatus, laid out).
+
+    Prices stay Decimals: the templates write them with `|money` and `|euro` (hub.formatting).
+    """
 
     status: selectors.ProductStatus
-    unit_price: str
-    current_price: str
-    tiers: list[tuple[Decimal, str]]
+    unit_price: Decimal
+    current_price: Decimal
+    tiers: list[tuple[Decimal, Decimal]]  # (from quantity, unit price)
     case_filled: Decimal | None
     case_percent: int | None
-    next_tier_price: str | None
+    next_tier_price: Decimal | None
     firm_field: BoundField | None
     tolerance_field: BoundField | None
 
@@ -62,15 +58,12 @@ def product_rows(
         rows.append(
             ProductRow(
                 status=status,
-                unit_price=_price(product.unit_price),
-                current_price=_price(pool.unit_price),
-                tiers=[
-                    (Decimal(minimum).normalize(), _price(Decimal(price)))
-                    for minimum, price in product.price_tiers
-                ],
+                unit_price=product.unit_price,
+                current_price=pool.unit_price,
+                tiers=[(Decimal(low), Decimal(price)) for low, price in product.price_tiers],
                 case_filled=case_filled,
                 case_percent=case_percent,
-                next_tier_price=None if pool.next_tier is None else _price(pool.next_tier[1]),
+                next_tier_price=None if pool.next_tier is None else Decimal(pool.next_tier[1]),
                 firm_field=firm_field,
                 tolerance_field=tolerance_field,
             )

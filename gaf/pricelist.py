@@ -17,8 +17,12 @@ The format, and why:
 - Prices are VAT included, in euro, with a decimal comma or point ("2,10", "2.10",
   "1.234,50", "€ 2,10") and at most 4 decimals: wholesale lists quote prices such as
   1,125 €/kg, and line totals are rounded to the cent anyway (gaf.money.line_price).
+- Units are those of gaf.units (kg, g, l, ml, pz, mazzo, confezione, vasetto, bottiglia,
+  vaschetta, sacchetto), written as people write them whatever the case ("KG", "Lt.",
+  "pezzi", "Vasetti"); an unknown unit is an error that lists the valid ones.
 - Quantities (confezione, minimo, multiplo, massimo, the thresholds of scaglioni) are in
-  the product's unit, with at most 3 decimals ("0,5" kg, "0,250" l), whole for pieces.
+  the product's unit, with at most 3 decimals ("0,5" kg, "0,250" l), whole for the units
+  counted in whole numbers (pz, vasetto, mazzo...).
 - A point followed by exactly three digits ("1.000", "2.500") is refused, in prices and
   quantities alike: in Italian it groups thousands, in an English spreadsheet it marks
   decimals, and a wrong guess orders a thousand times too much. "0.500", "1000", "1,000"
@@ -28,6 +32,9 @@ The format, and why:
   below it, and its threshold above the least a family can order (else the base price
   would never apply).
 - The file is at most 1 MB and 5,000 products.
+
+`price_list_template()` is the file to start from, offered on the import page: the
+headers as this module reads them and two example rows, written by the hub's CSV writer.
 """
 
 import codecs
@@ -42,6 +49,9 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from gaf import units
+from hub.csv_export import ITALIAN_EXCEL, CsvWriter
+
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
 # As the columns of gaf.models.Product.
@@ -52,7 +62,6 @@ MAX_QUANTITY = Decimal(1_000_000)
 CODE_MAX_LENGTH = 40
 NAME_MAX_LENGTH = 200
 CATEGORY_MAX_LENGTH = 80
-UNITS = ("kg", "l", "pz")
 VAT_RATES = (Decimal(4), Decimal(5), Decimal(10), Decimal(22))
 
 
@@ -72,7 +81,7 @@ class PriceListRow:
     code: str
     name: str
     category: str  # "" when not given
-    unit: str  # "kg", "l" or "pz"
+    unit: str  # a code of gaf.units: "kg", "pz", "vasetto"...
     unit_price: Decimal  # VAT included
     vat_rate: Decimal  # percent: 4, 5, 10 or 22
     case_size: Decimal | None
@@ -130,18 +139,13 @@ def _plain_key(text: str) -> str:
     )
 
 
-_UNIT_WORDS = {
-    "kg": ("kg", "kilo", "kili", "chilo", "chili", "chilogrammo", "chilogrammi", "kilogram"),
-    "l": ("l", "lt", "litro", "litri", "liter", "liters", "litre", "litres"),
-    "pz": ("pz", "pezzo", "pezzi", "n", "nr", "piece", "pieces", "pc", "pcs"),
-}
-_UNITS_BY_WORD = {word: unit for unit, words in _UNIT_WORDS.items() for word in words}
-
-
 def _unit(text: str) -> str:
-    unit = _UNITS_BY_WORD.get(_plain_key(text))
+    unit = units.by_alias(_plain_key(text))
     if unit is None:
-        raise _Invalid(_("Unità «%(value)s» sconosciuta: usare kg, l oppure pz.") % {"value": text})
+        raise _Invalid(
+            _("Unità «%(value)s» sconosciuta: usare una di queste: %(units)s.")
+            % {"value": text, "units": units.codes_text()}
+        )
     return unit
 
 
@@ -498,7 +502,7 @@ def _shown(quantity: Decimal) -> str:
 
 def _check_consistency(number: int, values: dict, headers: dict[str, str]) -> list[RowError]:
     """Rules across cells of a row whose cells are each valid."""
-    if values["unit"] == "pz":
+    if units.is_whole(values["unit"]):
         quantities = {
             name: [values[name]] for name in ("case_size", "minimum", "multiple", "maximum")
         }
@@ -513,7 +517,8 @@ def _check_consistency(number: int, values: dict, headers: dict[str, str]) -> li
                 RowError(
                     row=number,
                     column=headers[name],
-                    message=_("Un prodotto venduto a pezzi si ordina a pezzi interi."),
+                    message=_("Un prodotto venduto a «%(unit)s» si ordina in quantità intere.")
+                    % {"unit": values["unit"]},
                 )
                 for name in fractional
             ]
@@ -564,3 +569,48 @@ def _check_consistency(number: int, values: dict, headers: dict[str, str]) -> li
         errors.append(RowError(row=number, column=headers["tiers"], message=message))
         break
     return errors
+
+
+# The template offered on the import page.
+
+_EXAMPLES = (
+    {
+        "code": "MEL-01",
+        "name": "Mele renette",
+        "category": "Frutta",
+        "unit": "kg",
+        "unit_price": Decimal("2.40"),
+        "vat_rate": 4,
+        "case_size": Decimal("6"),
+        "minimum": Decimal("1"),
+        "multiple": Decimal("0.5"),
+        "maximum": Decimal("120"),
+        "available": "sì",
+        "tiers": "30:2,10|50:1,95",
+    },
+    {
+        "code": "MIE-02",
+        "name": "Miele di acacia 500 g",
+        "category": "Dispensa",
+        "unit": "vasetto",
+        "unit_price": Decimal("6.50"),
+        "vat_rate": 10,
+        "case_size": Decimal("12"),
+        "minimum": Decimal("1"),
+        "multiple": Decimal("1"),
+        "maximum": None,
+        "available": "sì",
+        "tiers": "",
+    },
+)
+
+
+def price_list_template() -> CsvWriter:
+    """A price list to fill in: every column with its header as read here, two examples.
+
+    In the Italian spreadsheet dialect (`;`, decimal comma, BOM), which this module reads.
+    """
+    writer = CsvWriter(ITALIAN_EXCEL)
+    writer.writerow(column.header for column in _COLUMNS)
+    writer.writerows([example[column.field] for column in _COLUMNS] for example in _EXAMPLES)
+    return writer

@@ -63,9 +63,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # States in which a family owes what its order came to.
 CHARGED_STATES = frozenset({CLOSED, SENT, DELIVERED, SETTLED})
 
-# Service error codes that mean "the round does not take this order now": a conflict with
-# the round's state rather than bad input (pages and the API answer 409).
-ROUND_CONFLICTS = frozenset({"round_not_open", "not_yet_open", "deadline_passed"})
+# Service error codes that mean a conflict with the round's state rather than bad input
+# (pages and the API answer 409): the round does not take this order now, or is not open to
+# be closed or extended ("round_not_open"), or its deadline has not come for the scheduled
+# close ("deadline_not_reached").
+ROUND_CONFLICTS = frozenset(
+    {"round_not_open", "not_yet_open", "deadline_passed", "deadline_not_reached"}
+)
 
 
 def can_transition(current: str, target: str) -> bool:
@@ -76,13 +80,15 @@ def coordinator_actions(state: str) -> frozenset[str]:
     """What a coordinator can do to a round in `state`, by the transitions above.
 
     "edit" changes a draft's details and products; "open" and "reopen" both lead to OPEN,
-    from a draft and from a closed round; "send" also sends a sent order again;
-    "record_delivery" records or corrects a delivery; "documents" are there from the close on.
+    from a draft and from a closed round; "extend" moves an open round's deadline later;
+    "send" also sends a sent order again; "record_delivery" records or corrects a delivery;
+    "documents" are there from the close on.
     """
     actions = {
         "edit": state == DRAFT,
         "open": state == DRAFT and can_transition(state, OPEN),
         "close": can_transition(state, CLOSED),
+        "extend": state == OPEN,
         "reopen": state == CLOSED and can_transition(state, OPEN),
         "send": state == SENT or can_transition(state, SENT),
         "record_delivery": can_transition(state, DELIVERED),

@@ -9,6 +9,7 @@ closes once. Reminders are claimed by a conditional update before being sent.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from hub.models import FamilyMember
 PREFERENCE = {kind: kind for kind in NotificationKind.values} | {"round_cancelled": "round_closed"}
 TEMPLATES = {
     NotificationKind.ROUND_OPENED: "gaf/email/round_opened",
+    NotificationKind.ROUND_EXTENDED: "gaf/email/round_extended",
     NotificationKind.CLOSING_24H: "gaf/email/round_closing",
     NotificationKind.CLOSING_2H: "gaf/email/round_closing",
     NotificationKind.ROUND_CLOSED: "gaf/email/round_closed",
@@ -34,8 +36,11 @@ TEMPLATES = {
     "round_cancelled": "gaf/email/round_cancelled",
 }
 # Kinds sent to every member family; the others go to the families that ordered something.
+# A deadline's extension goes to every member, like the closing reminders: it is news for
+# the families who have not ordered yet as much as for those who have.
 TO_ALL_MEMBERS = {
     NotificationKind.ROUND_OPENED,
+    NotificationKind.ROUND_EXTENDED,
     NotificationKind.CLOSING_24H,
     NotificationKind.CLOSING_2H,
 }
@@ -46,13 +51,25 @@ def _round(round_id: int) -> OrderRound | None:
 
 
 def close_round(round_id: int) -> bool:
+    """True when this run closed the round; False when it was not open or not yet due."""
     round = _round(round_id)
-    return bool(round) and services.round_close(round=round, by=None)
+    if round is None:
+        return False
+    try:
+        services.round_close(round=round, by=None)
+    except services.RoundConflict:
+        return False
+    return True
 
 
-def remind_round(round_id: int, kind: str) -> bool:
+def remind_round(round_id: int, kind: str, deadline: str | None = None) -> bool:
+    """`deadline`: the close this reminder was scheduled for (ISO 8601), None for any."""
     round = _round(round_id)
-    return bool(round) and services.round_remind(round=round, kind=kind)
+    return bool(round) and services.round_remind(
+        round=round,
+        kind=kind,
+        deadline=None if deadline is None else dt.datetime.fromisoformat(deadline),
+    )
 
 
 def remind_delivery(round_id: int) -> bool:

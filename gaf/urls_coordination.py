@@ -126,6 +126,12 @@ urlpatterns = [
     ),
     _route(SUPPLIER + "listino/", catalogue.pricelist_upload, "coord_pricelist", SUPPLIER_MANAGER),
     _route(
+        SUPPLIER + "listino/modello.csv",
+        catalogue.pricelist_template,
+        "coord_pricelist_template",
+        SUPPLIER_MANAGER,
+    ),
+    _route(
         SUPPLIER + "listino/applica/",
         catalogue.pricelist_apply,
         "coord_pricelist_apply",
@@ -137,6 +143,7 @@ urlpatterns = [
     _route(ROUND + "apri/", rounds.round_open, "coord_round_open", ROUND_COORDINATOR),
     _route(ROUND + "chiudi/", rounds.round_close, "coord_round_close", ROUND_COORDINATOR),
     _route(ROUND + "riapri/", rounds.round_reopen, "coord_round_reopen", ROUND_COORDINATOR),
+    _route(ROUND + "proroga/", rounds.round_extend, "coord_round_extend", ROUND_COORDINATOR),
     _route(ROUND + "invia/", rounds.round_send, "coord_round_send", ROUND_COORDINATOR),
     _route(ROUND + "salda/", rounds.round_settle, "coord_round_settle", ROUND_COORDINATOR),
     _route(ROUND + "annulla/", rounds.round_cancel, "coord_round_cancel", ROUND_COORDINATOR),

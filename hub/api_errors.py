@@ -39,22 +39,46 @@ def register_conflict_codes(*codes: str) -> None:
     _CONFLICT_CODES.update(codes)
 
 
+def conflict_code(error: DjangoValidationError) -> str | None:
+    """The registered conflict code of a service's general (not field) error, else None."""
+    if hasattr(error, "error_dict") or not error.error_list:
+        return None
+    code = error.error_list[0].code
+    return code if code in _CONFLICT_CODES else None
+
+
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
     default_detail = _("La richiesta è in conflitto con lo stato attuale.")
 
 
-def service_error(error: DjangoValidationError) -> exceptions.APIException:
+def service_error(
+    error: DjangoValidationError, field_paths: dict[str, tuple[str, ...]] | None = None
+) -> exceptions.APIException:
     """A service's (Django) ValidationError as the API's: field errors under their names,
-    a general one as non_field_errors, a registered conflict code as a 409 with that code."""
+    a general one as non_field_errors, a registered conflict code as a 409 with that code.
+
+    ``field_paths`` renames model fields to the API's (possibly nested) field names; a view
+    declares it as ``service_error_fields`` when its serializer names fields differently."""
     if hasattr(error, "error_dict"):
-        return exceptions.ValidationError(error.message_dict)
+        return exceptions.ValidationError(_renamed(error.message_dict, field_paths or {}))
     first = error.error_list[0] if error.error_list else error
     message = first.message % first.params if first.params else first.message
-    if first.code in _CONFLICT_CODES:
+    if conflict_code(error):
         return Conflict(detail=message, code=first.code)
     return exceptions.ValidationError({"non_field_errors": [message]})
+
+
+def _renamed(messages: dict[str, list], field_paths: dict[str, tuple[str, ...]]) -> dict:
+    fields: dict = {}
+    for name, texts in messages.items():
+        path = field_paths.get(name) or (("non_field_errors",) if name == "__all__" else (name,))
+        target = fields
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        target.setdefault(path[-1], []).extend(texts)
+    return fields
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -90,7 +114,7 @@ def exception_handler(exc, context):
             headers={"Retry-After": str(availability.retry_after_seconds())},
         )
     if isinstance(exc, DjangoValidationError):
-        exc = service_error(exc)
+        exc = service_error(exc, getattr(context.get("view"), "service_error_fields", None))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 from django import forms
 from django.core.exceptions import ValidationError
 
+from hub import api_errors
+
 Result = TypeVar("Result")
 
 
@@ -53,6 +55,13 @@ def submit(
     except ValidationError as error:
         add_service_error(form, error, field_for=field_for)
         return False, None
+
+
+def refusal_status(error: ValidationError) -> int:
+    """The status of a page that shows a service's refusal: 409 when it is a conflict with
+    the state of the thing (a code an app registered with hub.api_errors, as the API
+    answers), 400 for bad input."""
+    return 409 if api_errors.conflict_code(error) else 400
 
 
 def error_messages(error: ValidationError) -> list[str]:

@@ -1,5 +1,6 @@
 """Core data of the hub: accounts, territory, taxonomy, families, API tokens, home page."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -281,6 +282,97 @@ class Child(models.Model):
 
 
 # --- Wagtail pages ----------------------------------------------------------------------------
+
+
+class Cost(models.Model):
+    """What taking part costs, shared by initiatives and events: free, or an amount in euros
+    and/or a note ("al mese, sconto per i fratelli"). Shown by hub/includes/cost.html."""
+
+    # The page's own words for "free" and for a free thing given a cost (gender agrees).
+    free_label = _("Gratuito")
+    free_with_cost_message = _("Se è gratuito non ha un costo: togli la spunta o il costo.")
+
+    is_free = models.BooleanField(_("gratis"), default=True)
+    cost = models.DecimalField(
+        _("costo (€)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    cost_note = models.CharField(_("note sul costo"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_free=True, cost__isnull=True) | Q(is_free=False),
+                name="%(app_label)s_%(class)s_free_has_no_cost",
+            )
+        ]
+
+    def clean_cost(self) -> dict:
+        """The cost's errors by field; a free thing's cost is cleared."""
+        errors = {}
+        if self.is_free and self.cost:
+            errors["cost"] = self.free_with_cost_message
+        if self.is_free:
+            self.cost = None
+        return errors
+
+
+class Decision(models.Model):
+    """Something network staff approve or reject with a reason (a group's join request, an
+    event proposed from the public site): the state, the reason, who decided and when.
+
+    The services lock the row, check it is still pending and call ``approve``/``reject``,
+    which set the fields and return the names to save."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("in attesa")
+        APPROVED = "approved", _("approvata")
+        REJECTED = "rejected", _("respinta")
+
+    status = models.CharField(
+        _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decision_reason = models.TextField(_("motivazione"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decisa da"),
+    )
+    decided_at = models.DateTimeField(_("decisa il"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_reason=""),
+                name="%(app_label)s_%(class)s_rejection_has_a_reason",
+            )
+        ]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    def approve(self, *, by) -> list[str]:
+        self.status = self.Status.APPROVED
+        self.decided_by = by
+        self.decided_at = timezone.now()
+        return ["status", "decided_by", "decided_at"]
+
+    def reject(self, *, by, reason: str) -> list[str]:
+        self.status = self.Status.REJECTED
+        self.decision_reason = reason
+        self.decided_by = by
+        self.decided_at = timezone.now()
+        return ["status", "decision_reason", "decided_by", "decided_at"]
 
 
 class HomePage(Page):

@@ -5,7 +5,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
+
+from gaf import units
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -32,11 +34,6 @@ _MONTHS = (
     gettext_lazy("novembre"),
     gettext_lazy("dicembre"),
 )
-_UNITS = {
-    "kg": pgettext_lazy("unità di misura", "kg"),
-    "l": pgettext_lazy("unità di misura", "l"),
-    "pz": pgettext_lazy("unità di misura", "pz"),
-}
 
 
 # Formatting helpers, shared by every renderer.
@@ -72,9 +69,9 @@ def format_euro(amount: Decimal) -> str:
 
 
 def format_quantity(quantity: Decimal, unit: str = "") -> str:
-    """A quantity as "12,5 kg": decimal comma, no grouping, no trailing zeros."""
+    """A quantity as "12,5 kg", "1 vasetto": decimal comma, no grouping, no trailing zeros."""
     number = _italian(_plain_number(quantity, min_places=0))
-    return f"{number}\u00a0{unit_label(unit)}" if unit else number
+    return f"{number}\u00a0{unit_label(unit, quantity)}" if unit else number
 
 
 def format_vat_rate(rate: Decimal) -> str:
@@ -82,9 +79,10 @@ def format_vat_rate(rate: Decimal) -> str:
     return _italian(_plain_number(rate, min_places=0)) + "%"
 
 
-def unit_label(unit: str) -> str:
-    """The unit as shown to people, in the active language ("pz" is "pcs" in English)."""
-    return str(_UNITS.get(unit, unit))
+def unit_label(unit: str, quantity: Decimal | None = None) -> str:
+    """The unit as shown to people after `quantity` (without one, as in "€/vasetto"), in
+    the active language ("pz" is "pcs" in English): gaf.units."""
+    return units.unit_text(unit, quantity)
 
 
 def _rome(moment: datetime) -> datetime:

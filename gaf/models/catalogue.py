@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gaf.models.common import QUANTITY, UNIT_PRICE, Unit, VatRate
+from gaf.models.common import QUANTITY, UNIT_MAX_LENGTH, UNIT_PRICE, Unit, VatRate
 from hub.models import Municipality, Network
 
 # --- Suppliers and products (shared across the network) ---------------------------------------
@@ -55,7 +55,7 @@ class Product(models.Model):
     name = models.CharField(_("nome"), max_length=200)
     category = models.CharField(_("categoria"), max_length=80, blank=True)
     description = models.TextField(_("descrizione"), blank=True)
-    unit = models.CharField(_("unità"), max_length=2, choices=Unit.choices)
+    unit = models.CharField(_("unità"), max_length=UNIT_MAX_LENGTH, choices=Unit.choices)
     unit_price = models.DecimalField(_("prezzo unitario (IVA inclusa)"), **UNIT_PRICE)
     vat_rate = models.PositiveSmallIntegerField(_("aliquota IVA"), choices=VatRate.choices)
     case_size = models.DecimalField(
@@ -79,7 +79,7 @@ class Product(models.Model):
         _("peso per unità (kg)"),
         null=True,
         blank=True,
-        help_text=_("Per ripartire le spese a peso; per i prodotti a kg vale 1."),
+        help_text=_("Per ripartire le spese a peso; non serve per i prodotti venduti a kg o a g."),
         **QUANTITY,
     )
     is_available = models.BooleanField(_("disponibile"), default=True)
@@ -110,6 +110,9 @@ class Product(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(vat_rate__in=VatRate.values), name="gaf_product_vat_rate_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=Unit.values), name="gaf_product_unit_valid"
             ),
         ]
 

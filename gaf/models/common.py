@@ -6,6 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# The units are a table of their own (gaf.units); the models take their choices from it.
+from gaf.units import CODE_MAX_LENGTH as UNIT_MAX_LENGTH  # noqa: F401 - for the models
+from gaf.units import Unit as Unit
+
 QUANTITY = {"max_digits": 12, "decimal_places": 3}
 UNIT_PRICE = {"max_digits": 10, "decimal_places": 4}
 AMOUNT = {"max_digits": 12, "decimal_places": 2}
@@ -17,12 +21,6 @@ class AllocationPolicy(models.TextChoices):
 
     FIFO = "fifo", _("in ordine di arrivo")
     PROPORTIONAL = "proportional", _("in proporzione alle quantità")
-
-
-class Unit(models.TextChoices):
-    KG = "kg", _("kg")
-    LITRE = "l", _("litri")
-    PIECE = "pz", _("pezzi")
 
 
 class VatRate(models.IntegerChoices):

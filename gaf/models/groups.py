@@ -47,6 +47,16 @@ class PurchaseGroup(models.Model):
         default=False,
         help_text=_("Le famiglie possono ordinare solo entro il credito disponibile."),
     )
+    # Off by default: the order leaves the hub only when a person sends it, so a round closed
+    # by mistake (or too early) can still be reopened; on, the close e-mails it at once.
+    send_order_on_close = models.BooleanField(
+        _("invia l'ordine al fornitore alla chiusura"),
+        default=False,
+        help_text=_(
+            "Proposta per ogni nuovo giro. Se è spenta, dopo la chiusura controlli l'ordine e "
+            "lo invii tu: fino all'invio il giro si può riaprire."
+        ),
+    )
     is_active = models.BooleanField(_("attivo"), default=True)
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 class NotificationKind(models.TextChoices):
     ROUND_OPENED = "round_opened", _("apertura di un giro (e riapertura)")
+    ROUND_EXTENDED = "round_extended", _("proroga della chiusura di un giro")
     CLOSING_24H = "closing_24h", _("24 ore alla chiusura")
     CLOSING_2H = "closing_2h", _("2 ore alla chiusura")
     ROUND_CLOSED = "round_closed", _("chiusura con la tua assegnazione")
@@ -25,6 +26,7 @@ class NotificationPreference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gaf_notifications"
     )
     round_opened = models.BooleanField(NotificationKind.ROUND_OPENED.label, default=True)
+    round_extended = models.BooleanField(NotificationKind.ROUND_EXTENDED.label, default=True)
     closing_24h = models.BooleanField(NotificationKind.CLOSING_24H.label, default=True)
     closing_2h = models.BooleanField(NotificationKind.CLOSING_2H.label, default=True)
     round_closed = models.BooleanField(NotificationKind.ROUND_CLOSED.label, default=True)

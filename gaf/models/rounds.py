@@ -14,6 +14,7 @@ from gaf.models.common import (
     AMOUNT,
     PERCENT,
     QUANTITY,
+    UNIT_MAX_LENGTH,
     UNIT_PRICE,
     AllocationPolicy,
     Unit,
@@ -146,7 +147,7 @@ class RoundProduct(models.Model):
     code = models.CharField(_("codice"), max_length=40)
     name = models.CharField(_("nome"), max_length=200)
     category = models.CharField(_("categoria"), max_length=80, blank=True)
-    unit = models.CharField(_("unità"), max_length=2, choices=Unit.choices)
+    unit = models.CharField(_("unità"), max_length=UNIT_MAX_LENGTH, choices=Unit.choices)
     unit_price = models.DecimalField(_("prezzo unitario (IVA inclusa)"), **UNIT_PRICE)
     vat_rate = models.PositiveSmallIntegerField(_("aliquota IVA"), choices=VatRate.choices)
     case_size = models.DecimalField(_("unità per collo"), null=True, blank=True, **QUANTITY)
@@ -192,6 +193,9 @@ class RoundProduct(models.Model):
             models.CheckConstraint(
                 condition=Q(max_total__isnull=True) | Q(max_total__gt=0),
                 name="gaf_round_product_max_gt_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=Unit.values), name="gaf_round_product_unit_valid"
             ),
         ]
 

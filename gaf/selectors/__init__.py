@@ -33,7 +33,12 @@ from gaf.selectors.catalogue import (
     supplier_products,
     suppliers_with_counts,
 )
-from gaf.selectors.documents import round_documents, round_documents_for_family
+from gaf.selectors.documents import (
+    RoundOutcome,
+    round_documents,
+    round_documents_for_family,
+    round_outcome,
+)
 from gaf.selectors.groups import (
     group_by_slug,
     group_members,
@@ -47,6 +52,7 @@ from gaf.selectors.groups import (
     pickup_point,
 )
 from gaf.selectors.rounds import (
+    FamilyBreakdown,
     OrderSummary,
     ProductStatus,
     delivery_lines,
@@ -54,6 +60,7 @@ from gaf.selectors.rounds import (
     family_orders,
     round_catalogue_ids,
     round_detail,
+    round_family_breakdown,
     round_order_summaries,
     round_pickup_point_choices,
     round_pool_status,
@@ -64,11 +71,13 @@ from gaf.selectors.rounds import (
 
 __all__ = [
     "Balance",
+    "FamilyBreakdown",
     "FundPeriod",
     "HistoryItem",
     "MemberBalance",
     "OrderSummary",
     "ProductStatus",
+    "RoundOutcome",
     "active_suppliers",
     "available_credit",
     "available_products",
@@ -99,7 +108,9 @@ __all__ = [
     "round_detail",
     "round_documents",
     "round_documents_for_family",
+    "round_family_breakdown",
     "round_order_summaries",
+    "round_outcome",
     "round_pickup_point_choices",
     "round_pool_status",
     "round_products",

@@ -7,8 +7,11 @@ are what the close would produce now.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
+
+from django.db.models import Q
 
 from gaf import money
 from gaf import rounds as rules
@@ -234,6 +237,37 @@ def _documents(round, products, orders, lines, product_rows, family_rows) -> Rou
         slips=tuple(slips),
         fund_total=sum((row[1] for row in family_rows.values()), CENTS_ZERO),
         shared_costs_total=sum((row[2] for row in family_rows.values()), CENTS_ZERO),
+    )
+
+
+@dataclass(frozen=True)
+class RoundOutcome:
+    """What a round comes to, for a coordinator about to close, send or settle it: from the
+    stored results once closed, before that what closing it now would give."""
+
+    families_ordered: int  # families that asked for something
+    families_served: int  # families that receive something (have a slip)
+    supplier_lines: int
+    supplier_total: Decimal
+    families_total: Decimal
+    fund_total: Decimal
+    shared_costs_total: Decimal
+
+
+def round_outcome(round: OrderRound) -> RoundOutcome:
+    """The figures of round_documents, and how many families ordered (six queries)."""
+    documents = round_documents(round)
+    ordered = Order.objects.filter(round=round).filter(
+        Q(lines__firm__gt=0) | Q(lines__tolerance__gt=0)
+    )
+    return RoundOutcome(
+        families_ordered=ordered.values("family_id").distinct().count(),
+        families_served=len(documents.slips),
+        supplier_lines=len(documents.supplier_order.lines),
+        supplier_total=documents.supplier_order.total,
+        families_total=sum((slip.total for slip in documents.slips), CENTS_ZERO),
+        fund_total=documents.fund_total,
+        shared_costs_total=documents.shared_costs_total,
     )
 
 

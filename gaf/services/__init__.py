@@ -1,9 +1,12 @@
 """The GAF services: the only writers of the gaf app's data (keyword-only arguments).
 
 Views, API, consumers, tasks and commands call these; each validates before writing and
-raises django's ValidationError (field by field, Italian messages) or PermissionDenied.
+raises django's ValidationError (field by field, Italian messages) or PermissionDenied; a
+change the round's state refuses raises RoundConflict, a ValidationError with a conflict
+code (409 on pages and in the API).
 """
 
+from gaf.services._common import RoundConflict
 from gaf.services.accounts import (
     fund_disbursement_approve,
     fund_disbursement_reject,
@@ -44,6 +47,7 @@ from gaf.services.rounds import (
     delivery_remind,
     round_close,
     round_create,
+    round_extend,
     round_open,
     round_remind,
     round_reopen,
@@ -60,6 +64,7 @@ __all__ = [
     "LineInput",
     "PriceListImport",
     "PriceListRejected",
+    "RoundConflict",
     "Tier",
     "delivery_record",
     "delivery_remind",
@@ -88,6 +93,7 @@ __all__ = [
     "round_cancel",
     "round_close",
     "round_create",
+    "round_extend",
     "round_open",
     "round_remind",
     "round_reopen",

@@ -11,7 +11,18 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils import formats, timezone
 
+from gaf import units
 from gaf.models import GroupMembership, OrderRound
+from hub import formatting
+
+
+class RoundConflict(ValidationError):
+    """The round's state refuses the change (it is not open, its deadline has not come):
+    a conflict with the state, not bad input. Its `code` is one of gaf.rounds.ROUND_CONFLICTS,
+    which gaf registers with hub.api_errors, so pages and the API answer 409 with it."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message, code=code)
 
 
 def fail(field: str | None, message: str, code: str = "invalid"):
@@ -27,7 +38,8 @@ def local(moment: datetime) -> str:
 
 
 def quantity_text(quantity: Decimal, unit: str) -> str:
-    return f"{formats.number_format(quantity.normalize(), use_l10n=True)} {unit}"
+    """A quantity in a message: "0,5 kg", "2 vasetti"."""
+    return f"{formatting.quantity(quantity)} {units.unit_text(unit, quantity)}"
 
 
 def lock_round(round_id: int) -> OrderRound:
@@ -106,4 +118,4 @@ def bulk_update_values(
 
 def euro(amount: Decimal) -> str:
     """An amount as people read it in Italy: 1.234,50 €."""
-    return f"{formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
+    return f"{formatting.euro(amount)} €"

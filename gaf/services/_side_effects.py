@@ -21,10 +21,20 @@ CLOSE, REMIND_24H, REMIND_2H, DELIVERY_REMINDER = "close", "remind-24h", "remind
 ROUND_SCHEDULES = (CLOSE, REMIND_24H, REMIND_2H, DELIVERY_REMINDER)
 # The evening before the pickup day, local time.
 DELIVERY_REMINDER_TIME = dt.time(18, 0)
+# How long before the deadline each closing reminder goes out, and its job.
+REMINDERS = {"closing_24h": (24, REMIND_24H), "closing_2h": (2, REMIND_2H)}
 
 
 def schedule_name(round_id: int, job: str) -> str:
     return f"gaf-round-{round_id}-{job}"
+
+
+def reminder_time(closes_at: dt.datetime, kind: str) -> dt.datetime:
+    """When the `kind` reminder of a round closing at `closes_at` goes out: in UTC, so that
+    "24 hours before" is 24 elapsed hours across a daylight-saving change too (Python
+    subtracts wall-clock time from a datetime in Europe/Rome)."""
+    hours, _job = REMINDERS[kind]
+    return closes_at.astimezone(dt.UTC) - dt.timedelta(hours=hours)
 
 
 def _runs(round: OrderRound) -> dict[str, tuple[str, dt.datetime, str]]:
@@ -32,18 +42,20 @@ def _runs(round: OrderRound) -> dict[str, tuple[str, dt.datetime, str]]:
     evening_before = dt.datetime.combine(
         round.pickup_date - dt.timedelta(days=1), DELIVERY_REMINDER_TIME, tzinfo=rome
     )
+    closes_at = round.closes_at.astimezone(dt.UTC)
+    # Each reminder names the deadline it is for: a job left from an earlier deadline (an
+    # extension moved it) finds another deadline on the round and sends nothing.
+    deadline = closes_at.isoformat()
     return {
         CLOSE: ("gaf.tasks.close_round", round.closes_at, f"round_id={round.pk}"),
-        REMIND_24H: (
-            "gaf.tasks.remind_round",
-            round.closes_at - dt.timedelta(hours=24),
-            f"round_id={round.pk}, kind='closing_24h'",
-        ),
-        REMIND_2H: (
-            "gaf.tasks.remind_round",
-            round.closes_at - dt.timedelta(hours=2),
-            f"round_id={round.pk}, kind='closing_2h'",
-        ),
+        **{
+            job: (
+                "gaf.tasks.remind_round",
+                reminder_time(closes_at, kind),
+                f"round_id={round.pk}, kind='{kind}', deadline='{deadline}'",
+            )
+            for kind, (_hours, job) in REMINDERS.items()
+        },
         DELIVERY_REMINDER: (
             "gaf.tasks.remind_delivery",
             evening_before,

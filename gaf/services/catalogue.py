@@ -17,6 +17,7 @@ from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from gaf import units
 from gaf.models import Product, ProductPriceTier, Supplier, Unit, VatRate
 from gaf.rounds import is_multiple
 from hub.models import Municipality, Network
@@ -182,8 +183,9 @@ def product_errors(values: dict, tiers: Iterable[Tier] = ()) -> dict[str, str]:
     if "name" in values and not str(values["name"]).strip():
         errors["name"] = _("Indica il nome del prodotto.")
     if "unit" in values and values["unit"] not in Unit.values:
-        errors["unit"] = _("Unità sconosciuta «%(value)s»: usa kg, l o pz.") % {
-            "value": values["unit"]
+        errors["unit"] = _("Unità sconosciuta «%(value)s»: usa una di queste: %(units)s.") % {
+            "value": values["unit"],
+            "units": units.codes_text(),
         }
     if "vat_rate" in values:
         try:

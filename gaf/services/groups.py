@@ -51,6 +51,7 @@ def group_create(
     default_fund_percent: Decimal = Decimal("2.00"),
     allocation_policy: str = AllocationPolicy.FIFO,
     prepaid_mode: bool = False,
+    send_order_on_close: bool = False,
     by,
 ) -> PurchaseGroup:
     """A new group, with `coordinator_family` as its first member and coordinator."""
@@ -73,6 +74,7 @@ def group_create(
         default_fund_percent=_check_percent("default_fund_percent", default_fund_percent),
         allocation_policy=allocation_policy,
         prepaid_mode=prepaid_mode,
+        send_order_on_close=send_order_on_close,
     )
     GroupMembership.objects.create(
         group=group, family=coordinator_family, is_coordinator=True, is_treasurer=True
@@ -90,8 +92,10 @@ def group_update(
     default_fund_percent: Decimal | None = None,
     allocation_policy: str | None = None,
     prepaid_mode: bool | None = None,
+    send_order_on_close: bool | None = None,
 ) -> PurchaseGroup:
-    """Change the group's settings; rounds already created keep their own percent and policy."""
+    """Change the group's settings; rounds already created keep their own percent, policy
+    and choice of sending the order at the close."""
     fields = []
     if name is not None:
         if not name.strip():
@@ -112,6 +116,9 @@ def group_update(
     if prepaid_mode is not None:
         group.prepaid_mode = prepaid_mode
         fields.append("prepaid_mode")
+    if send_order_on_close is not None:
+        group.send_order_on_close = send_order_on_close
+        fields.append("send_order_on_close")
     if fields:
         group.save(update_fields=fields)
     return group

@@ -1,8 +1,9 @@
 """Writes for order rounds: the state machine from draft to settled, and its recomputation.
 
 draft → open → closed → sent → delivered → settled, cancelled from any state but
-cancelled; closed → open (reopening) until the order is sent. Every transition locks the
-round row first, so concurrent calls serialise and each transition happens once.
+cancelled; closed → open (reopening) until the order is sent; an open round's deadline can
+be extended. Every transition locks the round row first, so concurrent calls serialise and
+each transition happens once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from gaf import rounds as rules
@@ -45,13 +46,15 @@ from gaf.models import (
     SplitBasis,
     Supplier,
 )
-from gaf.services._common import bulk_update_values, fail, lock_round
+from gaf.services._common import RoundConflict, bulk_update_values, fail, local, lock_round
 from gaf.services._side_effects import (
     CLOSE,
     DELIVERY_REMINDER,
     REMIND_2H,
     REMIND_24H,
+    REMINDERS,
     notify_on_commit,
+    reminder_time,
     schedule_round,
     send_supplier_order_on_commit,
     unschedule_round,
@@ -407,14 +410,15 @@ def round_create(
     products: Iterable[Product] = (),
     fund_percent: Decimal | None = None,
     allocation_policy: str | None = None,
-    send_on_close: bool = False,
+    send_on_close: bool | None = None,
     pickup_starts_at: dt.time | None = None,
     pickup_ends_at: dt.time | None = None,
     referent=None,
     notes: str = "",
     by,
 ) -> OrderRound:
-    """A draft round: nothing is visible to families until it opens."""
+    """A draft round: nothing is visible to families until it opens. Percent, policy and
+    whether the close sends the order (`send_on_close`) default to the group's settings."""
     title = title.strip()
     if not title:
         fail("title", _("Dai un titolo al giro."))
@@ -438,7 +442,7 @@ def round_create(
             "fund_percent", group.default_fund_percent if fund_percent is None else fund_percent
         ),
         allocation_policy=policy,
-        send_on_close=send_on_close,
+        send_on_close=group.send_order_on_close if send_on_close is None else send_on_close,
         referent=referent,
         created_by=by,
     )
@@ -608,13 +612,29 @@ def round_open(*, round: OrderRound, by, now: dt.datetime | None = None) -> Orde
     return round
 
 
+REMINDED_FIELDS = {"closing_24h": "reminded_24h_at", "closing_2h": "reminded_2h_at"}
+
+
 @transaction.atomic
-def round_remind(*, round: OrderRound, kind: str, now: dt.datetime | None = None) -> bool:
-    """Send the 24 h or 2 h reminder once (a conditional update decides who sends it)."""
+def round_remind(
+    *,
+    round: OrderRound,
+    kind: str,
+    now: dt.datetime | None = None,
+    deadline: dt.datetime | None = None,
+) -> bool:
+    """Send the 24 h or 2 h reminder once per deadline (a conditional update decides who
+    sends it). A job scheduled for `deadline` sends nothing once the round's deadline has
+    moved (round_extend, round_reopen): the job for the new one does."""
     now = now or timezone.now()
-    field = {"closing_24h": "reminded_24h_at", "closing_2h": "reminded_2h_at"}[kind]
+    field = REMINDED_FIELDS[kind]
+    same_deadline = {} if deadline is None else {"closes_at": deadline}
     claimed = OrderRound.objects.filter(
-        pk=round.pk, state=RoundState.OPEN, closes_at__gt=now, **{f"{field}__isnull": True}
+        pk=round.pk,
+        state=RoundState.OPEN,
+        closes_at__gt=now,
+        **same_deadline,
+        **{f"{field}__isnull": True},
     ).update(**{field: now})
     if claimed:
         notify_on_commit(round, kind)
@@ -639,17 +659,29 @@ def delivery_remind(*, round: OrderRound, now: dt.datetime | None = None) -> boo
 
 
 @transaction.atomic
-def round_close(*, round: OrderRound, by=None, now: dt.datetime | None = None) -> bool:
-    """Close the round: allocate, price, share out; True when this call closed it.
+def round_close(*, round: OrderRound, by=None, now: dt.datetime | None = None) -> OrderRound:
+    """Close the round: allocate, price, share out; the closed round (sent too when its
+    `send_on_close` says so).
 
-    Idempotent: with the round locked, only a call that finds it open closes it, so the
-    scheduled close, a sweeper and a coordinator's click close it exactly once. Without
-    `by` (the scheduler) it never closes before the deadline, in case the schedule is stale.
+    With the round locked, only a call that finds it open closes it, so the scheduled
+    close, a sweeper and a coordinator's click close it exactly once; the others get
+    RoundConflict "round_not_open". Without `by` (the scheduler) it never closes before the
+    deadline ("deadline_not_reached"), in case the schedule is stale.
     """
     now = now or timezone.now()
     round = lock_round(round.pk)
-    if round.state != RoundState.OPEN or (by is None and now < round.closes_at):
-        return False
+    if round.state != RoundState.OPEN:
+        raise RoundConflict(
+            _("Il giro è «%(state)s»: si chiude solo un giro aperto.")
+            % {"state": RoundState(round.state).label},
+            code="round_not_open",
+        )
+    if by is None and now < round.closes_at:
+        raise RoundConflict(
+            _("Gli ordini chiudono il %(when)s: non è ancora il momento.")
+            % {"when": local(round.closes_at)},
+            code="deadline_not_reached",
+        )
     with gc_paused():
         recompute(round)
     round.state = RoundState.CLOSED
@@ -661,7 +693,7 @@ def round_close(*, round: OrderRound, by=None, now: dt.datetime | None = None) -
     notify_on_commit(round, "round_closed")
     if round.send_on_close:
         _send(round, now)
-    return True
+    return round
 
 
 @transaction.atomic
@@ -698,6 +730,56 @@ def round_reopen(
     )
     schedule_round(round, now=now)
     notify_on_commit(round, "round_opened", extra={"reopened": True})
+    return round
+
+
+@transaction.atomic
+def round_extend(
+    *, round: OrderRound, closes_at: dt.datetime, by, now: dt.datetime | None = None
+) -> OrderRound:
+    """Move an open round's deadline later; its families are told, and its close and closing
+    reminders follow the new deadline.
+
+    A reminder already sent goes out again only when its time before the new deadline is
+    still to come (each reminder once per deadline); a job left for the old deadline sends
+    nothing (round_remind).
+    """
+    now = now or timezone.now()
+    round = lock_round(round.pk)
+    if round.state != RoundState.OPEN:
+        raise RoundConflict(
+            _("Il giro è «%(state)s»: si proroga solo un giro aperto.")
+            % {"state": RoundState(round.state).label},
+            code="round_not_open",
+        )
+    if timezone.is_naive(closes_at):
+        fail("closes_at", _("Indica l'ora con il fuso orario."))
+    if closes_at <= now:
+        fail("closes_at", _("La nuova chiusura deve essere nel futuro."))
+    if closes_at <= round.closes_at:
+        fail(
+            "closes_at",
+            _("La nuova chiusura deve essere dopo quella attuale (%(current)s).")
+            % {"current": local(round.closes_at)},
+        )
+    if round.pickup_date < timezone.localdate(closes_at):
+        fail(
+            "closes_at",
+            _("Il ritiro è %(day)s: la chiusura non può andare oltre quel giorno.")
+            % {"day": formats.date_format(round.pickup_date, "l j F Y")},
+        )
+    previous = round.closes_at
+    round.closes_at = closes_at
+    fields = ["closes_at", "revision", "revised_at", "updated_at"]
+    for kind, field in REMINDED_FIELDS.items():
+        if getattr(round, field) is not None and reminder_time(closes_at, kind) > now:
+            setattr(round, field, None)
+            fields.append(field)
+    round.revision += 1
+    round.revised_at = now
+    round.save(update_fields=fields)
+    schedule_round(round, now=now, jobs=(CLOSE, *(job for _hours, job in REMINDERS.values())))
+    notify_on_commit(round, "round_extended", extra={"previous_closes_at": previous})
     return round
 
 

@@ -140,14 +140,16 @@ def test_matrix_cells_link_to_the_filtered_list(client, mappatura):
 
 def test_matrix_table_is_accessible_and_scrolls_on_a_phone(client, mappatura):
     page = client.get(url("mapping")).content.decode()
-    wrapper = re.search(r'<div class="table-responsive[^"]*"[^>]*>', page).group(0)
-    # Scrolls sideways, reachable and named for keyboard and screen-reader users.
-    for attribute in ('role="region"', 'aria-labelledby="matrix-title"', 'tabindex="0"'):
+    wrapper = re.search(r'<div class="hub-table-box"[^>]*>', page).group(0)
+    # Scrolls sideways inside its own box, reachable and named for keyboard and
+    # screen-reader users; the area names and the totals stay in view (hub/static/hub/hub.css).
+    for attribute in ('role="region"', 'aria-label="Iniziative per area e Comune"', 'tabindex="0"'):
         assert attribute in wrapper
     assert "<caption>" in page
     assert '<th scope="col"' in page
     assert '<th scope="row"' in page
-    assert page.index("table-responsive") < page.index("<table")
+    assert page.index("hub-table-box") < page.index("<table")
+    assert '<th scope="col" class="hub-sticky-end">Totale</th>' in page
 
 
 def test_matrix_filtered_by_network(client, mappatura):
@@ -209,7 +211,7 @@ def test_initiatives_filters(client, mappatura, query, expected):
 def test_initiative_cards_show_association_cost_and_link(client, mappatura):
     page = client.get(url("initiatives"), {"comune": "bruino"}).content.decode()
     assert "Polisportiva Bruinese" in page
-    assert "€ 12,50" in page
+    assert '<span class="hub-num">12,50\xa0€</span>' in page
     assert "Buona pratica" in page
     assert f'href="{mappatura["bruinese"].page.url}minibasket/"' in page
     assert "Bozza non pubblicata" not in page

@@ -558,7 +558,7 @@ def test_initiative_page_shows_every_field_in_italian(client, bruinese):
         "D. Comunità educante",  # the macro-area
         "6–10 anni, 11–13 anni",
         "Bruino, Volvera",
-        "€ 1.234,50 – sconto per i fratelli",
+        '<span class="hub-num">1.234,50\xa0€</span> – sconto per i fratelli',
         "settimanale",
         'dal <time datetime="2026-09-01">01/09/2026</time>',
         'al <time datetime="2027-06-30">30/06/2027</time>',

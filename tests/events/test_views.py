@@ -160,7 +160,7 @@ def test_list_groups_dates_by_day_in_italian_across_daylight_saving(client, worl
         "domenica 25 ottobre 2026",
         "Comune di Bruino",
         "Palestra comunale, Via Roma 1, Bruino",
-        "€ 5,00 – merenda compresa",
+        '<span class="hub-num">5,00\xa0€</span> – merenda compresa',
         "Gratuito",
         "3–5 anni",
         "6 appuntamenti, 1 ottobre 2026 – 31 ottobre 2026",

@@ -305,6 +305,41 @@ def test_round_orders_are_for_organisers(catalogue, round, member, people, who, 
         assert results[0]["lines"][0]["firm"] == "3.000"
 
 
+# --- Closing a round (coordinators) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("coordinator", 200),
+        ("member", 403),
+        ("non_member", 404),
+        ("other_group_member", 404),
+        ("anonymous", 401),
+    ],
+)
+def test_a_round_is_closed_by_its_coordinators_only(catalogue, round, member, people, who, status):
+    _supplier, apples, _eggs = catalogue
+    _order(round, member[0], member[1], apples, "6")
+    response = _client(people[who]).post(reverse("api:gaf-round-close", args=[round.pk]))
+    assert response.status_code == status
+    round.refresh_from_db()
+    assert round.state == ("closed" if status == 200 else "open")
+    if status == 200:
+        assert response.json()["state"] == "closed"
+
+
+def test_closing_a_round_that_is_not_open_is_a_409_with_its_code(setup, round):
+    client = _client(setup.coordinator)
+    close = reverse("api:gaf-round-close", args=[round.pk])
+    assert client.post(close).status_code == 200
+    response = client.post(close)
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "round_not_open"
+    assert "si chiude solo un giro aperto" in error["message"]
+
+
 # --- Schema ---------------------------------------------------------------------------------
 
 

@@ -83,10 +83,16 @@ def test_group_keeps_a_coordinator(setup):
     }
 
 
+VALID_UNITS = "kg, g, l, ml, pz, mazzo, confezione, vasetto, bottiglia, vaschetta, sacchetto"
+
+
 @pytest.mark.parametrize(
     ("changes", "errors"),
     [
-        ({"unit": "hg"}, {"unit": ["Unità sconosciuta «hg»: usa kg, l o pz."]}),
+        (
+            {"unit": "hg"},
+            {"unit": ["Unità sconosciuta «hg»: usa una di queste: " + VALID_UNITS + "."]},
+        ),
         ({"vat_rate": 7}, {"vat_rate": ["Aliquota IVA «7» non valida: usa 4, 5, 10 o 22."]}),
         ({"unit_price": "-1"}, {"unit_price": ["Il prezzo non può essere negativo."]}),
         ({"unit_price": "1.23456"}, {"unit_price": ["Il prezzo ha al massimo 4 decimali."]}),

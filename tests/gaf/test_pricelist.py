@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gaf import units
 from gaf.pricelist import (
     MAX_BYTES,
     MAX_ROWS,
-    UNITS,
     VAT_RATES,
     PriceListResult,
     PriceListRow,
@@ -21,8 +21,10 @@ from gaf.pricelist import (
     RowError,
     parse_price_list,
 )
+from gaf.units import Unit
 
 D = Decimal
+VALID_UNITS = "kg, g, l, ml, pz, mazzo, confezione, vasetto, bottiglia, vaschetta, sacchetto"
 HEADER = [
     "Codice",
     "Nome",
@@ -168,7 +170,24 @@ def test_price_formats(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "unit"),
-    [("KG", "kg"), ("chilo", "kg"), ("Lt.", "l"), ("litri", "l"), ("pezzo", "pz"), ("Pz.", "pz")],
+    [
+        ("KG", "kg"),
+        ("chilo", "kg"),
+        ("Gr.", "g"),
+        ("Lt.", "l"),
+        ("litri", "l"),
+        ("ML", "ml"),
+        ("pezzo", "pz"),
+        ("Pz.", "pz"),
+        ("Mazzo", "mazzo"),
+        ("mazzi", "mazzo"),
+        ("CONFEZIONE", "confezione"),
+        ("conf.", "confezione"),
+        ("Vasetti", "vasetto"),
+        ("bottiglia", "bottiglia"),
+        ("Vaschette", "vaschetta"),
+        ("sacchetto", "sacchetto"),
+    ],
 )
 def test_unit_words(text, unit):
     (row,) = parse([*COFFEE[:3], text, *COFFEE[4:]]).rows
@@ -242,7 +261,7 @@ def with_cell(column, value, row=APPLES):
         ("Codice", "", "Valore mancante."),
         ("Nome", "  ", "Valore mancante."),
         ("Nome", "x" * 201, "Il testo è troppo lungo: al massimo 200 caratteri."),
-        ("Unità", "g", "Unità «g» sconosciuta: usare kg, l oppure pz."),
+        ("Unità", "hg", f"Unità «hg» sconosciuta: usare una di queste: {VALID_UNITS}."),
         ("Prezzo", "", "Valore mancante."),
         ("Prezzo", "due euro", "«due euro» non è un numero."),
         ("Prezzo", "1.23.4", "«1.23.4» non è un numero."),
@@ -322,7 +341,7 @@ def test_without_a_multiple_quantities_are_whole_units():
 def test_pieces_are_whole():
     result = parse(["UOV-6", "Uova", "", "pz", "0,45", "10", "2,5", "1,5", "", "", "", "10,5:0,40"])
     assert [(e.row, e.column, e.message) for e in result.errors] == [
-        (2, column, "Un prodotto venduto a pezzi si ordina a pezzi interi.")
+        (2, column, "Un prodotto venduto a «pz» si ordina in quantità intere.")
         for column in ("Confezione", "Minimo", "Scaglioni")
     ]
 
@@ -350,7 +369,7 @@ def test_every_error_of_every_row_is_reported():
     result = parse(
         with_cell("Prezzo", "x", with_cell("IVA", "3")),
         COFFEE,
-        with_cell("Unità", "g", COFFEE),
+        with_cell("Unità", "hg", COFFEE),
     )
     assert [(e.row, e.column) for e in result.errors] == [
         (2, "Prezzo"),
@@ -480,8 +499,8 @@ def valid_rows(draw):
     ).map(lambda value: " ".join(value.split()))
     rows = []
     for number, code in enumerate(codes, start=2):
-        unit = draw(st.sampled_from(UNITS))
-        quantum = D(1).scaleb(-(0 if unit == "pz" else draw(st.integers(0, 3))))
+        unit = draw(st.sampled_from(Unit.values))
+        quantum = D(1).scaleb(-(0 if units.is_whole(unit) else draw(st.integers(0, 3))))
 
         def steps(low, high, quantum=quantum):
             return st.integers(low, high).map(lambda count: count * quantum)
@@ -564,3 +583,16 @@ def test_any_valid_price_list_reads_back(rows, delimiter, decimal_mark, encoding
     result = parse_price_list(csv_bytes(table, delimiter=delimiter, encoding=encoding))
     assert result.errors == ()
     assert list(result.rows) == rows
+
+
+def test_the_template_reads_back_with_every_column_and_no_error():
+    from gaf.pricelist import _COLUMNS, price_list_template
+
+    result = parse_price_list(price_list_template().content())
+    assert result.errors == ()
+    assert result.ignored_columns == ()
+    assert set(result.columns) == {column.field for column in _COLUMNS}
+    assert [(row.code, row.unit, row.unit_price) for row in result.rows] == [
+        ("MEL-01", "kg", D("2.40")),
+        ("MIE-02", "vasetto", D("6.50")),
+    ]

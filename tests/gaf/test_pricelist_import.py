@@ -84,7 +84,7 @@ def test_existing_codes_are_updated_and_others_left_alone(supplier, setup):
 def test_one_bad_row_saves_nothing_and_reports_every_error(supplier, setup):
     make_product(supplier, code="PAT-1", name="Patate", unit="kg", unit_price=D("0.80"))
     bad_price = ["CAF-1", "Caffè", "pz", "gratis", "22", "", "", ""]
-    bad_unit_and_vat = ["OLI-1", "Olio", "bottiglia", "9,00", "21", "", "", ""]
+    bad_unit_and_vat = ["OLI-1", "Olio", "damigiana", "9,00", "21", "", "", ""]
     with pytest.raises(services.PriceListRejected) as rejected:
         services.price_list_import(
             supplier=supplier,
@@ -188,3 +188,128 @@ def test_only_the_network_coordinators_import(client, supplier, setup):
     content = base64.b64encode(csv_bytes(APPLES)).decode()
     assert client.post(apply, {"content": content}).status_code == 404
     assert not supplier.products.exists()
+
+
+# --- The template, the units, the help ------------------------------------------------------
+
+VALID_UNITS = "kg, g, l, ml, pz, mazzo, confezione, vasetto, bottiglia, vaschetta, sacchetto"
+
+
+def test_the_template_downloads_and_imports_as_it_is(client, supplier, setup):
+    client.force_login(setup.coordinator)
+    page = client.get(reverse("gaf:coord_pricelist", args=[supplier.slug])).content.decode()
+    template_url = reverse("gaf:coord_pricelist_template", args=[supplier.slug])
+    assert f'href="{template_url}"' in page
+
+    response = client.get(template_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="listino-modello.csv"'
+    data = response.content
+    assert data.startswith("\ufeff".encode())  # the spreadsheet reads the accents right
+    header, *examples = data.decode("utf-8-sig").splitlines()
+    assert header == (
+        "codice;nome;categoria;unità;prezzo;iva;confezione;minimo;multiplo;massimo;"
+        "disponibile;scaglioni"
+    )
+    assert len(examples) == 2
+
+    # Uploaded back as it is: a clean preview, then two products with their units.
+    response = upload(client, supplier, data, name="listino-modello.csv")
+    assert response.status_code == 200
+    assert response.context["errors"] == []
+    assert response.context["ignored_columns"] == []
+    assert [item.row.unit for item in response.context["preview"]] == ["kg", "vasetto"]
+    content = response.context["confirm_form"]["content"].value()
+    apply = reverse("gaf:coord_pricelist_apply", args=[supplier.slug])
+    assert client.post(apply, {"content": content}).status_code == 302
+    products = products_of(supplier)
+    assert {code: product.unit for code, product in products.items()} == {
+        "MEL-01": "kg",
+        "MIE-02": "vasetto",
+    }
+    apples = products["MEL-01"]
+    assert (apples.unit_price, apples.multiple, apples.max_total) == (D("2.40"), D("0.5"), 120)
+    assert [(t.min_quantity, t.unit_price) for t in apples.price_tiers.all()] == [
+        (30, D("2.10")),
+        (50, D("1.95")),
+    ]
+
+
+def test_only_the_network_coordinators_download_the_template(client, supplier, setup):
+    template_url = reverse("gaf:coord_pricelist_template", args=[supplier.slug])
+    client.force_login(make_group().coordinator)
+    assert client.get(template_url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("Vasetti", "vasetto"), ("MAZZO", "mazzo"), ("conf.", "confezione"), ("Gr", "g")],
+)
+def test_units_are_read_whatever_the_case(supplier, setup, written, code):
+    services.price_list_import(
+        supplier=supplier,
+        data=csv_bytes(["X-1", "Prodotto", written, "1,50", "10", "", "", ""]),
+        by=setup.coordinator,
+    )
+    assert supplier.products.get().unit == code
+
+
+def test_an_unknown_unit_is_refused_with_the_valid_ones_and_nothing_is_written(
+    client, supplier, setup
+):
+    make_product(supplier, code="PAT-1", name="Patate", unit="kg", unit_price=D("0.80"))
+    client.force_login(setup.coordinator)
+    data = csv_bytes(APPLES, ["MIE-1", "Miele", "barattolo", "6,50", "10", "", "", ""])
+    response = upload(client, supplier, data)
+    assert response.status_code == 400
+    message = f"Unità «barattolo» sconosciuta: usare una di queste: {VALID_UNITS}."
+    assert f"<td>3</td><td>Unità</td><td>{message}</td>" in response.content.decode()
+    # The confirmation is checked again: a forged one is refused the same way.
+    apply = reverse("gaf:coord_pricelist_apply", args=[supplier.slug])
+    response = client.post(apply, {"content": base64.b64encode(data).decode()})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert set(products_of(supplier)) == {"PAT-1"}
+
+
+def test_whole_units_are_ordered_in_whole_numbers(supplier, setup):
+    jars = ["MIE-1", "Miele", "vasetti", "6,50", "10", "1,5", "", ""]
+    with pytest.raises(services.PriceListRejected) as rejected:
+        services.price_list_import(supplier=supplier, data=csv_bytes(jars), by=setup.coordinator)
+    assert [(e.row, e.column, e.message) for e in rejected.value.row_errors] == [
+        (2, "Confezione", "Un prodotto venduto a «vasetto» si ordina in quantità intere.")
+    ]
+    assert not supplier.products.exists()
+
+
+def test_the_import_page_explains_every_column(client, supplier, setup):
+    client.force_login(setup.coordinator)
+    response = client.get(reverse("gaf:coord_pricelist", args=[supplier.slug]))
+    page = response.content.decode()
+    columns = page[
+        page.index('id="pricelist-columns"') : page.index("</dl>", page.index("pricelist-columns"))
+    ]
+    for header in ("codice", "nome", "unità", "prezzo", "iva", "confezione", "minimo"):
+        assert f"<dt>{header}" in columns
+    # What "massimo" and "disponibile" do on the round page, in words a phone shows.
+    assert "<dt>massimo</dt>" in columns
+    assert "per tutte le famiglie insieme" in columns
+    assert "«Ancora disponibili»" in columns
+    assert "<dt>disponibile</dt>" in columns
+    assert "non compare nei nuovi giri" in columns
+    assert VALID_UNITS in columns
+    # The product form says the same.
+    form = client.get(reverse("gaf:coord_product_create", args=[supplier.slug])).content.decode()
+    assert "non si può offrire nei nuovi giri" in form
+    assert "non possono ordinare oltre" in form
+
+
+def test_the_help_is_in_english_too(client, supplier, setup):
+    client.force_login(setup.coordinator)
+    response = client.get(
+        reverse("gaf:coord_pricelist", args=[supplier.slug]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    page = response.content.decode()
+    assert "The price list&#x27;s columns" in page or "The price list's columns" in page
+    assert "for all the families together" in page

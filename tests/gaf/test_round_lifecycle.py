@@ -102,8 +102,10 @@ def test_full_round(setup, catalogue, django_capture_on_commit_callbacks):
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.round_close(round=round, by=None, now=AFTER) is True
-        assert services.round_close(round=round, by=None, now=AFTER) is False
+        assert services.round_close(round=round, by=None, now=AFTER).state == "closed"
+        with pytest.raises(services.RoundConflict) as again:
+            services.round_close(round=round, by=None, now=AFTER)
+    assert again.value.code == "round_not_open"
     round.refresh_from_db()
     assert round.state == "closed"
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
@@ -265,7 +267,9 @@ def test_state_machine_refuses_skips(setup, catalogue, source, target):
         "settled": lambda: services.round_settle(round=round, by=setup.coordinator),
     }
     if target == "closed":
-        assert services.round_close(round=round, by=setup.coordinator) is False
+        with pytest.raises(services.RoundConflict) as error:
+            services.round_close(round=round, by=setup.coordinator)
+        assert error.value.code == "round_not_open"
         assert OrderRound.objects.get(pk=round.pk).state == "draft"
         return
     with pytest.raises(ValidationError) as error:
@@ -286,6 +290,55 @@ def test_cancel_before_settlement_books_nothing(setup, catalogue):
     with pytest.raises(ValidationError) as error:
         services.round_cancel(round=round, by=setup.coordinator, reason="  ")
     assert error.value.message_dict["reason"]
+
+
+def test_the_scheduler_never_closes_before_the_deadline(setup, catalogue):
+    supplier, apples, _cheese, _wine = catalogue
+    round = make_round(setup, supplier, [apples])
+    with pytest.raises(services.RoundConflict) as error:
+        services.round_close(round=round, by=None, now=DURING)
+    assert error.value.code == "deadline_not_reached"
+    assert "25/10/2026 20:00" in error.value.message
+    assert OrderRound.objects.get(pk=round.pk).state == "open"
+    # A coordinator closes early on purpose.
+    assert services.round_close(round=round, by=setup.coordinator, now=DURING).state == "closed"
+
+
+@pytest.mark.parametrize("sends", [False, True])
+def test_the_group_chooses_whether_the_close_sends_the_order(
+    setup, catalogue, django_capture_on_commit_callbacks, sends
+):
+    """Off (the default) the order waits for a person and the round can be reopened until
+    then; on, the close e-mails the supplier and the round is sent."""
+    supplier, apples, _cheese, _wine = catalogue
+    assert setup.group.send_order_on_close is False
+    services.group_update(group=setup.group, by=setup.coordinator, send_order_on_close=sends)
+    a, a_user = make_member(setup)
+    round = make_round(setup, supplier, [apples])
+    assert round.send_on_close is sends
+    _order(round, a, a_user, apples, "6")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = services.round_close(round=round, by=setup.coordinator, now=DURING)
+    to_supplier = [m for m in mail.outbox if m.to == ["ordini@roseleto.example.org"]]
+    assert closed.state == ("sent" if sends else "closed")
+    assert len(to_supplier) == (1 if sends else 0)
+    if sends:
+        with pytest.raises(ValidationError):
+            services.round_reopen(
+                round=round, closes_at=rome(2026, 10, 27, 20), by=setup.coordinator, now=DURING
+            )
+    else:
+        reopened = services.round_reopen(
+            round=round, closes_at=rome(2026, 10, 27, 20), by=setup.coordinator, now=DURING
+        )
+        assert reopened.state == "open"
+
+
+def test_a_round_may_differ_from_its_groups_choice(setup, catalogue):
+    supplier, apples, _cheese, _wine = catalogue
+    round = make_round(setup, supplier, [apples], send_on_close=True)
+    assert (setup.group.send_order_on_close, round.send_on_close) == (False, True)
 
 
 # --- A round of many families: queries per phase, and the delivery priced again ------------

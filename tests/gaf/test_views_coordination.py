@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,6 +29,7 @@ from gaf.models import (
     GroupJoinRequest,
     GroupMembership,
     Order,
+    OrderChange,
     OrderLine,
     OrderRound,
     Payment,
@@ -69,6 +71,11 @@ def local_input(moment: dt.datetime) -> str:
 
 def url(name: str, *args) -> str:
     return reverse(f"gaf:{name}", args=args)
+
+
+def page_text(response) -> str:
+    """The page's HTML with its character references read (&#x27; is ')."""
+    return html.unescape(response.content.decode())
 
 
 # --- The journey ----------------------------------------------------------------------------
@@ -208,9 +215,15 @@ def test_a_coordinator_runs_a_round_from_price_list_to_settlement(
     assert apples_status.pool.firm == D(13)
     assert apples_status.pool.full_cases == 2
 
-    # Close now.
+    # Close now: first what will happen (the order is not sent: the group sends by hand).
+    close = url("coord_round_close", group.slug, round.pk)
+    confirmation = client.get(close)
+    assert confirmation.status_code == 200
+    assert confirmation.context["outcome"].families_ordered == 3
+    assert "Il fornitore non riceve ancora niente" in confirmation.content.decode()
+    assert OrderRound.objects.get(pk=round.pk).state == OrderRound.State.OPEN
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("coord_round_close", group.slug, round.pk))
+        response = client.post(close, {"confirm": "yes"})
     assert response.status_code == 302
     round.refresh_from_db()
     assert round.state == OrderRound.State.CLOSED
@@ -225,7 +238,7 @@ def test_a_coordinator_runs_a_round_from_price_list_to_settlement(
     # Send: the supplier gets the order with CSV, JSON and PDF attached.
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("coord_round_send", group.slug, round.pk))
+        response = client.post(url("coord_round_send", group.slug, round.pk), {"confirm": "yes"})
     assert response.status_code == 302
     (message,) = [m for m in mailoutbox if m.to == ["ordini@aurora.example.org"]]
     names = sorted(name for name, _content, _type in message.attachments)
@@ -274,7 +287,7 @@ def test_a_coordinator_runs_a_round_from_price_list_to_settlement(
     )
 
     # Settle: the fund receives the families' shares.
-    response = client.post(url("coord_round_settle", group.slug, round.pk))
+    response = client.post(url("coord_round_settle", group.slug, round.pk), {"confirm": "yes"})
     assert response.status_code == 302
     entry = FundEntry.objects.get(round=round, kind=FundEntry.Kind.CONTRIBUTION)
     assert entry.amount == sum(
@@ -444,14 +457,20 @@ ROUTES = [
     ("coord_product_edit", "get", _product, COORDINATOR),
     ("coord_product_availability", "post", _product, COORDINATOR),
     ("coord_pricelist", "get", _supplier, COORDINATOR),
+    ("coord_pricelist_template", "get", _supplier, COORDINATOR),
     ("coord_pricelist_apply", "post", _supplier, COORDINATOR),
     ("coord_round", "get", _closed, ORGANISERS),
     ("coord_round_edit", "get", _cancelled, COORDINATOR),
     ("coord_round_open", "post", _cancelled, COORDINATOR),
     ("coord_round_close", "post", _cancelled, COORDINATOR),
     ("coord_round_reopen", "post", _cancelled, COORDINATOR),
+    ("coord_round_extend", "post", _cancelled, COORDINATOR),
     ("coord_round_send", "post", _cancelled, COORDINATOR),
     ("coord_round_settle", "post", _cancelled, COORDINATOR),
+    # The confirmation pages of what cannot be undone (GET asks, POST does).
+    ("coord_round_close", "get", _closed, COORDINATOR),
+    ("coord_round_send", "get", _closed, COORDINATOR),
+    ("coord_round_settle", "get", _closed, COORDINATOR),
     ("coord_round_cancel", "post", _cancelled, COORDINATOR),
     ("coord_round_delivery", "get", _closed, DELIVERY),
     ("coord_round_cost_add", "post", _cancelled, DELIVERY),
@@ -788,7 +807,8 @@ def test_a_draft_is_edited_then_opened_and_reopened(
     response = client.post(url("coord_round_open", world.group.slug, round.pk))
     assert response.status_code == 400
     assert response.context["errors"]
-    assert client.post(url("coord_round_close", world.group.slug, round.pk)).status_code == 302
+    close = url("coord_round_close", world.group.slug, round.pk)
+    assert client.post(close, {"confirm": "yes"}).status_code == 302
 
     reopen = url("coord_round_reopen", world.group.slug, round.pk)
     past = local_input(now - dt.timedelta(days=1))
@@ -1003,3 +1023,366 @@ def test_the_delivery_page_queries_do_not_grow_with_the_families(client):
             assert client.get(path).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+# --- What cannot be undone asks first (issue 11, item 6) --------------------------------------
+
+
+def _open_round_with_orders(families: int = 2, *, setup=None, firm="4"):
+    """An open round (closing in two days) of apples in 6 kg cases; each family orders
+    `firm` kg, so two families leave the second case 4 kg short."""
+    setup = setup or make_group()
+    supplier = make_supplier(setup, name="Cascina Aurora", email="ordini@aurora.example.org")
+    apples = make_product(supplier, name="Mele", unit="kg", case_size=D("6"), unit_price=D("2.00"))
+    now = timezone.now()
+    round = make_round(
+        setup,
+        supplier,
+        [apples],
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=2),
+        open_now=now,
+    )
+    rp = round.products.get()
+    members = []
+    for _ in range(families):
+        family, user = make_member(setup)
+        services.order_set_quantity(
+            round=round, family=family, round_product=rp, firm=D(firm), by_user=user
+        )
+        members.append((family, user))
+    return setup, round, members
+
+
+def test_closing_asks_first_and_going_back_changes_nothing(client, mailoutbox):
+    setup, round, _members = _open_round_with_orders(2)
+    client.force_login(setup.coordinator)
+    close = url("coord_round_close", setup.group.slug, round.pk)
+    page = client.get(url("coord_round", setup.group.slug, round.pk)).content.decode()
+    assert f'href="{close}"' in page  # a link to the question, not a form that closes
+
+    confirmation = client.get(close)
+    assert confirmation.status_code == 200
+    text = confirmation.content.decode()
+    assert "Chiudere adesso «Giro di prova»?" in text
+    assert "2 famiglie hanno ordinato; con le casse di adesso 2 ricevono qualcosa." in text
+    assert "Ordine al fornitore: 1 prodotto per 12,00\u00a0€." in text  # never wraps
+    assert "Il fornitore non riceve ancora niente" in text
+    assert 'name="csrfmiddlewaretoken"' in text
+    assert "No, torna al giro" in text
+    # A POST without the confirmation (an old page, a script) is asked the same question.
+    again = client.post(close)
+    assert again.status_code == 200
+    assert again.templates[0].name == "gaf/coordination/round_confirm.html"
+    assert OrderRound.objects.get(pk=round.pk).state == OrderRound.State.OPEN
+    assert not mailoutbox
+
+    response = client.post(close, {"confirm": "yes"}, follow=True)
+    assert response.redirect_chain[-1][0] == url("coord_round", setup.group.slug, round.pk)
+    assert OrderRound.objects.get(pk=round.pk).state == OrderRound.State.CLOSED
+    assert "fino ad allora puoi riaprire il giro" in response.content.decode()
+    assert response.context["actions"]["reopen"]
+    assert not [m for m in mailoutbox if m.to == ["ordini@aurora.example.org"]]
+
+
+def test_with_the_automatic_send_the_question_names_the_supplier(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    setup = make_group()
+    client.force_login(setup.coordinator)
+    response = client.post(
+        url("coord_settings", setup.group.slug),
+        {
+            "name": setup.group.name,
+            "default_fund_percent": "2",
+            "allocation_policy": "fifo",
+            "send_order_on_close": "on",
+        },
+    )
+    assert response.status_code == 302
+    setup.group.refresh_from_db()
+    assert setup.group.send_order_on_close is True
+    _setup, round, _members = _open_round_with_orders(1, setup=setup, firm="6")
+    assert round.send_on_close is True
+
+    close = url("coord_round_close", setup.group.slug, round.pk)
+    text = page_text(client.get(close))
+    assert "L'ordine parte subito" in text
+    assert "Cascina Aurora riceve l'ordine via e-mail a ordini@aurora.example.org" in text
+    assert "Sì, chiudi e invia l'ordine" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(close, {"confirm": "yes"})
+    assert response.status_code == 302
+    round.refresh_from_db()
+    assert round.state == OrderRound.State.SENT
+    assert len([m for m in mailoutbox if m.to == ["ordini@aurora.example.org"]]) == 1
+    page = client.get(url("coord_round", setup.group.slug, round.pk))
+    assert not page.context["actions"]["reopen"]
+
+
+def test_a_confirmation_without_the_csrf_token_is_refused():
+    from django.test import Client
+
+    setup, round, _members = _open_round_with_orders(1)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(setup.coordinator)
+    close = url("coord_round_close", setup.group.slug, round.pk)
+    assert client.post(close, {"confirm": "yes"}).status_code == 403
+    assert client.put(close).status_code == 403
+    assert OrderRound.objects.get(pk=round.pk).state == OrderRound.State.OPEN
+
+
+def test_the_actions_that_cannot_be_undone_answer_get_and_post_only(client, world):
+    client.force_login(world.coordinator)
+    for name in ("coord_round_close", "coord_round_send", "coord_round_settle"):
+        assert client.put(url(name, *_closed(world))).status_code == 405
+        assert client.delete(url(name, *_closed(world))).status_code == 405
+
+
+def test_closing_a_closed_round_is_a_conflict(client, world):
+    client.force_login(world.coordinator)
+    close = url("coord_round_close", *_closed(world))
+    for response in (client.get(close), client.post(close, {"confirm": "yes"})):
+        assert response.status_code == 409
+        assert "questa azione ora non si può fare" in response.context["errors"][0]
+    assert OrderRound.objects.get(pk=world.closed_round.pk).state == OrderRound.State.CLOSED
+
+
+def test_sending_and_settling_ask_first(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.coordinator)
+    round = world.closed_round
+    send = url("coord_round_send", *_closed(world))
+    text = page_text(client.get(send))
+    assert "Inviare l'ordine a" in text
+    assert "ordini@cascina.example.org" in text
+    assert "il giro non si può più riaprire" in text
+    assert client.post(send).status_code == 200
+    assert OrderRound.objects.get(pk=round.pk).state == OrderRound.State.CLOSED
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(send, {"confirm": "yes"}).status_code == 302
+    services.delivery_record(round=round, quantities={}, by=world.coordinator)
+
+    settle = url("coord_round_settle", *_closed(world))
+    confirmation = client.get(settle)
+    assert confirmation.status_code == 200
+    fund = confirmation.context["outcome"].fund_total
+    assert fund == Order.objects.get(round=round).fund_share > 0
+    text = confirmation.content.decode()
+    assert f"Il contributo di {str(fund).replace('.', ',')}\u00a0€ va nel registro" in text
+    assert "si può solo annullare il giro" in text
+    assert client.post(settle).status_code == 200
+    assert OrderRound.objects.get(pk=round.pk).state == OrderRound.State.DELIVERED
+    assert not FundEntry.objects.filter(round=round).exists()
+    assert client.post(settle, {"confirm": "yes"}).status_code == 302
+    assert OrderRound.objects.get(pk=round.pk).state == OrderRound.State.SETTLED
+    assert FundEntry.objects.get(round=round).amount == fund
+
+
+def test_after_the_close_nothing_is_said_to_be_missing_to_a_case(client):
+    """The coordinator's pages of a closed round say what was ordered, not what is missing
+    to complete a case nobody can complete any more."""
+    setup, round, _members = _open_round_with_orders(2)
+    client.force_login(setup.coordinator)
+    order_page = url("round", setup.group.slug, round.pk)
+    coordination = url("coord_round", setup.group.slug, round.pk)
+    assert "mancano 4 kg per completare la cassa" in client.get(order_page).content.decode()
+    assert "Mancano 4 kg al prossimo collo" in client.get(coordination).content.decode()
+
+    client.post(url("coord_round_close", setup.group.slug, round.pk), {"confirm": "yes"})
+    text = client.get(order_page).content.decode()
+    assert "per completare la cassa" not in text
+    assert "per una nuova cassa" not in text
+    assert "1 cassa ordinata al fornitore." in text
+    assert "al prossimo collo" not in client.get(coordination).content.decode()
+
+
+# --- While the round is open: each family's order, a later deadline (item 7) ------------------
+
+
+def test_while_open_the_coordinator_sees_each_familys_order(client):
+    setup, round, members = _open_round_with_orders(2)
+    (first, _first_user), (second, second_user) = members
+    services.order_set_quantity(
+        round=round,
+        family=second,
+        round_product=round.products.get(),
+        firm=D(2),
+        by_user=second_user,
+    )
+    client.force_login(setup.coordinator)
+    response = client.get(url("coord_round", setup.group.slug, round.pk))
+    assert response.status_code == 200
+    rows = {row.order.family_id: row for row in response.context["breakdown"]}
+    assert set(rows) == {first.pk, second.pk}
+    slips = {slip.family_id: slip.total for slip in round_documents(round).slips}
+    assert {family_id: row.total for family_id, row in rows.items()} == slips
+    assert rows[first.pk].products == rows[second.pk].products == 1
+    last_changes = {
+        family_id: OrderChange.objects.filter(family_id=family_id).latest("sequence").created_at
+        for family_id in rows
+    }
+    assert {family_id: row.last_change_at for family_id, row in rows.items()} == last_changes
+    assert rows[second.pk].last_change_at > rows[first.pk].last_change_at
+    assert response.context["breakdown_total"] == sum(slips.values())
+    text = response.content.decode()
+    assert first.name in text and second.name in text
+    assert "ultima modifica" in text
+
+
+def test_no_family_sees_another_familys_order(client):
+    """The breakdown is for the round's organisers: a member family gets 404 for it (as for
+    a round it may not see), and its own pages show only its own order."""
+    setup, round, members = _open_round_with_orders(2)
+    (first, first_user), (second, second_user) = members
+    services.order_set_quantity(
+        round=round,
+        family=second,
+        round_product=round.products.get(),
+        firm=D(3),
+        by_user=second_user,
+    )
+    treasurer_family, treasurer = make_family(municipality=setup.municipality)
+    GroupMembership.objects.create(group=setup.group, family=treasurer_family, is_treasurer=True)
+    coordination = url("coord_round", setup.group.slug, round.pk)
+    for user, other in ((first_user, second), (second_user, first)):
+        client.force_login(user)
+        assert client.get(coordination).status_code == 404
+        own_page = client.get(url("round", setup.group.slug, round.pk))
+        assert own_page.status_code == 200
+        assert other.name not in own_page.content.decode()
+        assert "family-breakdown" not in own_page.content.decode()
+    client.force_login(treasurer)
+    assert client.get(coordination).status_code == 200
+
+
+def _count_open_round_page(client, families: int) -> int:
+    setup, round, _members = _open_round_with_orders(families)
+    client.force_login(setup.coordinator)
+    path = url("coord_round", setup.group.slug, round.pk)
+    client.get(path)  # warm caches (session, content types)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert len(response.context["breakdown"]) == families
+    return len(queries)
+
+
+def test_the_open_round_page_queries_do_not_grow_with_the_families(
+    client, django_assert_max_num_queries
+):
+    assert _count_open_round_page(client, 2) == _count_open_round_page(client, 7)
+    setup, round, _members = _open_round_with_orders(3)
+    client.force_login(setup.coordinator)
+    with django_assert_max_num_queries(18):
+        assert client.get(url("coord_round", setup.group.slug, round.pk)).status_code == 200
+
+
+def test_the_deadline_is_extended_from_the_round_page(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    setup, round, members = _open_round_with_orders(1)
+    client.force_login(setup.coordinator)
+    page = client.get(url("coord_round", setup.group.slug, round.pk))
+    assert page.context["actions"]["extend"]
+    later = (round.closes_at + dt.timedelta(days=1)).replace(second=0, microsecond=0)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("coord_round_extend", setup.group.slug, round.pk),
+            {"extend-closes_at": local_input(later)},
+        )
+    assert response.status_code == 302
+    round.refresh_from_db()
+    assert round.closes_at == later
+    assert {m.to[0] for m in mailoutbox} == {setup.coordinator.email, members[0][1].email}
+
+
+@pytest.mark.parametrize(
+    ("typed", "status", "message"),
+    [
+        ("", 400, "obbligatorio"),
+        ("domani sera", 400, "Scrivi data e ora"),
+        ("2026-10-25T02:30", 400, "capitano due volte"),  # the hour that happens twice
+        ("2026-10-22T11:00", 400, "nel futuro"),
+        ("2026-10-23T20:00", 400, "dopo quella attuale (24/10/2026 20:00)"),
+        ("2026-11-30T20:00", 400, "Il ritiro è martedì 27 ottobre 2026"),
+    ],
+)
+def test_a_bad_new_deadline_is_refused_with_a_clear_message(
+    client, monkeypatch, typed, status, message
+):
+    setup, round = _round_closing_on_saturday_24_october(monkeypatch)
+    client.force_login(setup.coordinator)
+    response = client.post(
+        url("coord_round_extend", setup.group.slug, round.pk), {"extend-closes_at": typed}
+    )
+    assert response.status_code == status
+    assert message in response.context["extend_form"].errors["closes_at"][0]
+    assert message in page_text(response)
+    assert OrderRound.objects.get(pk=round.pk).closes_at == rome(2026, 10, 24, 20)
+
+
+def test_a_deadline_typed_across_the_change_to_winter_time_is_read_in_rome(client, monkeypatch):
+    setup, round = _round_closing_on_saturday_24_october(monkeypatch)
+    client.force_login(setup.coordinator)
+    response = client.post(
+        url("coord_round_extend", setup.group.slug, round.pk),
+        {"extend-closes_at": "2026-10-26T20:00"},
+    )
+    assert response.status_code == 302
+    round.refresh_from_db()
+    assert round.closes_at == dt.datetime(2026, 10, 26, 19, tzinfo=dt.UTC)  # CET, not CEST
+
+
+def test_a_closed_round_is_not_extended(client, world):
+    client.force_login(world.coordinator)
+    response = client.post(
+        url("coord_round_extend", *_closed(world)), {"extend-closes_at": "2030-01-10T20:00"}
+    )
+    assert response.status_code == 409
+    assert "si proroga solo un giro aperto" in response.content.decode()
+
+
+def _round_closing_on_saturday_24_october(monkeypatch):
+    """A round closing on Saturday 24 October 2026 at 20:00 (CEST), seen on the Thursday."""
+    monkeypatch.setattr(timezone, "now", lambda: DURING)
+    setup = make_group()
+    supplier = make_supplier(setup)
+    product = make_product(supplier)
+    round = make_round(
+        setup,
+        supplier,
+        [product],
+        closes_at=rome(2026, 10, 24, 20),
+        pickup_date=dt.date(2026, 10, 27),
+    )
+    return setup, round
+
+
+def test_the_question_is_asked_in_english_too(client):
+    setup, round, _members = _open_round_with_orders(2)
+    client.force_login(setup.coordinator)
+    response = client.get(
+        url("coord_round_close", setup.group.slug, round.pk), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = page_text(response)
+    assert "Close “Giro di prova” now?" in text
+    assert "2 families have ordered; with the cases as they are now, 2 receive something." in text
+    assert "The supplier receives nothing yet" in text
+
+
+def test_the_questions_queries_do_not_grow_with_the_families(client):
+    def count(families: int, action: str) -> int:
+        setup, round, _members = _open_round_with_orders(families)
+        client.force_login(setup.coordinator)
+        if action != "close":
+            services.round_close(round=round, by=setup.coordinator)
+            services.round_send_to_supplier(round=round, by=setup.coordinator)
+            services.delivery_record(round=round, quantities={}, by=setup.coordinator)
+        path = url(f"coord_round_{action}", setup.group.slug, round.pk)
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    for action in ("close", "settle"):
+        assert count(2, action) == count(6, action), action

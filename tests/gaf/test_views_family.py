@@ -593,13 +593,15 @@ def test_notification_preferences(client, member):
     url = reverse("gaf:notifications")
     page = client.get(url)
     assert page.status_code == 200
-    assert page.content.decode().count('type="checkbox"') == 6
-    assert page.content.decode().count("checked") == 6
+    assert page.content.decode().count('type="checkbox"') == 7  # one per NotificationKind
+    assert page.content.decode().count("checked") == 7
+    assert "proroga della chiusura di un giro" in page.content.decode()
     response = client.post(url, {"round_opened": "on", "round_closed": "on"})
     assert response.status_code == 302
     preference = NotificationPreference.objects.get(user=user)
     assert preference.round_opened and preference.round_closed
     assert not preference.closing_24h and not preference.delivery_reminder
+    assert not preference.round_extended
     assert client.get(url).content.decode().count("checked") == 2
 
 

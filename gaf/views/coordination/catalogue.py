@@ -22,8 +22,10 @@ from gaf.forms_coordination import (
     plain_decimal,
 )
 from gaf.models import Product, Supplier
-from gaf.pricelist import RowError, parse_price_list
+from gaf.pricelist import RowError, parse_price_list, price_list_template
+from gaf.units import codes_text
 from gaf.views.coordination._common import found, render, supplier_or_404
+from hub.csv_export import csv_response
 from hub.form_errors import submit
 
 PRODUCT_FIELDS = (
@@ -238,6 +240,7 @@ def _pricelist_page(
         "preview": preview,
         "confirm_form": confirm,
         "ignored_columns": list(ignored),
+        "units": codes_text(),
     }
     return render(request, "pricelist.html", context, status)
 
@@ -264,6 +267,13 @@ def pricelist_upload(request: HttpRequest, supplier_slug: str) -> HttpResponse:
     return _pricelist_page(
         request, supplier, preview=preview, confirm=confirm, ignored=parsed.ignored_columns
     )
+
+
+@require_GET
+def pricelist_template(request: HttpRequest, supplier_slug: str) -> HttpResponse:
+    """The CSV to start a price list from: the columns the importer reads, two examples."""
+    supplier_or_404(request, supplier_slug)
+    return csv_response(price_list_template(), filename="listino-modello.csv")
 
 
 @require_POST

@@ -73,6 +73,7 @@ def group_settings(request: HttpRequest, group_slug: str) -> HttpResponse:
                 "default_fund_percent": plain_decimal(group.default_fund_percent),
                 "allocation_policy": group.allocation_policy,
                 "prepaid_mode": group.prepaid_mode,
+                "send_order_on_close": group.send_order_on_close,
             }
         )
         return render(request, "settings.html", {"group": group, "form": form})

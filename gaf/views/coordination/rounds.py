@@ -1,5 +1,6 @@
 """Order rounds: creating and editing a draft, the round's page, its state changes and its
-documents. The actions a page offers come from gaf.rounds (gaf.presentation.round_actions)."""
+documents. The actions a page offers come from gaf.rounds (gaf.presentation.round_actions);
+those that cannot be undone (close, send, settle) show what will happen and ask first."""
 
 from __future__ import annotations
 
@@ -8,15 +9,22 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gaf import exports, presentation, rules, selectors, services
 from gaf import rounds as round_rules
-from gaf.forms_coordination import CancelRoundForm, ReopenForm, RoundForm, plain_decimal
-from gaf.models import OrderRound, PurchaseGroup, Supplier
+from gaf.forms_coordination import (
+    CancelRoundForm,
+    ExtendForm,
+    ReopenForm,
+    RoundForm,
+    plain_decimal,
+)
+from gaf.models import OrderRound, PurchaseGroup, RoundState, Supplier
 from gaf.views.coordination._common import group_or_404, render, round_or_404
-from hub.form_errors import error_messages, submit
+from hub.form_errors import add_service_error, error_messages, refusal_status, submit
 
 ROUND_FIELDS = (
     "title",
@@ -76,6 +84,7 @@ def round_create(request: HttpRequest, group_slug: str) -> HttpResponse:
         initial={
             "fund_percent": plain_decimal(group.default_fund_percent),
             "allocation_policy": group.allocation_policy,
+            "send_on_close": group.send_order_on_close,
         },
     )
     status = 200
@@ -138,17 +147,32 @@ def round_edit(request: HttpRequest, group_slug: str, round_id: int) -> HttpResp
 
 
 def _round_page(
-    request, round: OrderRound, *, errors=(), reopen_form=None, cancel_form=None, status=200
+    request,
+    round: OrderRound,
+    *,
+    errors=(),
+    reopen_form=None,
+    cancel_form=None,
+    extend_form=None,
+    status=200,
 ) -> TemplateResponse:
     user = request.user
     manage = rules.can_manage_round(user, round)
     may_record_delivery = rules.can_record_delivery(user, round)
-    orders = selectors.round_order_summaries(round=round)
+    breakdown = None
+    if round.state == RoundState.OPEN:
+        # While families order: each family's products, estimate and last change.
+        breakdown = selectors.round_family_breakdown(round=round)
+        orders = [selectors.OrderSummary(row.order, row.products) for row in breakdown]
+    else:
+        orders = selectors.round_order_summaries(round=round)
     context = {
         "group": round.group,
         "round": round,
         "statuses": presentation.product_lines(selectors.round_pool_status(round=round)),
         "orders": orders,
+        "breakdown": breakdown,
+        "breakdown_total": presentation.breakdown_total(breakdown or ()),
         "charged": round.state in round_rules.CHARGED_STATES,
         "totals": presentation.order_totals(orders),
         "shared_costs": selectors.round_shared_costs(round=round),
@@ -160,6 +184,8 @@ def _round_page(
         ),
         "reopen_form": reopen_form or ReopenForm(prefix="reopen"),
         "cancel_form": cancel_form or CancelRoundForm(prefix="cancel"),
+        "extend_form": extend_form
+        or ExtendForm(prefix="extend", initial={"closes_at": round.closes_at}),
     }
     return render(request, "round.html", context, status)
 
@@ -170,13 +196,18 @@ def round_detail(request: HttpRequest, group_slug: str, round_id: int) -> HttpRe
     return _round_page(request, round)
 
 
+def _refused(request, round: OrderRound, error: ValidationError) -> TemplateResponse:
+    """The round page with a service's refusal: 409 for a conflict with its state."""
+    return _round_page(request, round, errors=error_messages(error), status=refusal_status(error))
+
+
 def _round_action(request, group_slug, round_id, action, success_message) -> HttpResponse:
     """Run a state change without input; a refusal shows the round page with its reason."""
     round = round_or_404(request, group_slug, round_id, rules.can_manage_round)
     try:
         action(round)
     except ValidationError as error:
-        return _round_page(request, round, errors=error_messages(error), status=400)
+        return _refused(request, round, error)
     messages.success(request, success_message)
     return redirect("gaf:coord_round", group_slug=group_slug, round_id=round.pk)
 
@@ -192,18 +223,68 @@ def round_open(request: HttpRequest, group_slug: str, round_id: int) -> HttpResp
     )
 
 
-@require_POST
-def round_close(request: HttpRequest, group_slug: str, round_id: int) -> HttpResponse:
+# What cannot be undone asks first. The button on the round page is a link to a page that
+# says what will happen (families, totals, whether the supplier is e-mailed) with a form
+# that POSTs the confirmation; a POST without it (an old page, a script) gets the same page.
+CONFIRMED = "yes"
+
+
+def _confirmed_action(
+    request, group_slug: str, round_id: int, action: str, run, success
+) -> HttpResponse:
     round = round_or_404(request, group_slug, round_id, rules.can_manage_round)
-    if not services.round_close(round=round, by=request.user):
+    if action not in round_rules.coordinator_actions(round.state):
         return _round_page(
             request,
             round,
-            errors=[_("Il giro non è aperto: non c'è niente da chiudere.")],
-            status=400,
+            errors=[
+                _("Il giro è «%(state)s»: questa azione ora non si può fare.")
+                % {"state": round.get_state_display()}
+            ],
+            status=409,
         )
-    messages.success(request, _("Giro chiuso: le assegnazioni sono state calcolate."))
-    return redirect("gaf:coord_round", group_slug=group_slug, round_id=round.pk)
+    if request.method == "POST" and request.POST.get("confirm") == CONFIRMED:
+        try:
+            done = run(round)
+        except ValidationError as error:
+            # The state changed meanwhile (the service decides with the round locked).
+            return _refused(request, round, error)
+        messages.success(request, success(done))
+        return redirect("gaf:coord_round", group_slug=group_slug, round_id=round.pk)
+    context = {
+        "group": round.group,
+        "round": round,
+        "action": action,
+        "confirm": CONFIRMED,
+        "outcome": selectors.round_outcome(round),
+        "before_deadline": timezone.now() < round.closes_at,
+    }
+    return render(request, "round_confirm.html", context)
+
+
+def _closed_message(round: OrderRound) -> str:
+    if round.state == RoundState.SENT:
+        return _("Giro chiuso e ordine inviato a %(supplier)s (%(email)s).") % {
+            "supplier": round.supplier.name,
+            "email": round.supplier.email,
+        }
+    return _(
+        "Giro chiuso: le assegnazioni sono state calcolate e le famiglie avvisate. L'ordine "
+        "non è ancora partito: controllalo e invialo al fornitore; fino ad allora puoi "
+        "riaprire il giro."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def round_close(request: HttpRequest, group_slug: str, round_id: int) -> HttpResponse:
+    return _confirmed_action(
+        request,
+        group_slug,
+        round_id,
+        "close",
+        lambda round: services.round_close(round=round, by=request.user),
+        _closed_message,
+    )
 
 
 @require_POST
@@ -223,24 +304,54 @@ def round_reopen(request: HttpRequest, group_slug: str, round_id: int) -> HttpRe
 
 
 @require_POST
+def round_extend(request: HttpRequest, group_slug: str, round_id: int) -> HttpResponse:
+    """A later deadline for an open round (a Europe/Rome date and time)."""
+    round = round_or_404(request, group_slug, round_id, rules.can_manage_round)
+    form = ExtendForm(request.POST, prefix="extend")
+    if not form.is_valid():
+        return _round_page(request, round, extend_form=form, status=400)
+    try:
+        extended = services.round_extend(
+            round=round, closes_at=form.cleaned_data["closes_at"], by=request.user
+        )
+    except ValidationError as error:
+        if refusal_status(error) == 409:
+            # Not open any more: there is no form to put it on.
+            return _refused(request, round, error)
+        add_service_error(form, error)
+        return _round_page(request, round, extend_form=form, status=400)
+    messages.success(
+        request,
+        _("Chiusura prorogata a %(when)s: le famiglie del gruppo sono state avvisate.")
+        % {"when": formats.date_format(timezone.localtime(extended.closes_at), "l j F Y, H:i")},
+    )
+    return redirect("gaf:coord_round", group_slug=group_slug, round_id=round.pk)
+
+
+@require_http_methods(["GET", "POST"])
 def round_send(request: HttpRequest, group_slug: str, round_id: int) -> HttpResponse:
-    return _round_action(
+    return _confirmed_action(
         request,
         group_slug,
         round_id,
+        "send",
         lambda round: services.round_send_to_supplier(round=round, by=request.user),
-        _("Ordine inviato al fornitore (CSV, JSON e PDF in allegato)."),
+        lambda round: (
+            _("Ordine inviato a %(supplier)s (CSV, JSON e PDF in allegato).")
+            % {"supplier": round.supplier.name}
+        ),
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_settle(request: HttpRequest, group_slug: str, round_id: int) -> HttpResponse:
-    return _round_action(
+    return _confirmed_action(
         request,
         group_slug,
         round_id,
+        "settle",
         lambda round: services.round_settle(round=round, by=request.user),
-        _("Giro saldato: le quote sono state registrate nel Fondo Solidale."),
+        lambda _entry: _("Giro saldato: le quote sono state registrate nel Fondo Solidale."),
     )
 
 
