@@ -86,15 +86,18 @@ def split_cents(total_cents: int, weights: Mapping[Key, int]) -> dict[Key, int]:
     quantities in any common unit (thousandths of a kilo, steps of a product).
     """
     weight_sum = sum(weights.values())
-    floors: dict[Key, int] = {}
-    remainders: dict[Key, int] = {}  # numerators over weight_sum
-    for key, weight in weights.items():
-        floors[key], remainders[key] = divmod(total_cents * weight, weight_sum)
+    # Weights repeat (a round's lines share a few quantities): each distinct one is
+    # divided once. Remainders are numerators over weight_sum.
+    shares = {weight: divmod(total_cents * weight, weight_sum) for weight in set(weights.values())}
+    floors = {key: shares[weight][0] for key, weight in weights.items()}
     leftover = total_cents - sum(floors.values())
     keys = sorted(floors)
     if leftover:
         # sorted() is stable, so equal remainders keep the sorted-key order.
-        for key in sorted(keys, key=remainders.__getitem__, reverse=True)[:leftover]:
+        def remainder(key: Key) -> int:
+            return shares[weights[key]][1]
+
+        for key in sorted(keys, key=remainder, reverse=True)[:leftover]:
             floors[key] += 1
     if keys == list(floors):
         return floors

@@ -222,14 +222,25 @@ class RoundResult:
 # --- Allocation -----------------------------------------------------------------------------
 
 
-def _events(terms: ProductTerms, changes: list[QuantityChange], *, with_tolerance: bool):
-    """The changes as allocation events, `(sequence, family_id, firm, tolerance)` in steps."""
+def _events(
+    terms: ProductTerms,
+    changes: list[QuantityChange],
+    *,
+    with_tolerance: bool,
+    unit: Decimal | None = None,
+):
+    """The changes as allocation events, `(sequence, family_id, firm, tolerance)` in steps;
+    with `unit`, the changes' quantities are whole numbers of it."""
     multiple = terms.multiple
+
+    def steps(quantity) -> int:
+        return to_steps(quantity if unit is None else quantity * unit, multiple)
+
     # A product's quantities repeat: each distinct one is divided once.
-    firm = {quantity: to_steps(quantity, multiple) for quantity in {c[3] for c in changes}}
+    firm = {quantity: steps(quantity) for quantity in {c[3] for c in changes}}
     if not with_tolerance:
         return [(c[0], c[1], firm[c[3]], 0) for c in changes]
-    tolerance = {quantity: to_steps(quantity, multiple) for quantity in {c[4] for c in changes}}
+    tolerance = {quantity: steps(quantity) for quantity in {c[4] for c in changes}}
     return [(c[0], c[1], firm[c[3]], tolerance[c[4]]) for c in changes]
 
 
@@ -238,16 +249,27 @@ def _case_steps(terms: ProductTerms) -> int | None:
 
 
 def _allocate_units(
-    terms: ProductTerms, changes: list[QuantityChange], policy: str, *, in_order: bool = False
+    terms: ProductTerms,
+    changes: list[QuantityChange],
+    policy: str,
+    *,
+    in_order: bool = False,
+    unit: Decimal | None = None,
 ):
     """`allocation.allocate_units` for one product, in steps; see `allocate_product`."""
     case_steps = _case_steps(terms)
     result = allocation.allocate_units(
-        case_steps, _events(terms, changes, with_tolerance=True), policy, in_order=in_order
+        case_steps,
+        _events(terms, changes, with_tolerance=True, unit=unit),
+        policy,
+        in_order=in_order,
     )
     if terms.max_total is not None and result[4] * terms.multiple > terms.max_total:
         result = allocation.allocate_units(
-            case_steps, _events(terms, changes, with_tolerance=False), policy, in_order=in_order
+            case_steps,
+            _events(terms, changes, with_tolerance=False, unit=unit),
+            policy,
+            in_order=in_order,
         )
     return result
 
@@ -420,11 +442,13 @@ def allocate_and_price(
     costs: Iterable[CostTerms] = (),
     delivered: Mapping[tuple[int, int], Decimal] | None = None,
     in_order: bool = False,
+    unit: Decimal | None = None,
 ) -> tuple[PricedRound, list[AllocatedProduct]]:
     """`compute_round` in a compact form: what a round's close stores, line by line.
 
     `in_order`: the changes come as a round's stored history does, by sequence, each
-    sequence once, no quantity negative (see allocation.allocate_units).
+    sequence once, no quantity negative (see allocation.allocate_units). `unit`: the
+    changes' quantities are whole numbers of it (as read from the database: thousandths).
     """
     delivered = delivered or {}
     by_product: dict[int, list[QuantityChange]] = defaultdict(list)
@@ -436,7 +460,7 @@ def allocate_and_price(
     allocated_products = []
     for terms in products:
         firm, tolerance, allocated, cases, allocated_steps = _allocate_units(
-            terms, by_product.get(terms.id, []), policy, in_order=in_order
+            terms, by_product.get(terms.id, []), policy, in_order=in_order, unit=unit
         )
         multiple = terms.multiple
         allocated_total = allocated_steps * multiple
@@ -472,10 +496,12 @@ def compute_round(
     fund_percent: Decimal,
     costs: Iterable[CostTerms] = (),
     delivered: Mapping[tuple[int, int], Decimal] | None = None,
+    unit: Decimal | None = None,
 ) -> RoundResult:
     """Allocate every product and work out every line, family and total (module docstring).
 
-    `changes` are QuantityChanges, or plain tuples of their fields in their order.
+    `changes` are QuantityChanges, or plain tuples of their fields in their order; with
+    `unit`, their quantities are whole numbers of it.
 
     `delivered` maps (family_id, product_id) to the quantity actually delivered; lines not
     in it are billed what they were allocated.
@@ -488,6 +514,7 @@ def compute_round(
         fund_percent=fund_percent,
         costs=costs,
         delivered=delivered,
+        unit=unit,
     )
     lines: dict[tuple[int, int], LineResult] = {}
     for product in allocated_products:

@@ -12,7 +12,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -89,9 +88,10 @@ def _store(
         ],
     )
     orders = list(Order.objects.filter(round=round).order_by().values_list("pk", "family_id"))
-    order_of = {family_id: pk for pk, family_id in orders}
-    line_rows = []
-    append = line_rows.append
+    # The lines are written order by order: so the updates walk the table's pages in turn
+    # (twice as fast as product by product).
+    rows_of_order: dict[int, list[tuple]] = {pk: [] for pk, _family_id in sorted(orders)}
+    order_of = {family_id: (pk, rows_of_order[pk]) for pk, family_id in orders}
     for product in products:
         product_id = product.priced.product_id
         unit_price = str(product.priced.result.unit_price)
@@ -100,19 +100,18 @@ def _store(
         amounts = {cents: str(amount) for cents, amount in product.priced.amounts.items()}
         cents = product.priced.cents
         for family_id, allocated in product.allocated.items():
-            order_id = order_of.get(family_id)
-            if order_id is not None:
-                append(
+            order = order_of.get(family_id)
+            if order is not None:
+                order[1].append(
                     (
                         quantities[allocated],
                         unit_price,
                         amounts[cents[family_id]],
-                        order_id,
+                        order[0],
                         product_id,
                     )
                 )
-    # By order, the updates walk the table's pages in turn (twice as fast).
-    line_rows.sort(key=itemgetter(3))
+    line_rows = [row for rows in rows_of_order.values() for row in rows]
     bulk_update_values(
         OrderLine,
         ["allocated", "unit_price", "total"],
@@ -170,13 +169,14 @@ def recompute(round: OrderRound) -> None:
     loaded = load_round(round)
     priced, products = rules.allocate_and_price(
         products=loaded.terms,
-        changes=loaded.changes,
+        changes=loaded.history,
         policy=round.allocation_policy,
         fund_percent=round.fund_percent,
         costs=loaded.costs,
         # The stored history: by sequence, each sequence once, no quantity negative (the
-        # database's constraints hold it so).
+        # database's constraints hold it so), in thousandths.
         in_order=True,
+        unit=QUANTITY_UNIT,
     )
     _store(round, priced, products)
 

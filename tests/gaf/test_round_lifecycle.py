@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django_q.models import Schedule
 
 from gaf import rounds, services
-from gaf.loading import load_round
+from gaf.loading import load_round, round_changes
 from gaf.models import FundEntry, Order, OrderLine, OrderRound, RoundProduct
 from gaf.selectors import round_documents
 from gaf.services import LineInput, Tier
@@ -466,7 +466,7 @@ def _recomputed(round):
     }
     result = rounds.compute_round(
         products=loaded.terms,
-        changes=loaded.changes,
+        changes=round_changes(round.pk),
         policy=round.allocation_policy,
         fund_percent=round.fund_percent,
         costs=loaded.costs,

@@ -255,8 +255,8 @@ def test_pricing_the_allocation_again_gives_what_the_computation_gave(inputs, po
 @settings(max_examples=100, deadline=None)
 @given(round_inputs(), st.sampled_from(["fifo", "proportional"]))
 def test_a_stored_history_in_order_gives_the_same_round(inputs, policy):
-    """allocate_and_price(in_order=True), as the close calls it on the stored history
-    (by sequence, each once), prices as compute_round does."""
+    """allocate_and_price(in_order=True, unit=...), as the close calls it on the stored
+    history (by sequence, each once, in thousandths), prices as compute_round does."""
     products, changes, _delivered, costs, percent = inputs
     in_order = sorted(changes, key=lambda change: change.sequence)
     if len({change.sequence for change in in_order}) != len(in_order):
@@ -264,13 +264,23 @@ def test_a_stored_history_in_order_gives_the_same_round(inputs, policy):
     result = rounds.compute_round(
         products=products, changes=changes, policy=policy, fund_percent=percent, costs=costs
     )
+    in_thousandths = [
+        (
+            change.sequence,
+            change.family_id,
+            change.product_id,
+            *(int(quantity.scaleb(3)) for quantity in (change.firm, change.tolerance)),
+        )
+        for change in in_order
+    ]
     priced, allocated = rounds.allocate_and_price(
         products=products,
-        changes=in_order,
+        changes=in_thousandths,
         policy=policy,
         fund_percent=percent,
         costs=costs,
         in_order=True,
+        unit=D("0.001"),
     )
     assert priced.families == result.families
     assert {product.product_id: product.result for product in priced.products} == result.products
