@@ -226,14 +226,16 @@ def close_end_to_end(round, coordinator) -> dict:
 def io_floor(round) -> float:
     """Read every line of the round and write one value back for each, in one transaction.
 
-    The value is the line's quantity, written to its `total`.
+    The value is the line's quantity, written to its `total`. The garbage collector is
+    paused meanwhile, as the services pause it for their bulk work.
     """
+    from gaf.bulk import gc_paused
     from gaf.loading import QUANTITY_PLACES, Decimals, scaled, whole_rows
     from gaf.models import OrderLine
     from gaf.services._common import bulk_update_values
 
     start = time.perf_counter()
-    with transaction.atomic():
+    with transaction.atomic(), gc_paused():
         quantity = Decimals(QUANTITY_PLACES)
         rows = [
             (str(quantity[firm]), pk)
