@@ -306,12 +306,10 @@ def allocate_product(
 def _in_units(quantities: Mapping[int, Decimal]) -> tuple[dict[int, int], Decimal]:
     """Quantities as whole numbers of one unit (the power of ten of their finest place)."""
     distinct = set(quantities.values())
-    places = max((-quantity.as_tuple().exponent for quantity in distinct), default=0)
-    places = max(places, 0)
+    places = max([0, *(-quantity.as_tuple().exponent for quantity in distinct)])
     whole = {quantity: int(quantity.scaleb(places)) for quantity in distinct}
-    return {key: whole[quantity] for key, quantity in quantities.items()}, Decimal(1).scaleb(
-        -places
-    )
+    unit = Decimal(1).scaleb(-places)
+    return {key: whole[quantity] for key, quantity in quantities.items()}, unit
 
 
 class _Families:

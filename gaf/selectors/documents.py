@@ -59,7 +59,8 @@ class _Line(NamedTuple):
 
 @gc_paused()
 def round_documents(round: OrderRound) -> RoundDocuments:
-    """The supplier order and the family slips (five queries, whatever the families).
+    """The supplier order and the family slips (four queries once the round is closed, six
+    before, whatever the families).
 
     From the stored results once the round is closed; before, what closing it now gives.
     The slips' totals add up to the supplier's total + the fund + the shared costs.
