@@ -29,6 +29,7 @@ Two policies share out the cases:
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import itemgetter
 
 
 class Policy(StrEnum):
@@ -84,15 +85,11 @@ class PoolStatus:
 # A family's units in one queue: [sequence, count] blocks, oldest first.
 _Blocks = list[list[int]]
 
-
-@dataclass
-class _Holding:
-    firm: _Blocks
-    tolerance: _Blocks
+# An event as the replay reads it: (sequence, family_id, firm, tolerance).
+Event = tuple[int, int, int, int]
 
 
-def _set_quantity(blocks: _Blocks, quantity: int, sequence: int) -> None:
-    held = sum(count for _, count in blocks)
+def _set_quantity(blocks: _Blocks, held: int, quantity: int, sequence: int) -> None:
     if quantity > held:
         blocks.append([sequence, quantity - held])
         return
@@ -111,28 +108,53 @@ def _check_case_size(case_size: int | None) -> None:
         raise ValueError("La dimensione del collo deve essere almeno 1.")
 
 
-def _replay(events: Iterable[OrderEvent | tuple[int, int, int, int]]) -> dict[int, _Holding]:
-    parsed = [OrderEvent(*event) if isinstance(event, tuple) else event for event in events]
+def _as_tuples(events: Iterable[OrderEvent | Event]) -> list[Event]:
+    return [
+        (event.sequence, event.family_id, event.firm, event.tolerance)
+        if isinstance(event, OrderEvent)
+        else tuple(event)
+        for event in events
+    ]
+
+
+def _check_events(events: list[Event]) -> None:
+    """ValueError on the first negative quantity or repeated (sequence, family)."""
     seen = set()
-    for event in parsed:
-        if event.firm < 0 or event.tolerance < 0:
+    for sequence, family_id, firm, tolerance in events:
+        if firm < 0 or tolerance < 0:
             raise ValueError("Le quantità ordinate non possono essere negative.")
-        if (event.sequence, event.family_id) in seen:
+        if (sequence, family_id) in seen:
             raise ValueError(
-                f"La famiglia {event.family_id} ha due ordini con lo stesso numero "
-                f"di sequenza {event.sequence}."
+                f"La famiglia {family_id} ha due ordini con lo stesso numero "
+                f"di sequenza {sequence}."
             )
-        seen.add((event.sequence, event.family_id))
-    holdings: dict[int, _Holding] = {}
-    for event in sorted(parsed, key=lambda event: (event.sequence, event.family_id)):
-        holding = holdings.setdefault(event.family_id, _Holding(firm=[], tolerance=[]))
-        _set_quantity(holding.firm, event.firm, event.sequence)
-        _set_quantity(holding.tolerance, event.tolerance, event.sequence)
-    return holdings
+        seen.add((sequence, family_id))
 
 
-def _total(blocks: _Blocks) -> int:
-    return sum(count for _, count in blocks)
+def _replay_order(events: list[Event]) -> list[Event]:
+    """The events checked, in replay order: by sequence, then family."""
+    # The full check only when a cheap one finds something to look at: a round numbers
+    # its changes without repeats, so its events have distinct sequences.
+    if events and (
+        min(map(itemgetter(2), events)) < 0
+        or min(map(itemgetter(3), events)) < 0
+        or len({event[0] for event in events}) != len(events)
+    ):
+        _check_events(events)
+    # (sequence, family_id) pairs are unique, so sorting the tuples sorts by them.
+    return sorted(events)
+
+
+def _queues(ordered: list[Event], which: int, families: Iterable[int]) -> dict[int, _Blocks]:
+    """Replay one queue (`which`: 2 firm, 3 tolerance): each family's blocks of units."""
+    queues: dict[int, _Blocks] = {family_id: [] for family_id in families}
+    held = dict.fromkeys(queues, 0)
+    for event in ordered:
+        family_id, quantity = event[1], event[which]
+        if quantity != held[family_id]:
+            _set_quantity(queues[family_id], held[family_id], quantity, event[0])
+            held[family_id] = quantity
+    return queues
 
 
 def _cases(case_size: int, firm: int, tolerance: int) -> int:
@@ -155,7 +177,7 @@ def _serve_first_come(queues: dict[int, _Blocks], capacity: int) -> dict[int, in
 
 
 def _serve_proportionally(queues: dict[int, _Blocks], capacity: int) -> dict[int, int]:
-    wanted = {family_id: _total(blocks) for family_id, blocks in queues.items()}
+    wanted = {family_id: sum(count for _, count in blocks) for family_id, blocks in queues.items()}
     pooled = sum(wanted.values())
     served = dict.fromkeys(queues, 0)
     if capacity == 0:
@@ -174,38 +196,90 @@ def _serve_proportionally(queues: dict[int, _Blocks], capacity: int) -> dict[int
     return served
 
 
+def _serve(
+    serve, ordered: list[Event], which: int, wanted: dict[int, int], capacity: int
+) -> dict[int, int]:
+    # Either policy serves nothing when there is nothing to serve and everything when
+    # there is room for it all (a quantity is set, not added: the last event's); only a
+    # cut needs the queues, so only then are they replayed.
+    if capacity == 0:
+        return dict.fromkeys(wanted, 0)
+    if capacity >= sum(wanted.values()):
+        return wanted
+    return serve(_queues(ordered, which, wanted), capacity)
+
+
+def allocate_units(
+    case_size: int | None,
+    events: list[Event],
+    policy: Policy | str = Policy.FIFO,
+    *,
+    in_order: bool = False,
+) -> tuple[dict[int, int], dict[int, int], dict[int, int], int | None, int]:
+    """`allocate` on `(sequence, family_id, firm, tolerance)` tuples, as plain values.
+
+    Returns `(firm, tolerance, allocated, cases, allocated_total)`: the units each family
+    wants firm and as tolerance and the units it is allocated, by family (in the order of
+    their first event), then the cases and the units ordered. What a round's close needs
+    for thousands of lines, without an object per line; the dicts may be one and the same
+    when their values are (read them, never change them).
+
+    `in_order`: the events are in replay order already, with distinct sequences and no
+    negative quantity, as a round's stored history is (the database holds it to that);
+    they are then taken as they are.
+    """
+    _check_case_size(case_size)
+    if policy not in _POLICIES:
+        raise ValueError(f"Criterio di ripartizione sconosciuto: {policy!r}.")
+    serve = _serve_first_come if policy == Policy.FIFO else _serve_proportionally
+    ordered = events if in_order else _replay_order(events)
+    firm = {event[1]: event[2] for event in ordered}
+    tolerance = {event[1]: event[3] for event in ordered}
+    pooled_firm = sum(firm.values())
+
+    if case_size is None:
+        cases, allocated_total = None, pooled_firm
+    else:
+        cases = _cases(case_size, pooled_firm, sum(tolerance.values()))
+        allocated_total = cases * case_size
+
+    served_firm = _serve(serve, ordered, 2, firm, min(pooled_firm, allocated_total))
+    tolerance_capacity = max(allocated_total - pooled_firm, 0)
+    if tolerance_capacity == 0:
+        allocated = served_firm
+    else:
+        # Tolerance is served only once all the firm units are.
+        served_tolerance = _serve(serve, ordered, 3, tolerance, tolerance_capacity)
+        allocated = {
+            family_id: units + served_tolerance[family_id] for family_id, units in firm.items()
+        }
+    return firm, tolerance, allocated, cases, allocated_total
+
+
+_POLICIES = tuple(Policy)
+
+
 def allocate(
     case_size: int | None,
     events: Iterable[OrderEvent | tuple[int, int, int, int]],
     policy: Policy | str = Policy.FIFO,
 ) -> RoundAllocation:
     """Share out one product among the families that ordered it (see the module docstring)."""
-    _check_case_size(case_size)
-    if policy not in tuple(Policy):
-        raise ValueError(f"Criterio di ripartizione sconosciuto: {policy!r}.")
-    serve = _serve_first_come if policy == Policy.FIFO else _serve_proportionally
-    holdings = _replay(events)
-    firm = {family_id: holding.firm for family_id, holding in holdings.items()}
-    tolerance = {family_id: holding.tolerance for family_id, holding in holdings.items()}
-    pooled_firm = sum(map(_total, firm.values()))
-
-    if case_size is None:
-        cases, allocated_total = None, pooled_firm
-    else:
-        cases = _cases(case_size, pooled_firm, sum(map(_total, tolerance.values())))
-        allocated_total = cases * case_size
-
-    served_firm = serve(firm, min(pooled_firm, allocated_total))
-    served_tolerance = serve(tolerance, max(allocated_total - pooled_firm, 0))
-    families = {
-        family_id: Allocation(
-            firm_wanted=_total(firm[family_id]),
-            tolerance_wanted=_total(tolerance[family_id]),
-            allocated=served_firm[family_id] + served_tolerance[family_id],
-        )
-        for family_id in sorted(holdings)
-    }
-    return RoundAllocation(families=families, cases=cases, allocated_total=allocated_total)
+    firm, tolerance, allocated, cases, allocated_total = allocate_units(
+        case_size, _as_tuples(events), policy
+    )
+    return RoundAllocation(
+        families={
+            family_id: Allocation(
+                firm_wanted=firm[family_id],
+                tolerance_wanted=tolerance[family_id],
+                allocated=allocated[family_id],
+            )
+            for family_id in sorted(firm)
+        },
+        cases=cases,
+        allocated_total=allocated_total,
+    )
 
 
 def pool_status(
@@ -213,9 +287,9 @@ def pool_status(
 ) -> PoolStatus:
     """Pooled quantities and how far the group is from the next case."""
     _check_case_size(case_size)
-    holdings = _replay(events)
-    firm = sum(_total(holding.firm) for holding in holdings.values())
-    tolerance = sum(_total(holding.tolerance) for holding in holdings.values())
+    ordered = _replay_order(_as_tuples(events))
+    firm = sum({event[1]: event[2] for event in ordered}.values())
+    tolerance = sum({event[1]: event[3] for event in ordered}.values())
     if case_size is None:
         return PoolStatus(firm, tolerance, None, None, tolerance_completes=False)
     full_cases, remainder = divmod(firm, case_size)

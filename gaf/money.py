@@ -70,22 +70,38 @@ def split_largest_remainder(total: Decimal, weights: Mapping[Key, Decimal]) -> d
     whole_weights = {
         key: int(weight.scaleb(max(places, 0))) for key, weight in decimal_weights.items()
     }
-    weight_sum = sum(whole_weights.values())
-    if weight_sum == 0:
+    if sum(whole_weights.values()) == 0:
         raise ValueError("Serve almeno un peso maggiore di zero per ripartire l'importo.")
 
     sign = -1 if total_cents < 0 else 1
-    to_split = abs(total_cents)
-    floors: dict[Key, int] = {}
-    remainders: dict[Key, int] = {}  # numerators over weight_sum
-    for key, weight in whole_weights.items():
-        floors[key], remainders[key] = divmod(to_split * weight, weight_sum)
-    leftover = to_split - sum(floors.values())
-    # sorted() is stable, so equal remainders keep the sorted-key order.
-    by_remainder = sorted(sorted(floors), key=lambda key: remainders[key], reverse=True)
-    for key in by_remainder[:leftover]:
-        floors[key] += 1
-    return {key: Decimal(sign * floors[key]).scaleb(-2) for key in sorted(floors)}
+    shares = split_cents(abs(total_cents), whole_weights)
+    return {key: Decimal(sign * share).scaleb(-2) for key, share in shares.items()}
+
+
+def split_cents(total_cents: int, weights: Mapping[Key, int]) -> dict[Key, int]:
+    """`split_largest_remainder` in whole numbers: `total_cents` (not negative) split in
+    proportion to whole, non-negative `weights` with a positive sum; keys in sorted order.
+
+    Scaling every weight by one factor changes no share, so the weights can be
+    quantities in any common unit (thousandths of a kilo, steps of a product).
+    """
+    weight_sum = sum(weights.values())
+    # Weights repeat (a round's lines share a few quantities): each distinct one is
+    # divided once. Remainders are numerators over weight_sum.
+    shares = {weight: divmod(total_cents * weight, weight_sum) for weight in set(weights.values())}
+    floors = {key: shares[weight][0] for key, weight in weights.items()}
+    leftover = total_cents - sum(floors.values())
+    keys = sorted(floors)
+    if leftover:
+        # sorted() is stable, so equal remainders keep the sorted-key order.
+        def remainder(key: Key) -> int:
+            return shares[weights[key]][1]
+
+        for key in sorted(keys, key=remainder, reverse=True)[:leftover]:
+            floors[key] += 1
+    if keys == list(floors):
+        return floors
+    return {key: floors[key] for key in keys}
 
 
 def line_price(

@@ -16,6 +16,10 @@ Fondo Solidale share is `fund_share(goods total)`, rounded per family, and the f
 is the sum of those shares. Shared costs are split by largest remainder on the billed
 weight or value. So, for every round: the families' totals add up to the supplier's total
 + the fund + the shared costs.
+
+The allocation depends only on the order history; a delivery changes only what is billed.
+So `price_round` prices an allocation already made (the stored one, once the round is
+closed) with the same code `compute_round` uses after allocating.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from gaf import allocation, money
 
@@ -131,9 +136,11 @@ class ProductTerms:
     weight_per_unit: Decimal = ZERO
 
 
-@dataclass(frozen=True)
-class QuantityChange:
-    """From `sequence` on, `family_id` wants `firm` of `product_id` and accepts `tolerance`."""
+class QuantityChange(NamedTuple):
+    """From `sequence` on, `family_id` wants `firm` of `product_id` and accepts `tolerance`.
+
+    A named tuple: a round has one per order change, tens of thousands.
+    """
 
     sequence: int
     family_id: int
@@ -149,8 +156,9 @@ class CostTerms:
     basis: str  # "weight" or "value"
 
 
-@dataclass(frozen=True)
-class LineResult:
+class LineResult(NamedTuple):
+    """One family's line of one product (a named tuple: one per order line)."""
+
     firm: Decimal
     tolerance: Decimal
     allocated: Decimal
@@ -177,6 +185,31 @@ class FamilyResult:
 
 
 @dataclass(frozen=True)
+class PricedProduct:
+    """One product priced, its lines family by family in a compact form (tens of thousands
+    of lines: no object per line). A line's total is `amounts[cents[family_id]]`; what it
+    is billed is `units[family_id] × unit`."""
+
+    product_id: int
+    result: ProductResult
+    units: dict[int, int]  # family_id → billed quantity in `unit`s
+    unit: Decimal
+    cents: dict[int, int]  # family_id → the line's total in cents
+    amounts: dict[int, Decimal]  # cents → the amount, one Decimal per distinct total
+
+
+@dataclass(frozen=True)
+class PricedRound:
+    """`price_round`'s answer: every product priced, each family's result, the totals."""
+
+    products: list[PricedProduct]
+    families: dict[int, FamilyResult]
+    supplier_total: Decimal
+    fund_total: Decimal
+    shared_costs_total: Decimal
+
+
+@dataclass(frozen=True)
 class RoundResult:
     products: dict[int, ProductResult]
     lines: dict[tuple[int, int], LineResult]  # (family_id, product_id)
@@ -189,20 +222,56 @@ class RoundResult:
 # --- Allocation -----------------------------------------------------------------------------
 
 
-def _events(terms: ProductTerms, changes: Iterable[QuantityChange], *, with_tolerance: bool):
-    return [
-        allocation.OrderEvent(
-            sequence=change.sequence,
-            family_id=change.family_id,
-            firm=to_steps(change.firm, terms.multiple),
-            tolerance=to_steps(change.tolerance, terms.multiple) if with_tolerance else 0,
-        )
-        for change in changes
-    ]
+def _events(
+    terms: ProductTerms,
+    changes: list[QuantityChange],
+    *,
+    with_tolerance: bool,
+    unit: Decimal | None = None,
+):
+    """The changes as allocation events, `(sequence, family_id, firm, tolerance)` in steps;
+    with `unit`, the changes' quantities are whole numbers of it."""
+    multiple = terms.multiple
+
+    def steps(quantity) -> int:
+        return to_steps(quantity if unit is None else quantity * unit, multiple)
+
+    # A product's quantities repeat: each distinct one is divided once.
+    firm = {quantity: steps(quantity) for quantity in {c[3] for c in changes}}
+    if not with_tolerance:
+        return [(c[0], c[1], firm[c[3]], 0) for c in changes]
+    tolerance = {quantity: steps(quantity) for quantity in {c[4] for c in changes}}
+    return [(c[0], c[1], firm[c[3]], tolerance[c[4]]) for c in changes]
 
 
 def _case_steps(terms: ProductTerms) -> int | None:
     return None if terms.case_size is None else to_steps(terms.case_size, terms.multiple)
+
+
+def _allocate_units(
+    terms: ProductTerms,
+    changes: list[QuantityChange],
+    policy: str,
+    *,
+    in_order: bool = False,
+    unit: Decimal | None = None,
+):
+    """`allocation.allocate_units` for one product, in steps; see `allocate_product`."""
+    case_steps = _case_steps(terms)
+    result = allocation.allocate_units(
+        case_steps,
+        _events(terms, changes, with_tolerance=True, unit=unit),
+        policy,
+        in_order=in_order,
+    )
+    if terms.max_total is not None and result[4] * terms.multiple > terms.max_total:
+        result = allocation.allocate_units(
+            case_steps,
+            _events(terms, changes, with_tolerance=False, unit=unit),
+            policy,
+            in_order=in_order,
+        )
+    return result
 
 
 def allocate_product(
@@ -214,23 +283,207 @@ def allocate_product(
     can complete a case that would: then the tolerance is left out and only full cases of
     firm quantities are ordered.
     """
-    changes = list(changes)
-    case_steps = _case_steps(terms)
-    result = allocation.allocate(case_steps, _events(terms, changes, with_tolerance=True), policy)
-    if terms.max_total is not None and result.allocated_total * terms.multiple > terms.max_total:
-        result = allocation.allocate(
-            case_steps, _events(terms, changes, with_tolerance=False), policy
-        )
-    return result
+    firm, tolerance, allocated, cases, allocated_total = _allocate_units(
+        terms, list(changes), policy
+    )
+    return allocation.RoundAllocation(
+        families={
+            family_id: allocation.Allocation(
+                firm_wanted=firm[family_id],
+                tolerance_wanted=tolerance[family_id],
+                allocated=allocated[family_id],
+            )
+            for family_id in sorted(firm)
+        },
+        cases=cases,
+        allocated_total=allocated_total,
+    )
 
 
 # --- Money ----------------------------------------------------------------------------------
 
 
-def _split(total: Decimal, weights: Mapping[int, Decimal]) -> dict[int, Decimal]:
-    if total == 0 or not any(weights.values()):
-        return dict.fromkeys(weights, ZERO_CENTS)
-    return money.split_largest_remainder(total, weights)
+def _in_units(quantities: Mapping[int, Decimal]) -> tuple[dict[int, int], Decimal]:
+    """Quantities as whole numbers of one unit (the power of ten of their finest place)."""
+    distinct = set(quantities.values())
+    places = max([0, *(-quantity.as_tuple().exponent for quantity in distinct)])
+    whole = {quantity: int(quantity.scaleb(places)) for quantity in distinct}
+    unit = Decimal(1).scaleb(-places)
+    return {key: whole[quantity] for key, quantity in quantities.items()}, unit
+
+
+class _Families:
+    """What the products add up to per family while they are priced one by one.
+
+    Tens of thousands of lines go through `price`, so it works in whole numbers: what a
+    family is billed in units of the product (its steps, or thousandths), amounts in
+    cents, split with `money.split_cents` exactly as `money.split_largest_remainder`
+    splits the decimals (scaling the weights by one factor changes no share).
+    """
+
+    def __init__(self, families: Iterable[int]) -> None:
+        self.goods: dict[int, int] = dict.fromkeys(families, 0)  # cents
+        self.weight: dict[int, Decimal] = dict.fromkeys(self.goods, ZERO)
+        self.receiving: set[int] = set()
+        self._amounts: dict[int, Decimal] = {}
+
+    def amount(self, cents: int) -> Decimal:
+        """Cents as a Decimal with two places (each distinct amount made once)."""
+        known = self._amounts.get(cents)
+        if known is None:
+            known = self._amounts[cents] = Decimal(cents).scaleb(-2)
+        return known
+
+    def price(
+        self,
+        terms: ProductTerms,
+        allocated_total: Decimal,
+        cases: int | None,
+        units: dict[int, int],
+        unit: Decimal,
+        billed_total: Decimal,
+    ) -> PricedProduct:
+        """Price one product: each family is billed `units[family_id]` × `unit`, the
+        group `billed_total` (their sum)."""
+        unit_price, total = money.line_price(
+            billed_total, allocated_total, terms.unit_price, terms.tiers
+        )
+        if total == 0 or not any(units.values()):
+            family_cents = dict.fromkeys(units, 0)
+        else:
+            family_cents = money.split_cents(int(total.scaleb(2)), units)
+            goods = self.goods
+            for family_id, cents in family_cents.items():
+                goods[family_id] += cents
+        receiving = [family_id for family_id, billed in units.items() if billed > 0]
+        self.receiving.update(receiving)
+        weight_per_unit = terms.weight_per_unit
+        if weight_per_unit:
+            weight = self.weight
+            weight_of = {billed: billed * unit * weight_per_unit for billed in set(units.values())}
+            for family_id in receiving:
+                weight[family_id] += weight_of[units[family_id]]
+        result = ProductResult(
+            allocated_total=allocated_total,
+            cases=cases,
+            unit_price=unit_price,
+            billed_total=billed_total,
+            total=total,
+        )
+        amounts = {cents: self.amount(cents) for cents in set(family_cents.values())}
+        return PricedProduct(terms.id, result, units, unit, family_cents, amounts)
+
+    def price_billed(
+        self,
+        terms: ProductTerms,
+        allocated_total: Decimal,
+        cases: int | None,
+        billed: dict[int, Decimal],
+    ) -> PricedProduct:
+        """`price` on what each family is billed, as decimals."""
+        billed_total = sum(billed.values(), ZERO)
+        if any(quantity < 0 for quantity in set(billed.values())):
+            # What the decimals would refuse, refused the same way.
+            _unit_price, total = money.line_price(
+                billed_total, allocated_total, terms.unit_price, terms.tiers
+            )
+            if total != 0 and any(billed.values()):
+                money.split_largest_remainder(total, billed)
+        units, unit = _in_units(billed)
+        return self.price(terms, allocated_total, cases, units, unit, billed_total)
+
+    def finish(self, products: list[PricedProduct], fund_percent: Decimal, costs) -> PricedRound:
+        """The round priced: each family's result, the supplier's, the fund's and the costs'
+        totals."""
+        goods = {family_id: self.amount(cents) for family_id, cents in self.goods.items()}
+        fund_shares = {
+            family_id: money.fund_share(goods_total, fund_percent)
+            for family_id, goods_total in goods.items()
+        }
+        cost_shares, shared_costs_total = _split_costs(costs, goods, self.weight, self.receiving)
+        families = {
+            family_id: FamilyResult(
+                goods_total=goods[family_id],
+                fund_share=fund_shares[family_id],
+                shared_costs=cost_shares[family_id],
+                total=goods[family_id] + fund_shares[family_id] + cost_shares[family_id],
+            )
+            for family_id in sorted(goods)
+        }
+        return PricedRound(
+            products=products,
+            families=families,
+            supplier_total=sum((product.result.total for product in products), ZERO_CENTS),
+            fund_total=money.fund_total(fund_shares.values()),
+            shared_costs_total=shared_costs_total,
+        )
+
+
+@dataclass(frozen=True)
+class AllocatedProduct:
+    """A product allocated and priced (`allocate_and_price`): by family, the steps wanted
+    firm and as tolerance and the steps allocated (read them, never change them)."""
+
+    priced: PricedProduct
+    firm: dict[int, int]
+    tolerance: dict[int, int]
+    allocated: dict[int, int]
+    multiple: Decimal
+
+
+def allocate_and_price(
+    *,
+    products: Iterable[ProductTerms],
+    changes: Iterable[QuantityChange],
+    policy: str,
+    fund_percent: Decimal,
+    costs: Iterable[CostTerms] = (),
+    delivered: Mapping[tuple[int, int], Decimal] | None = None,
+    in_order: bool = False,
+    unit: Decimal | None = None,
+) -> tuple[PricedRound, list[AllocatedProduct]]:
+    """`compute_round` in a compact form: what a round's close stores, line by line.
+
+    `in_order`: the changes come as a round's stored history does, by sequence, each
+    sequence once, no quantity negative (see allocation.allocate_units). `unit`: the
+    changes' quantities are whole numbers of it (as read from the database: thousandths).
+    """
+    delivered = delivered or {}
+    by_product: dict[int, list[QuantityChange]] = defaultdict(list)
+    for change in changes:
+        by_product[change[2]].append(change)
+    families = _Families(
+        sorted({change[1] for changes in by_product.values() for change in changes})
+    )
+    allocated_products = []
+    for terms in products:
+        firm, tolerance, allocated, cases, allocated_steps = _allocate_units(
+            terms, by_product.get(terms.id, []), policy, in_order=in_order, unit=unit
+        )
+        multiple = terms.multiple
+        allocated_total = allocated_steps * multiple
+        product_id = terms.id
+        if delivered and any((family_id, product_id) in delivered for family_id in allocated):
+            priced = families.price_billed(
+                terms,
+                allocated_total,
+                cases,
+                {
+                    family_id: delivered.get((family_id, product_id), steps * multiple)
+                    for family_id, steps in allocated.items()
+                },
+            )
+        else:
+            # As the decimals add up: ZERO + each quantity, exactly.
+            billed_total = sum(allocated.values()) * multiple + ZERO if allocated else ZERO
+            priced = families.price(
+                terms, allocated_total, cases, allocated, multiple, billed_total
+            )
+        allocated_products.append(AllocatedProduct(priced, firm, tolerance, allocated, multiple))
+    priced_round = families.finish(
+        [product.priced for product in allocated_products], fund_percent, costs
+    )
+    return priced_round, allocated_products
 
 
 def compute_round(
@@ -241,80 +494,89 @@ def compute_round(
     fund_percent: Decimal,
     costs: Iterable[CostTerms] = (),
     delivered: Mapping[tuple[int, int], Decimal] | None = None,
+    unit: Decimal | None = None,
 ) -> RoundResult:
     """Allocate every product and work out every line, family and total (module docstring).
+
+    `changes` are QuantityChanges, or plain tuples of their fields in their order; with
+    `unit`, their quantities are whole numbers of it.
 
     `delivered` maps (family_id, product_id) to the quantity actually delivered; lines not
     in it are billed what they were allocated.
     """
     delivered = delivered or {}
-    by_product: dict[int, list[QuantityChange]] = defaultdict(list)
-    families: set[int] = set()
-    for change in changes:
-        by_product[change.product_id].append(change)
-        families.add(change.family_id)
-
-    product_results: dict[int, ProductResult] = {}
-    lines: dict[tuple[int, int], LineResult] = {}
-    goods: dict[int, Decimal] = dict.fromkeys(families, ZERO_CENTS)
-    weight: dict[int, Decimal] = dict.fromkeys(families, ZERO)
-    billed_any: set[int] = set()
-
-    for terms in products:
-        shares = allocate_product(terms, by_product.get(terms.id, ()), policy)
-        allocated_total = shares.allocated_total * terms.multiple
-        billed = {
-            family_id: delivered.get((family_id, terms.id), share.allocated * terms.multiple)
-            for family_id, share in shares.families.items()
-        }
-        billed_total = sum(billed.values(), ZERO)
-        unit_price, total = money.line_price(
-            billed_total, allocated_total, terms.unit_price, terms.tiers
-        )
-        family_totals = _split(total, billed)
-        product_results[terms.id] = ProductResult(
-            allocated_total=allocated_total,
-            cases=shares.cases,
-            unit_price=unit_price,
-            billed_total=billed_total,
-            total=total,
-        )
-        for family_id, share in shares.families.items():
-            lines[(family_id, terms.id)] = LineResult(
-                firm=share.firm_wanted * terms.multiple,
-                tolerance=share.tolerance_wanted * terms.multiple,
-                allocated=share.allocated * terms.multiple,
-                billed=billed[family_id],
-                unit_price=unit_price,
-                total=family_totals[family_id],
-            )
-            goods[family_id] += family_totals[family_id]
-            weight[family_id] += billed[family_id] * terms.weight_per_unit
-            if billed[family_id] > 0:
-                billed_any.add(family_id)
-
-    fund_shares = {
-        family_id: money.fund_share(goods_total, fund_percent)
-        for family_id, goods_total in goods.items()
-    }
-    cost_shares, shared_costs_total = _split_costs(costs, goods, weight, billed_any)
-    family_results = {
-        family_id: FamilyResult(
-            goods_total=goods[family_id],
-            fund_share=fund_shares[family_id],
-            shared_costs=cost_shares[family_id],
-            total=goods[family_id] + fund_shares[family_id] + cost_shares[family_id],
-        )
-        for family_id in sorted(families)
-    }
-    return RoundResult(
-        products=product_results,
-        lines=lines,
-        families=family_results,
-        supplier_total=sum((result.total for result in product_results.values()), ZERO_CENTS),
-        fund_total=money.fund_total(fund_shares.values()),
-        shared_costs_total=shared_costs_total,
+    priced_round, allocated_products = allocate_and_price(
+        products=products,
+        changes=changes,
+        policy=policy,
+        fund_percent=fund_percent,
+        costs=costs,
+        delivered=delivered,
+        unit=unit,
     )
+    lines: dict[tuple[int, int], LineResult] = {}
+    for product in allocated_products:
+        priced, multiple = product.priced, product.multiple
+        product_id, unit_price = priced.product_id, priced.result.unit_price
+        cents, amounts = priced.cents, priced.amounts
+        quantity: dict[int, Decimal] = {}
+        for family_id in sorted(product.firm):
+            firm = product.firm[family_id]
+            tolerance = product.tolerance[family_id]
+            allocated = product.allocated[family_id]
+            for steps in (firm, tolerance, allocated):
+                if steps not in quantity:
+                    quantity[steps] = steps * multiple
+            lines[(family_id, product_id)] = LineResult(
+                quantity[firm],
+                quantity[tolerance],
+                quantity[allocated],
+                delivered.get((family_id, product_id), quantity[allocated]),
+                unit_price,
+                amounts[cents[family_id]],
+            )
+    return RoundResult(
+        products={product.product_id: product.result for product in priced_round.products},
+        lines=lines,
+        families=priced_round.families,
+        supplier_total=priced_round.supplier_total,
+        fund_total=priced_round.fund_total,
+        shared_costs_total=priced_round.shared_costs_total,
+    )
+
+
+def price_round(
+    *,
+    products: Iterable[ProductTerms],
+    allocations: Mapping[int, tuple[Decimal, int | None]],
+    billed: Mapping[int, Mapping[int, int]],
+    unit: Decimal,
+    families: Iterable[int],
+    fund_percent: Decimal,
+    costs: Iterable[CostTerms] = (),
+) -> PricedRound:
+    """Price an allocation already made, as `compute_round` prices the one it makes.
+
+    `allocations` maps each product to its `(allocated_total, cases)`; `billed` maps it to
+    what each family is billed, in whole `unit`s (a closed round stores thousandths): the
+    allocated quantity, or the delivered one once recorded. `families` are those the
+    allocation concerns (compute_round: the families in the order history). Given what
+    `compute_round` allocated from the same history, the products, the lines' totals, the
+    families and the totals are the ones it gives.
+    """
+    totals_of = _Families(sorted(families))
+    priced = []
+    for terms in products:
+        allocated_total, cases = allocations.get(terms.id, (ZERO, _no_cases(terms)))
+        units = billed.get(terms.id, {})
+        # As the decimals add up: ZERO + each quantity, exactly.
+        billed_total = sum(units.values()) * unit + ZERO if units else ZERO
+        priced.append(totals_of.price(terms, allocated_total, cases, units, unit, billed_total))
+    return totals_of.finish(priced, fund_percent, costs)
+
+
+def _no_cases(terms: ProductTerms) -> int | None:
+    return None if terms.case_size is None else 0
 
 
 def _split_costs(

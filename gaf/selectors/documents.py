@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Q
 
 from gaf import money
 from gaf import rounds as rules
+from gaf.bulk import gc_paused
 from gaf.documents import (
     FamilySlip,
     RoundDocuments,
@@ -24,7 +26,16 @@ from gaf.documents import (
 )
 
 # The loader of a round's rows is still in the services (to move by issue 10 item 3).
-from gaf.loading import TERMS_FIELDS, compute
+from gaf.loading import (
+    AMOUNT_PLACES,
+    PRICE_PLACES,
+    QUANTITY_PLACES,
+    TERMS_FIELDS,
+    Decimals,
+    compute,
+    scaled,
+    whole_rows,
+)
 from gaf.models import (
     Order,
     OrderLine,
@@ -38,8 +49,7 @@ ZERO = Decimal("0")
 CENTS_ZERO = Decimal("0.00")
 
 
-@dataclass
-class _Line:
+class _Line(NamedTuple):
     family_id: int
     round_product_id: int
     quantity: Decimal
@@ -47,8 +57,10 @@ class _Line:
     total: Decimal
 
 
+@gc_paused()
 def round_documents(round: OrderRound) -> RoundDocuments:
-    """The supplier order and the family slips (five queries, whatever the families).
+    """The supplier order and the family slips (four queries once the round is closed, six
+    before, whatever the families).
 
     From the stored results once the round is closed; before, what closing it now gives.
     The slips' totals add up to the supplier's total + the fund + the shared costs.
@@ -75,25 +87,31 @@ def round_documents(round: OrderRound) -> RoundDocuments:
         round.state == RoundState.CANCELLED and round.closed_at is not None
     )
     if closed:
+        quantity, price, amount = (
+            Decimals(QUANTITY_PLACES),
+            Decimals(PRICE_PLACES),
+            Decimals(AMOUNT_PLACES),
+        )
         lines = [
             _Line(
-                family_id=values["order__family_id"],
-                round_product_id=values["round_product_id"],
-                quantity=values["allocated"]
-                if values["delivered"] is None
-                else values["delivered"],
-                unit_price=values["unit_price"],
-                total=values["total"] or CENTS_ZERO,
+                family_id,
+                product_id,
+                quantity[allocated if delivered is None else delivered],
+                price[unit_price],
+                amount[total] or CENTS_ZERO,
             )
-            for values in OrderLine.objects.filter(order__round=round).values(
-                "order__family_id",
-                "round_product_id",
-                "allocated",
-                "delivered",
-                "unit_price",
-                "total",
+            for family_id, product_id, allocated, delivered, unit_price, total in whole_rows(
+                OrderLine.objects.filter(order__round=round, allocated__isnull=False)
+                .order_by()
+                .values_list(
+                    "order__family_id",
+                    "round_product_id",
+                    scaled("allocated", QUANTITY_PLACES),
+                    scaled("delivered", QUANTITY_PLACES),
+                    scaled("unit_price", PRICE_PLACES),
+                    scaled("total", AMOUNT_PLACES),
+                )
             )
-            if values["allocated"] is not None
         ]
         product_rows = {
             pk: (
@@ -108,7 +126,7 @@ def round_documents(round: OrderRound) -> RoundDocuments:
             if values["allocated_total"] is not None
         }
     else:
-        result, _lines = compute(round)
+        result = compute(round)
         lines = [
             _Line(family_id, product_id, line.billed, line.unit_price, line.total)
             for (family_id, product_id), line in result.lines.items()
@@ -126,7 +144,9 @@ def round_documents(round: OrderRound) -> RoundDocuments:
     # withdrawn meanwhile is left out (_documents skips a family without its order).
     orders = {
         values["family_id"]: values
-        for values in Order.objects.filter(round=round).values(
+        for values in Order.objects.filter(round=round)
+        .order_by()
+        .values(
             "family_id",
             "family__name",
             "pickup_point__name",
@@ -179,16 +199,20 @@ def _documents(round, products, orders, lines, product_rows, family_rows) -> Rou
         ),
         total=sum((line.total for line in supplier_lines), CENTS_ZERO),
     )
-    position = {pk: (values["position"], values["name"]) for pk, values in products.items()}
+    # A slip lists its lines by the product's position, then name: each line is placed by
+    # its product's rank, in one sort for all the families.
+    order_of_products = sorted(
+        products, key=lambda pk: (products[pk]["position"], products[pk]["name"])
+    )
+    rank = {pk: index for index, pk in enumerate(order_of_products)}
     lines_by_family: dict[int, list[_Line]] = defaultdict(list)
-    for line in lines:
+    for line in sorted(lines, key=lambda line: rank[line.round_product_id]):
         if line.quantity or line.total:
             lines_by_family[line.family_id].append(line)
+    labels = {pk: (values["name"], values["unit"]) for pk, values in products.items()}
     slips = []
     for family_id, (goods, fund, shared, total) in family_rows.items():
-        family_lines = sorted(
-            lines_by_family.get(family_id, ()), key=lambda line: position[line.round_product_id]
-        )
+        family_lines = lines_by_family.get(family_id, ())
         if not family_lines and not total:
             continue
         order = orders.get(family_id)
@@ -200,14 +224,7 @@ def _documents(round, products, orders, lines, product_rows, family_rows) -> Rou
                 family_name=order["family__name"],
                 pickup_point=order["pickup_point__name"] or "",
                 lines=tuple(
-                    SlipLine(
-                        product_name=products[line.round_product_id]["name"],
-                        unit=products[line.round_product_id]["unit"],
-                        quantity=line.quantity,
-                        unit_price=line.unit_price,
-                        total=line.total,
-                    )
-                    for line in family_lines
+                    SlipLine(*labels[line.round_product_id], *line[2:]) for line in family_lines
                 ),
                 goods_total=goods,
                 fund_share=fund,

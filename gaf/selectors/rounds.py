@@ -88,12 +88,13 @@ def round_pool_status(*, round: OrderRound, family: Family | None = None) -> lis
     """Per product: pooled quantities, progress to the next case and tier, and what
     `family` would receive if the round closed now (two queries, whatever the families)."""
     products = list(round_products(round=round))
-    by_product: dict[int, list[rules.QuantityChange]] = defaultdict(list)
+    by_product: dict[int, list[tuple]] = defaultdict(list)
     current: dict[int, tuple[Decimal, Decimal]] = {}
     for change in round_changes(round.pk):
-        by_product[change.product_id].append(change)
-        if family is not None and change.family_id == family.pk:
-            current[change.product_id] = (change.firm, change.tolerance)
+        _sequence, family_id, product_id, firm, tolerance = change
+        by_product[product_id].append(change)
+        if family is not None and family_id == family.pk:
+            current[product_id] = (firm, tolerance)
     statuses = []
     for round_product in products:
         pool = rules.product_pool(
@@ -154,8 +155,8 @@ class FamilyBreakdown:
 
 def round_family_breakdown(*, round: OrderRound) -> list[FamilyBreakdown]:
     """Each family that ordered something in the round: its products, what it would pay if
-    the round closed now and when it last changed its order (six queries, whatever the
-    families: one for the orders, five for the computation of the close)."""
+    the round closed now and when it last changed its order (four queries, whatever the
+    families: one for the orders, three for the computation of the close)."""
     ordered = Q(lines__firm__gt=0) | Q(lines__tolerance__gt=0)
     last_change = (
         OrderChange.objects.filter(order=OuterRef("pk"))
@@ -174,7 +175,7 @@ def round_family_breakdown(*, round: OrderRound) -> list[FamilyBreakdown]:
     ]
     if not orders:
         return []
-    result, _lines = compute(round)
+    result = compute(round)
     return [
         FamilyBreakdown(
             order=order,

@@ -9,6 +9,7 @@ each transition happens once.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
@@ -18,7 +19,18 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from gaf import rounds as rules
-from gaf.loading import compute
+from gaf.bulk import gc_paused
+from gaf.loading import (
+    AMOUNT_PLACES,
+    PRICE_PLACES,
+    QUANTITY_PLACES,
+    QUANTITY_UNIT,
+    Decimals,
+    StoredAllocation,
+    load_round,
+    round_costs,
+    stored_allocation,
+)
 from gaf.models import (
     AllocationPolicy,
     Order,
@@ -57,54 +69,90 @@ from gaf.services.chat_announcements import (
 ZERO = Decimal("0")
 
 
-def _store(round: OrderRound, result: rules.RoundResult, lines: list[dict]) -> dict[int, Decimal]:
-    """Write the results on products, lines and orders (four queries); old family totals."""
-    delivery_recorded = any(line["delivered"] is not None for line in lines)
+def _store(
+    round: OrderRound, priced: rules.PricedRound, products: list[rules.AllocatedProduct]
+) -> None:
+    """Write a closing round's results on its products, lines and orders (five queries).
+
+    The lines are written by (order, product), so the close does not read them: a line
+    the history mentions gets its share and price. Until the close no line has a result
+    (the reopening clears them), so a line still without one afterwards is a line the
+    history does not mention: it shares nothing (no price, nothing allocated).
+    """
     bulk_update_values(
         RoundProduct,
-        [
-            {
-                "pk": product_id,
-                "allocated_total": product.allocated_total,
-                "cases": product.cases,
-                "applied_unit_price": product.unit_price,
-                "delivered_total": product.billed_total if delivery_recorded else None,
-                "total": product.total,
-            }
-            for product_id, product in result.products.items()
-        ],
         ["allocated_total", "cases", "applied_unit_price", "delivered_total", "total"],
+        [
+            (
+                str(product.result.allocated_total),
+                product.result.cases,
+                str(product.result.unit_price),
+                None,
+                str(product.result.total),
+                product.product_id,
+            )
+            for product in priced.products
+        ],
     )
-    line_rows = []
-    for line in lines:
-        outcome = result.lines.get((line["order__family_id"], line["round_product_id"]))
-        line_rows.append(
-            {
-                "pk": line["pk"],
-                "allocated": outcome.allocated if outcome else ZERO,
-                "unit_price": outcome.unit_price if outcome else None,
-                "total": outcome.total if outcome else ZERO,
-            }
-        )
-    bulk_update_values(OrderLine, line_rows, ["allocated", "unit_price", "total"])
-    orders = list(Order.objects.filter(round=round).values_list("pk", "family_id", "total"))
-    previous = {family_id: total for _pk, family_id, total in orders}
-    empty = rules.FamilyResult(ZERO, ZERO, ZERO, ZERO)
+    orders = list(Order.objects.filter(round=round).order_by().values_list("pk", "family_id"))
+    # The lines are written order by order: so the updates walk the table's pages in turn
+    # (twice as fast as product by product).
+    rows_of_order: dict[int, list[tuple]] = {pk: [] for pk, _family_id in sorted(orders)}
+    order_of = {family_id: (pk, rows_of_order[pk]) for pk, family_id in orders}
+    for product in products:
+        product_id = product.priced.product_id
+        unit_price = str(product.priced.result.unit_price)
+        multiple = product.multiple
+        quantities = {steps: str(steps * multiple) for steps in set(product.allocated.values())}
+        amounts = {cents: str(amount) for cents, amount in product.priced.amounts.items()}
+        cents = product.priced.cents
+        for family_id, allocated in product.allocated.items():
+            order = order_of.get(family_id)
+            if order is not None:
+                order[1].append(
+                    (
+                        quantities[allocated],
+                        unit_price,
+                        amounts[cents[family_id]],
+                        order[0],
+                        product_id,
+                    )
+                )
+    line_rows = [row for rows in rows_of_order.values() for row in rows]
+    bulk_update_values(
+        OrderLine,
+        ["allocated", "unit_price", "total"],
+        line_rows,
+        key=("order_id", "round_product_id"),
+    )
+    OrderLine.objects.filter(order__round=round, allocated__isnull=True).update(
+        allocated=ZERO, unit_price=None, total=ZERO
+    )
+    _store_families(priced.families, orders)
+
+
+ORDER_RESULT_FIELDS = ["goods_total", "fund_share", "shared_costs", "total"]
+NO_RESULT = rules.FamilyResult(ZERO, ZERO, ZERO, ZERO)
+
+
+def _store_families(families: dict[int, rules.FamilyResult], orders) -> None:
+    """Write the families' results on their orders, `(pk, family_id, ...)` rows."""
     bulk_update_values(
         Order,
+        ORDER_RESULT_FIELDS,
         [
-            {
-                "pk": pk,
-                "goods_total": result.families.get(family_id, empty).goods_total,
-                "fund_share": result.families.get(family_id, empty).fund_share,
-                "shared_costs": result.families.get(family_id, empty).shared_costs,
-                "total": result.families.get(family_id, empty).total,
-            }
-            for pk, family_id, _total in orders
+            (*map(str, _family_values(families.get(family_id, NO_RESULT))), pk)
+            for pk, family_id, *_stored in orders
         ],
-        ["goods_total", "fund_share", "shared_costs", "total"],
     )
-    return previous
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _family_values(family: rules.FamilyResult) -> tuple:
+    return (family.goods_total, family.fund_share, family.shared_costs, family.total)
 
 
 def _clear_results(round: OrderRound) -> None:
@@ -123,11 +171,116 @@ def _clear_results(round: OrderRound) -> None:
     )
 
 
-def recompute(round: OrderRound) -> tuple[rules.RoundResult, dict[int, Decimal]]:
-    """Recompute and store a closed round's results; returns them and the old family totals."""
-    result, lines = compute(round)
-    previous = _store(round, result, lines)
-    return result, previous
+def recompute(round: OrderRound) -> None:
+    """Allocate and price a round from its order history, and store every result (the close)."""
+    loaded = load_round(round)
+    priced, products = rules.allocate_and_price(
+        products=loaded.terms,
+        changes=loaded.history,
+        policy=round.allocation_policy,
+        fund_percent=round.fund_percent,
+        costs=loaded.costs,
+        # The stored history: by sequence, each sequence once, no quantity negative (the
+        # database's constraints hold it so), in thousandths.
+        in_order=True,
+        unit=QUANTITY_UNIT,
+    )
+    _store(round, priced, products)
+
+
+def reprice(
+    round: OrderRound,
+    *,
+    loaded: StoredAllocation | None = None,
+    delivered: Mapping[int, Decimal] | None = None,
+) -> list[int]:
+    """Price a closed round's stored allocation again and store what changed (a query for
+    the costs, one for the orders, at most one write per table).
+
+    The allocation depends only on the order history, which a closed round no longer
+    takes: deliveries and shared costs change only what is billed. `delivered` are
+    quantities to record (at most three places), by line id; `loaded` is
+    `stored_allocation(round)` when the caller has read it already. Returns the families
+    whose total changed.
+    """
+    delivered = delivered or {}
+    terms, allocations, lines = loaded or stored_allocation(round)
+    recording = {pk: int(quantity.scaleb(QUANTITY_PLACES)) for pk, quantity in delivered.items()}
+    billed: dict[int, dict[int, int]] = defaultdict(dict)
+    any_delivered = False
+    for pk, family_id, product_id, allocated, quantity, unit_price, _total in lines:
+        quantity = recording.get(pk, quantity)
+        if quantity is not None:
+            any_delivered = True
+        if unit_price is not None and product_id in allocations:
+            billed[product_id][family_id] = allocated if quantity is None else quantity
+    prices = rules.price_round(
+        products=terms,
+        allocations=allocations,
+        billed=billed,
+        unit=QUANTITY_UNIT,
+        families={family_id for units in billed.values() for family_id in units},
+        fund_percent=round.fund_percent,
+        costs=round_costs(round),
+    )
+    # The lines whose delivered quantity, price or total changed, compared as the database
+    # has them (whole numbers of their places).
+    by_product = {product.product_id: product for product in prices.products}
+    price_units = {
+        product_id: int(product.result.unit_price.scaleb(PRICE_PLACES))
+        for product_id, product in by_product.items()
+    }
+    quantities, prices_of, amounts = (
+        Decimals(QUANTITY_PLACES),
+        Decimals(PRICE_PLACES),
+        Decimals(AMOUNT_PLACES),
+    )
+    line_rows = []
+    for pk, family_id, product_id, _allocated, quantity, unit_price, total in lines:
+        new_quantity = recording.get(pk, quantity)
+        new_price, new_total = unit_price, total
+        if unit_price is not None and product_id in allocations:
+            new_price, new_total = price_units[product_id], by_product[product_id].cents[family_id]
+        if (new_quantity, new_price, new_total) != (quantity, unit_price, total):
+            line_rows.append(
+                (
+                    _text(quantities[new_quantity]),
+                    _text(prices_of[new_price]),
+                    _text(amounts[new_total]),
+                    pk,
+                )
+            )
+    bulk_update_values(OrderLine, ["delivered", "unit_price", "total"], line_rows)
+    bulk_update_values(
+        RoundProduct,
+        ["applied_unit_price", "delivered_total", "total"],
+        [
+            (
+                str(product.result.unit_price),
+                str(product.result.billed_total) if any_delivered else None,
+                str(product.result.total),
+                product.product_id,
+            )
+            for product in prices.products
+            if product.product_id in allocations
+        ],
+    )
+    orders = list(
+        Order.objects.filter(round=round)
+        .order_by()
+        .values_list("pk", "family_id", *ORDER_RESULT_FIELDS)
+    )
+    changed_orders = [
+        row
+        for row in orders
+        if _family_values(prices.families.get(row[1], NO_RESULT)) != tuple(row[2:])
+    ]
+    _store_families(prices.families, changed_orders)
+    return sorted(
+        family_id
+        for _pk, family_id, *_values, total in orders
+        if prices.families.get(family_id, NO_RESULT).total != total
+    )
 
 
 # --- Checks ---------------------------------------------------------------------------------
@@ -420,9 +573,10 @@ def shared_cost_remove(*, shared_cost: SharedCost, by) -> None:
 
 def _after_cost_change(round: OrderRound) -> None:
     if round.state in rules.CHARGED_STATES:
-        _result, previous = recompute(round)
+        with gc_paused():
+            changed = reprice(round)
         if round.state == RoundState.DELIVERED:
-            _notify_changed_totals(round, previous)
+            _notify_changed_totals(round, changed)
 
 
 # --- Open -----------------------------------------------------------------------------------
@@ -537,7 +691,8 @@ def round_close(*, round: OrderRound, by=None, now: dt.datetime | None = None) -
             % {"when": local(round.closes_at)},
             code="deadline_not_reached",
         )
-    recompute(round)
+    with gc_paused():
+        recompute(round)
     round.state = RoundState.CLOSED
     round.closed_at = now
     round.revision += 1
@@ -665,12 +820,8 @@ def round_send_to_supplier(*, round: OrderRound, by, now: dt.datetime | None = N
 
 
 def _notify_changed_totals(
-    round: OrderRound, previous: Mapping[int, Decimal], *, announce: bool = True
+    round: OrderRound, changed: list[int], *, announce: bool = True
 ) -> list[int]:
-    current = dict(Order.objects.filter(round=round).values_list("family_id", "total"))
-    changed = sorted(
-        family_id for family_id, total in current.items() if previous.get(family_id) != total
-    )
     if changed:
         notify_families(round, "delivery_changes", family_ids=changed)
         if announce:

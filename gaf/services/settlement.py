@@ -16,6 +16,8 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gaf.bulk import gc_paused
+from gaf.loading import stored_allocation
 from gaf.models import (
     FundEntry,
     Order,
@@ -24,13 +26,13 @@ from gaf.models import (
     RoundState,
 )
 from gaf.money import exact
-from gaf.services._common import bulk_update_values, fail, lock_round
+from gaf.services._common import fail, lock_round
 from gaf.services._side_effects import (
     notify_families,
     unschedule_round,
 )
 from gaf.services.chat_announcements import announce_delivery
-from gaf.services.rounds import _notify_changed_totals, _transition, recompute
+from gaf.services.rounds import _notify_changed_totals, _transition, reprice
 
 
 @transaction.atomic
@@ -54,8 +56,24 @@ def delivery_record(
             _("La consegna si registra dopo l'invio dell'ordine al fornitore."),
             "invalid_state",
         )
-    known = dict(OrderLine.objects.filter(order__round=round).values_list("pk", "allocated"))
-    errors, rows = {}, []
+    with gc_paused():
+        changed = _record(round, quantities)
+    first = round.state == RoundState.SENT
+    if first:
+        round.state = RoundState.DELIVERED
+        round.delivered_at = now
+        round.save(update_fields=["state", "delivered_at", "updated_at"])
+        announce_delivery(round)
+    # The first record changes every bill at once: the thread says "delivered", not
+    # "allocation changed" (corrections afterwards do).
+    return _notify_changed_totals(round, changed, announce=not first)
+
+
+def _record(round: OrderRound, quantities: Mapping[int, Decimal]) -> list[int]:
+    """Check and record the delivered quantities, price the round again (delivery_record)."""
+    loaded = stored_allocation(round)
+    known = {line[0]: line[3] for line in loaded.lines}
+    errors, rows = {}, {}
     for line_id, quantity in quantities.items():
         key = f"quantities.{line_id}"
         if line_id not in known:
@@ -75,24 +93,22 @@ def delivery_record(
         elif not known[line_id]:
             errors[key] = _("A questa riga non era stato assegnato nulla.")
         else:
-            rows.append({"pk": line_id, "delivered": quantity})
+            rows[line_id] = quantity
     if errors:
         raise ValidationError(errors)
     if round.state == RoundState.SENT:
+        # The first record: what is not mentioned arrived as allocated (one statement, and
+        # the same on the lines already read).
         OrderLine.objects.filter(
             order__round=round, allocated__gt=0, delivered__isnull=True
         ).update(delivered=F("allocated"))
-    bulk_update_values(OrderLine, rows, ["delivered"])
-    _result, previous = recompute(round)
-    first = round.state == RoundState.SENT
-    if first:
-        round.state = RoundState.DELIVERED
-        round.delivered_at = now
-        round.save(update_fields=["state", "delivered_at", "updated_at"])
-        announce_delivery(round)
-    # The first record changes every bill at once: the thread says "delivered", not
-    # "allocation changed" (corrections afterwards do).
-    return _notify_changed_totals(round, previous, announce=not first)
+        loaded.lines[:] = [
+            (*line[:4], line[3], *line[5:])
+            if line[3] is not None and line[3] > 0 and line[4] is None
+            else line
+            for line in loaded.lines
+        ]
+    return reprice(round, loaded=loaded, delivered=rows)
 
 
 @transaction.atomic

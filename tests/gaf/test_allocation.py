@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gaf.allocation import Allocation, OrderEvent, PoolStatus, allocate, pool_status
+from gaf.allocation import (
+    Allocation,
+    OrderEvent,
+    PoolStatus,
+    allocate,
+    allocate_units,
+    pool_status,
+)
 
 POLICIES = ["fifo", "proportional"]
 
@@ -306,3 +313,18 @@ def test_lowering_an_order_keeps_the_units_still_wanted(case_size, events, data)
 def test_renumbering_sequences_without_reordering_changes_nothing(case_size, events, rng):
     renumbered = [(seq * 10 + rng.randint(0, 9), *rest) for seq, *rest in events]
     assert allocate(case_size, renumbered) == allocate(case_size, events)
+
+
+@given(case_sizes, event_lists(), st.sampled_from(POLICIES))
+def test_events_in_replay_order_need_no_check(case_size, events, policy):
+    """allocate_units(in_order=True), for a stored history (sequences increasing, each
+    once, nothing negative), allocates as allocate does."""
+    firm, tolerance, allocated_units, cases, total = allocate_units(
+        case_size, events, policy, in_order=True
+    )
+    result = allocate(case_size, events, policy)
+    assert (cases, total) == (result.cases, result.allocated_total)
+    assert {
+        family_id: Allocation(firm[family_id], tolerance[family_id], allocated_units[family_id])
+        for family_id in firm
+    } == result.families

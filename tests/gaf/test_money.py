@@ -12,6 +12,7 @@ from gaf.money import (
     fund_share,
     fund_total,
     line_price,
+    split_cents,
     split_largest_remainder,
     vat_breakdown,
 )
@@ -210,3 +211,16 @@ def test_the_fund_entry_equals_the_sum_of_the_shares(contributions):
     assert fund_total(shares) == sum(shares, D(0))
     for share, (amount, percent) in zip(shares, contributions, strict=True):
         assert abs(share - amount * percent / 100) <= D("0.005")
+
+
+@given(cent_amounts.filter(lambda total: total >= 0), weight_maps, st.integers(0, 4))
+def test_split_in_whole_numbers_is_the_decimal_split(total, weights, extra_places):
+    """split_cents on the weights in any common unit gives split_largest_remainder's cents
+    (a round's lines are split in whole steps or thousandths)."""
+    scale = 3 + extra_places
+    whole = {key: int(weight.scaleb(scale)) for key, weight in weights.items()}
+    cents = split_cents(int(total.scaleb(2)), whole)
+    assert list(cents) == sorted(weights)
+    assert {key: D(share).scaleb(-2) for key, share in cents.items()} == (
+        split_largest_remainder(total, weights)
+    )

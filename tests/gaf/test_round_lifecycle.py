@@ -5,13 +5,18 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_q.models import Schedule
 
-from gaf import services
+from gaf import rounds, services
+from gaf.loading import load_round, round_changes
 from gaf.models import FundEntry, Order, OrderLine, OrderRound, RoundProduct
 from gaf.selectors import round_documents
-from gaf.services import Tier
+from gaf.services import LineInput, Tier
 from tests.gaf.factories import (
+    bulk_members,
+    make_group,
     make_member,
     make_product,
     make_round,
@@ -337,3 +342,204 @@ def test_a_round_may_differ_from_its_groups_choice(setup, catalogue):
     supplier, apples, _cheese, _wine = catalogue
     round = make_round(setup, supplier, [apples], send_on_close=True)
     assert (setup.group.send_order_on_close, round.send_on_close) == (False, True)
+
+
+# --- A round of many families: queries per phase, and the delivery priced again ------------
+
+
+def _busy_round(families: int, *, policy: str = "fifo", eggs_maximum: str = "1000"):
+    """A round whose products have cases, tolerance, a tier, a maximum and weights, ordered
+    by `families` families (each changing some quantities twice) and a shared cost."""
+    setup = make_group(fund_percent=D("2.50"), policy=policy)
+    supplier = make_supplier(setup)
+    apples = make_product(
+        supplier,
+        name="Mele",
+        unit="kg",
+        multiple=D("0.5"),
+        case_size=D("6"),
+        unit_price=D("2.35"),
+        tiers=[Tier(D("12"), D("2.05"))],
+    )
+    eggs = make_product(
+        supplier,
+        name="Uova",
+        unit="pz",
+        case_size=D("6"),
+        unit_price=D("0.45"),
+        max_total=D(eggs_maximum),
+    )
+    wine = make_product(
+        supplier, name="Barbera", unit="l", unit_price=D("6.90"), vat_rate=22, unit_weight_kg=D("1")
+    )
+    cheese = make_product(
+        supplier, name="Toma", unit="kg", multiple=D("0.25"), unit_price=D("14.9")
+    )
+    round = make_round(setup, supplier, [apples, eggs, wine, cheese])
+    services.shared_cost_add(
+        round=round, label="Trasporto", amount=D("17.00"), by=setup.coordinator
+    )
+    products = {rp.product_id: rp for rp in RoundProduct.objects.filter(round=round)}
+    members = bulk_members(setup, families)
+    for index, family in enumerate(members):
+        for lines in (
+            [
+                LineInput(products[apples.pk], D("0.5") * (index % 7 + 1), D("0.5") * (index % 3)),
+                LineInput(products[eggs.pk], index % 5, index % 4),
+                LineInput(products[wine.pk], index % 4),
+            ],
+            [
+                LineInput(products[cheese.pk], D("0.25") * (index % 5)),
+                LineInput(products[apples.pk], D("0.5") * (index % 5), D("0.5") * (index % 2)),
+            ],
+        ):
+            services.order_set_quantities(
+                round=round, family=family, lines=lines, by_user=setup.coordinator, now=DURING
+            )
+    return setup, round
+
+
+def _queries(function) -> int:
+    with CaptureQueriesContext(connection) as context:
+        function()
+    return len(context.captured_queries)
+
+
+def _phase_queries(families: int) -> dict[str, int]:
+    setup, round = _busy_round(families)
+    by = setup.coordinator
+    counts = {
+        "close": _queries(lambda: services.round_close(round=round, by=by, now=AFTER)),
+        "documents": _queries(lambda: round_documents(round)),
+        "cost": _queries(
+            lambda: services.shared_cost_add(round=round, label="Ghiaccio", amount=D("3"), by=by)
+        ),
+        "send": _queries(lambda: services.round_send_to_supplier(round=round, by=by, now=AFTER)),
+        "delivery": _queries(
+            lambda: services.delivery_record(round=round, quantities={}, by=by, now=AFTER)
+        ),
+    }
+    line = OrderLine.objects.filter(order__round=round, allocated__gt=0).order_by("pk").first()
+    counts["correction"] = _queries(
+        lambda: services.delivery_record(
+            round=round, quantities={line.pk: line.allocated / 2}, by=by, now=AFTER
+        )
+    )
+    counts["settle"] = _queries(lambda: services.round_settle(round=round, by=by, now=AFTER))
+    return counts
+
+
+def test_each_phase_runs_the_same_queries_for_3_families_as_for_40():
+    assert _phase_queries(3) == _phase_queries(40)
+
+
+def _stored(round):
+    lines = {
+        (family_id, product_id): (allocated, unit_price, total)
+        for family_id, product_id, allocated, unit_price, total in OrderLine.objects.filter(
+            order__round=round
+        ).values_list("order__family_id", "round_product_id", "allocated", "unit_price", "total")
+    }
+    products = {
+        pk: (allocated, cases, price, delivered, total)
+        for pk, allocated, cases, price, delivered, total in RoundProduct.objects.filter(
+            round=round
+        ).values_list(
+            "pk", "allocated_total", "cases", "applied_unit_price", "delivered_total", "total"
+        )
+    }
+    orders = {
+        family_id: (goods, fund, shared, total)
+        for family_id, goods, fund, shared, total in Order.objects.filter(round=round).values_list(
+            "family_id", "goods_total", "fund_share", "shared_costs", "total"
+        )
+    }
+    return lines, products, orders
+
+
+def _recomputed(round):
+    """What replaying the whole history with the recorded deliveries gives (the close's
+    computation, as the delivery used to run it)."""
+    loaded = load_round(round)
+    delivered = {
+        (family_id, product_id): quantity
+        for family_id, product_id, quantity in OrderLine.objects.filter(
+            order__round=round, delivered__isnull=False
+        ).values_list("order__family_id", "round_product_id", "delivered")
+    }
+    result = rounds.compute_round(
+        products=loaded.terms,
+        changes=round_changes(round.pk),
+        policy=round.allocation_policy,
+        fund_percent=round.fund_percent,
+        costs=loaded.costs,
+        delivered=delivered,
+    )
+    lines, products, orders = _stored(round)
+    nothing = rounds.FamilyResult(D(0), D(0), D(0), D(0))
+    return (
+        {
+            key: (
+                (result.lines[key].allocated, result.lines[key].unit_price, result.lines[key].total)
+                if key in result.lines
+                else (D(0), None, D(0))
+            )
+            for key in lines
+        },
+        {
+            pk: (
+                result.products[pk].allocated_total,
+                result.products[pk].cases,
+                result.products[pk].unit_price,
+                result.products[pk].billed_total if delivered else None,
+                result.products[pk].total,
+            )
+            for pk in products
+        },
+        {
+            family_id: (
+                result.families.get(family_id, nothing).goods_total,
+                result.families.get(family_id, nothing).fund_share,
+                result.families.get(family_id, nothing).shared_costs,
+                result.families.get(family_id, nothing).total,
+            )
+            for family_id in orders
+        },
+    )
+
+
+@pytest.mark.parametrize("policy", ["fifo", "proportional"])
+def test_deliveries_and_costs_price_the_round_as_replaying_its_history_would(policy):
+    """The delivery and a shared cost price the stored allocation again instead of
+    replaying the history: the stored results are the ones a full recomputation gives."""
+    # 12 families want 21 eggs firm and 18 as tolerance: 4 cases, beyond the 22 available,
+    # so only the 3 full cases of firm eggs are ordered.
+    setup, round = _busy_round(12, policy=policy, eggs_maximum="22")
+    by = setup.coordinator
+    services.round_close(round=round, by=by, now=AFTER)
+    eggs = RoundProduct.objects.get(round=round, name="Uova")
+    assert (eggs.allocated_total, eggs.cases) == (D("18"), 3)
+    assert _stored(round) == _recomputed(round)
+    services.shared_cost_add(round=round, label="Ghiaccio", amount=D("3.01"), by=by)
+    assert _stored(round) == _recomputed(round)
+    services.round_send_to_supplier(round=round, by=by, now=AFTER)
+    lines = list(OrderLine.objects.filter(order__round=round, allocated__gt=0).order_by("pk")[:5])
+    changed = services.delivery_record(
+        round=round,
+        quantities={
+            lines[0].pk: D("0"),
+            lines[1].pk: lines[1].allocated + 1,
+            lines[2].pk: lines[2].allocated / 2,
+        },
+        by=by,
+        now=AFTER,
+    )
+    assert changed
+    assert _stored(round) == _recomputed(round)
+    services.delivery_record(
+        round=round, quantities={lines[3].pk: D("0.125"), lines[0].pk: D("1")}, by=by, now=AFTER
+    )
+    assert _stored(round) == _recomputed(round)
+    cost = round.shared_costs.get(label="Trasporto")
+    services.shared_cost_remove(shared_cost=cost, by=by)
+    assert _stored(round) == _recomputed(round)

@@ -201,3 +201,90 @@ def test_families_add_up_to_supplier_plus_fund_plus_costs(inputs):
             assert abs(line.total - line.billed * product.unit_price) < D("0.015")
     if result.shared_costs_total:
         assert result.shared_costs_total == sum((c.amount for c in costs), D(0))
+
+
+@settings(max_examples=150, deadline=None)
+@given(round_inputs(), st.sampled_from(["fifo", "proportional"]))
+def test_pricing_the_allocation_again_gives_what_the_computation_gave(inputs, policy):
+    """price_round (a delivery, a shared cost on a closed round) on what compute_round
+    allocated: the same products, line totals, families and totals."""
+    products, changes, delivered, costs, percent = inputs
+    result = rounds.compute_round(
+        products=products,
+        changes=changes,
+        policy=policy,
+        fund_percent=percent,
+        costs=costs,
+        delivered=delivered,
+    )
+    billed: dict[int, dict[int, int]] = {}
+    for (family_id, product_id), line in result.lines.items():
+        billed.setdefault(product_id, {})[family_id] = int(line.billed.scaleb(3))
+    priced = rounds.price_round(
+        products=products,
+        allocations={
+            product_id: (product.allocated_total, product.cases)
+            for product_id, product in result.products.items()
+        },
+        billed=billed,
+        unit=D("0.001"),
+        families={change.family_id for change in changes},
+        fund_percent=percent,
+        costs=costs,
+    )
+    assert {
+        (family_id, product.product_id): product.amounts[cents]
+        for product in priced.products
+        for family_id, cents in product.cents.items()
+    } == {key: line.total for key, line in result.lines.items()}
+    for product in priced.products:
+        expected = result.products[product.product_id]
+        assert (product.result.unit_price, product.result.total) == (
+            expected.unit_price,
+            expected.total,
+        )
+        assert product.result.billed_total == expected.billed_total
+    assert priced.families == result.families
+    assert (priced.supplier_total, priced.fund_total, priced.shared_costs_total) == (
+        result.supplier_total,
+        result.fund_total,
+        result.shared_costs_total,
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(round_inputs(), st.sampled_from(["fifo", "proportional"]))
+def test_a_stored_history_in_order_gives_the_same_round(inputs, policy):
+    """allocate_and_price(in_order=True, unit=...), as the close calls it on the stored
+    history (by sequence, each once, in thousandths), prices as compute_round does."""
+    products, changes, _delivered, costs, percent = inputs
+    in_order = sorted(changes, key=lambda change: change.sequence)
+    if len({change.sequence for change in in_order}) != len(in_order):
+        return
+    result = rounds.compute_round(
+        products=products, changes=changes, policy=policy, fund_percent=percent, costs=costs
+    )
+    in_thousandths = [
+        (
+            change.sequence,
+            change.family_id,
+            change.product_id,
+            *(int(quantity.scaleb(3)) for quantity in (change.firm, change.tolerance)),
+        )
+        for change in in_order
+    ]
+    priced, allocated = rounds.allocate_and_price(
+        products=products,
+        changes=in_thousandths,
+        policy=policy,
+        fund_percent=percent,
+        costs=costs,
+        in_order=True,
+        unit=D("0.001"),
+    )
+    assert priced.families == result.families
+    assert {product.product_id: product.result for product in priced.products} == result.products
+    for product in allocated:
+        for family_id, steps in product.allocated.items():
+            line = result.lines[(family_id, product.priced.product_id)]
+            assert steps * product.multiple == line.allocated
