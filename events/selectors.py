@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -97,7 +97,7 @@ def paginated_days(
 @dataclass(frozen=True)
 class MonthCell:
     day: date
-    items: list[OccurrenceItem]
+    items: tuple[OccurrenceItem, ...]
     is_today: bool
 
     @property
@@ -112,7 +112,9 @@ class MonthCell:
 @dataclass(frozen=True)
 class MonthGrid:
     first_day: date
-    weeks: list[list[MonthCell | None]]  # Monday first; None outside the month
+    # Monday first; None outside the month. Tuples: a grid is a value (templatetags
+    # memoize its HTML by it).
+    weeks: tuple[tuple[MonthCell | None, ...], ...]
 
     @property
     def days_with_events(self) -> list[MonthCell]:
@@ -146,16 +148,15 @@ def month_grid(
             by_day[day].append(item)
             day += timedelta(days=1)
     current = today()
-    weeks = []
-    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-        weeks.append(
-            [
-                MonthCell(day=day, items=by_day.get(day, []), is_today=day == current)
-                if day.month == month
-                else None
-                for day in week
-            ]
+    weeks = tuple(
+        tuple(
+            MonthCell(day=day, items=tuple(by_day.get(day, ())), is_today=day == current)
+            if day.month == month
+            else None
+            for day in week
         )
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    )
     return MonthGrid(first_day=first_day, weeks=weeks)
 
 
@@ -287,6 +288,9 @@ def recurrence_description(page: EventPage) -> str:
 def event_page_context(page: EventPage, *, user, preview: bool = False) -> dict:
     """Context of an event's public page (also of its preview, which is not saved: the page's
     own relations are read, not the database's)."""
+    if not preview and page.pk is not None:
+        # Shown in the facts and in the Google Calendar link: read once.
+        prefetch_related_objects([page], "areas", "age_bands")
     upcoming = preview_next_dates(page) if preview else next_dates(page)
     return {
         "is_cancelled": page.status == EventPage.Status.CANCELLED,
@@ -300,7 +304,7 @@ def event_page_context(page: EventPage, *, user, preview: bool = False) -> dict:
         "organizer": organizer(page),
         "ics_url": reverse("events:event_ics", args=[page.pk]) if page.pk else None,
         "google_calendar_url": google_calendar_url(
-            schedule.feed_event(page, url=page_url(page) or "")
+            schedule.feed_event(page, url=page_url(page) or "", dates_changed=False)
         ),
         # What events.rsvp's panel (events/registration/panel.html) needs; it draws nothing
         # for an event without registration.

@@ -14,6 +14,7 @@ from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 from django import template
+from django.template import loader
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
@@ -214,6 +215,12 @@ def when_html(item, *, show_date: bool) -> SafeString:
     return format_html("{}{}–{}", day, start, _time_tag(item.end, f"{item.end:%H:%M}"))
 
 
+@register.simple_tag(name="start_time")
+def start_time(item) -> SafeString:
+    """`<time datetime="2026-10-14T18:00:00+02:00">18:00</time>`: when a date starts."""
+    return _time_tag(item.start, f"{item.start:%H:%M}")
+
+
 @register.simple_tag(name="status_badge")
 def status_badge(item) -> SafeString:
     """The badge of a date: cancelled, postponed or moved (nothing otherwise)."""
@@ -241,6 +248,48 @@ def when_with_status(item, show_date: bool = False) -> SafeString:
     if item.cancelled:
         text = format_html("<s>{}</s>", text)
     return text + status_badge(item)
+
+
+CARD_TEMPLATE = "events/includes/occurrence_card.html"
+
+
+@lru_cache(maxsize=2048)
+def _card_html(item, show_date: bool, sprites: str, language: str | None) -> SafeString:
+    context = {"item": item, "show_date": show_date, "sprites": sprites}
+    return loader.render_to_string(CARD_TEMPLATE, context)
+
+
+@register.simple_tag(takes_context=True)
+def occurrence_card(context, item, show_date: bool = False) -> SafeString:
+    """`{% occurrence_card item show_date=True %}`: a date's card in a listing.
+
+    The card is a function of the item alone (an `events.listing.OccurrenceItem`, frozen
+    plain values, its event's card included), the language and the icons' URL, so each
+    process keeps the cards it rendered, keyed by those values: a listing requested again
+    renders only the dates that changed, and a changed date is a new key, never a stale
+    card.
+    """
+    return _card_html(item, bool(show_date), context.get("sprites", ""), get_language())
+
+
+MONTH_GRID_TEMPLATE = "events/includes/month_grid.html"
+
+
+@lru_cache(maxsize=64)
+def _month_grid_html(grid, day_list_prefix: str, sprites: str, language: str | None) -> SafeString:
+    context = {"grid": grid, "day_list_prefix": day_list_prefix, "sprites": sprites}
+    return loader.render_to_string(MONTH_GRID_TEMPLATE, context)
+
+
+@register.simple_tag(takes_context=True)
+def month_grid(context, grid, day_list_prefix: str) -> SafeString:
+    """`{% month_grid grid day_list_prefix %}`: the month's table and its phone list.
+
+    Like `occurrence_card`, a function of plain frozen values (`selectors.MonthGrid`, its
+    dates and their events' cards): each process keeps the grids it rendered, keyed by
+    those values.
+    """
+    return _month_grid_html(grid, day_list_prefix, context.get("sprites", ""), get_language())
 
 
 @register.simple_tag(takes_context=True)

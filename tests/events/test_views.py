@@ -354,7 +354,7 @@ def test_month_grid_is_an_accessible_table_and_a_list_on_phones(client, world):
     assert '<div class="d-none d-md-block table-responsive mt-3">' in page
     assert '<div class="d-md-none mt-3">' in page
     grid = response.context["grid"]
-    assert len(grid.weeks) == 5 and grid.weeks[0][:3] == [None, None, None]
+    assert len(grid.weeks) == 5 and grid.weeks[0][:3] == (None, None, None)
     days = {cell.day: [item.event.title for item in cell.items] for cell in grid.days_with_events}
     assert days[date(2026, 10, 24)] == ["Festa delle famiglie"]
     assert days[date(2026, 10, 25)] == ["Festa delle famiglie"]
