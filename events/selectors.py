@@ -51,16 +51,13 @@ def today() -> date:
 
 def window_occurrences(
     event_filter: filters.EventFilter, *, window_start: datetime, window_end: datetime
-) -> QuerySet:
-    """Occurrences of public events matching the filter that overlap [start, end), as the
-    rows `listing.items` reads."""
+) -> QuerySet[EventOccurrence]:
+    """Occurrences of public events matching the filter that overlap [start, end)."""
     overlapping = EventOccurrence.objects.filter(start__lt=window_end).filter(
         # An event of no duration at the window's start still counts.
         Q(end__gt=window_start) | Q(start__gte=window_start)
     )
-    return listing.card_rows(
-        event_filter.apply_to_occurrences(overlapping).order_by("start", "event_id", "pk")
-    )
+    return event_filter.apply_to_occurrences(overlapping).order_by("start", "event_id", "pk")
 
 
 def list_window(event_filter: filters.EventFilter) -> tuple[datetime, datetime]:
@@ -83,7 +80,7 @@ def paginated_days(
     """
     window_start, window_end = list_window(event_filter)
     occurrences = window_occurrences(event_filter, window_start=window_start, window_end=window_end)
-    page_obj = Paginator(occurrences, PAGE_SIZE).get_page(page_number)
+    page_obj = Paginator(listing.card_rows(occurrences), PAGE_SIZE).get_page(page_number)
     first_day = window_start.date()
     groups: dict[date, list[OccurrenceItem]] = {}
     for item in listing.items(page_obj.object_list, urls=urls):
@@ -139,8 +136,8 @@ def month_grid(
     window_start = datetime.combine(first_day, time(), tzinfo=ROME)
     window_end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=ROME)
     by_day: dict[date, list[OccurrenceItem]] = defaultdict(list)
-    rows = window_occurrences(event_filter, window_start=window_start, window_end=window_end)
-    for item in listing.items(rows, urls=urls):
+    occurrences = window_occurrences(event_filter, window_start=window_start, window_end=window_end)
+    for item in listing.items(listing.card_rows(occurrences), urls=urls):
         begin = max(item.first_day, first_day)
         end = min(item.last_day if item.all_day else begin, last_day)
         day = begin
