@@ -17,11 +17,13 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
+from django.template.defaultfilters import truncatewords
 from wagtail.models import Page
 
 from associations import rules
 from associations.models import Association, AssociationPage, Follow, InitiativePage
 from hub.models import AgeBand, Area, Municipality, Network
+from hub.page_urls import PageUrls
 
 PAGE_SIZE = 20
 
@@ -102,6 +104,41 @@ def directory_associations(
     if area is not None:
         associations = associations.filter(areas=area)
     return associations
+
+
+@dataclass(frozen=True)
+class DirectoryCard:
+    """What the directory shows of an association, as plain values."""
+
+    pk: int
+    name: str
+    kind: str  # the kind's label
+    url: str | None  # its page's, as {% pageurl %} gives it
+    intro: str  # the page's intro, or the description: at most CARD_WORDS words
+    municipalities: str  # "Bruino, Volvera"
+    areas: str
+    network: str
+
+
+CARD_WORDS = 30
+
+
+def directory_cards(associations, *, urls: PageUrls) -> list[DirectoryCard]:
+    """Cards of associations from `directory_associations` (no query of their own: the
+    relations are prefetched, and page URLs come from `urls`, which read the sites once)."""
+    return [
+        DirectoryCard(
+            pk=association.pk,
+            name=association.name,
+            kind=association.get_kind_display(),
+            url=urls.relative(association.page.url_path),
+            intro=truncatewords(association.page.intro or association.description, CARD_WORDS),
+            municipalities=", ".join(m.name for m in association.municipalities.all()),
+            areas=", ".join(area.name for area in association.areas.all()),
+            network=str(association.network),
+        )
+        for association in associations
+    ]
 
 
 # --- Initiatives ------------------------------------------------------------------------------

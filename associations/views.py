@@ -30,6 +30,7 @@ from associations.forms import (
 from hub import abuse, urls_absolute
 from hub.csv_export import OPEN_DATA, CsvWriter
 from hub.form_errors import add_service_error
+from hub.page_urls import PageUrls
 
 LICENSE = "CC BY 4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -63,7 +64,9 @@ def directory(request: HttpRequest, *, network=None, index_page=None) -> HttpRes
         kind=filters.get("tipo", ""),
         area=filters.get("area") or None,
     )
-    context.update(_page_context(selectors.paginate(associations, request.GET.get("pagina"))))
+    page_obj = selectors.paginate(associations, request.GET.get("pagina"))
+    context.update(_page_context(page_obj))
+    context["cards"] = selectors.directory_cards(page_obj.object_list, urls=PageUrls(request))
     return render(request, "associations/directory.html", context)
 
 

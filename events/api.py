@@ -237,13 +237,9 @@ class EventViewSet(
     def occurrences(self, request):
         event_filter = parse_filter(request)
         window_start, window_end = selectors.list_window(event_filter)
-        occurrences = (
-            selectors.window_occurrences(
-                event_filter, window_start=window_start, window_end=window_end
-            )
-            .prefetch_related(None)
-            .select_related("event__municipality", "event__association")
-        )
+        occurrences = selectors.window_occurrences(
+            event_filter, window_start=window_start, window_end=window_end
+        ).select_related("event__municipality", "event__association")
         page = self.paginate_queryset(occurrences)
         serializer = OccurrenceSerializer(page, many=True, context={"request": request})
         return self.get_paginated_response(serializer.data)

@@ -20,11 +20,24 @@ from hub.models import Municipality
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
+def _last_modified(feed: feeds.Feed) -> int | None:
+    moment = feed.last_modified()
+    return int(moment.timestamp()) if moment else None
+
+
 def _feed_response(request: HttpRequest, feed: feeds.Feed, *, private: bool) -> HttpResponse:
-    last_modified = int(feed.last_modified.timestamp()) if feed.last_modified else None
+    # With If-None-Match the ETag alone decides (RFC 9110: If-Modified-Since is then
+    # ignored): a calendar app's revalidation costs the ETag's one query, nothing more.
+    etag_decides = "If-None-Match" in request.headers and (
+        "If-Unmodified-Since" not in request.headers
+    )
+    last_modified = None if etag_decides else _last_modified(feed)
     response = get_conditional_response(request, etag=feed.etag, last_modified=last_modified)
     if response is None:
+        # A 200 is built from the feed checked against its parts (its ETag with it).
+        feed = feed.exact()
         response = HttpResponse(feed.body(), content_type=CONTENT_TYPE)
+        last_modified = _last_modified(feed)
     response["ETag"] = feed.etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)

@@ -17,24 +17,29 @@ What a feed contains:
 The window and the cancellation cut-off move at midnight (Rome), not continuously, so a feed
 stays byte-identical for the whole day while nothing is edited.
 
-Validators and caching. The ETag is the SHA-256 of the body (strong). A public feed's body
-is also cached under a digest of everything it is built from (which events, each one's last
-real change, SEQUENCE, status, URL path and municipality name; the names of areas and age
-bands; the feed's name and language; the sites' root URLs; the code that writes it), which
-one light query gives: a calendar app polling an unchanged feed gets its 304 (or the cached
-bytes) without the feed being rebuilt. The last real change (`changed_at`) is moved by
-`services.event_sync` on every publish that changes what a feed shows; a page never synced
-(no `changed_at`) makes the feed skip the cache and build.
+Stored parts and validators. Each event's VEVENTs are stored, serialized, in the database
+(events.feed_parts: written when the event is published or changed, valid in every process
+and after restarts), so a feed is the join of its events' stored parts behind the calendar's
+properties and VTIMEZONE (`events.ical.assemble`), byte for byte what serializing the events
+would give. The validators come from one aggregate query over the feed's events and their
+parts (how many, the sum of the parts' random tags, which change whenever a part's bytes
+do, and the latest change), without building anything: the ETag is the SHA-256 of those and
+of the feed's name, language and format, so a calendar app polling an unchanged feed gets
+its 304 for one query. The same ETag always names the same bytes (strong): the body is also
+cached under it. The same query tells whether every event of the feed has a current part;
+the missing or stale ones are written before answering.
 
 Last-Modified is the latest of: the included events' last real change, any page being
 unpublished, deleted, moved or restricted today, and today's midnight. The midnight term is
 there because the window moves every day: an event leaving the window changes the feed
 without any change to an event, and a client that only sends If-Modified-Since must not
 keep it. Renaming a municipality, area or age band (which have no change time) reaches such
-clients the next day; clients sending If-None-Match, as calendar apps do, see it at once.
+clients the next day; clients sending If-None-Match, as calendar apps do, see it at once. A
+304 answered on the ETag does not look for it.
 
-The private feed is built on every request and answers 304 on its ETag only: follows and
-other apps' sources have no change time to build a trustworthy Last-Modified from.
+The private feed is built on every request (from the stored parts of its events, and its
+other sources' items) and answers 304 on its ETag only: follows and other apps' sources
+have no change time to build a trustworthy Last-Modified from.
 
 Tokens. A person's feed URL holds a random token (`secrets.token_urlsafe(32)`, 256 bits);
 only its SHA-256 is stored (`CalendarFeedToken.token_hash`). The URL can therefore be shown
@@ -45,45 +50,31 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from functools import cache
-from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
-import icalendar
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from wagtail.models import PageLogEntry, Site
+from wagtail.models import PageLogEntry
 
 from associations.models import Follow
-from events import calendar_sources, ical, recurrence, services
+from events import calendar_sources, feed_parts, ical, recurrence
+from events.feed_parts import feed_events  # noqa: F401  (pages as feed events, for callers)
 from events.filters import EventFilter, public_events
-from events.ical import FeedEvent, build_calendar
-from events.models import (
-    CalendarFeedToken,
-    EventExclusion,
-    EventOccurrence,
-    EventOccurrenceChange,
-    EventPage,
-    Registration,
-)
-from hub.models import AgeBand, Area
-from hub.urls_absolute import absolute_url, base_url, webcal_url
+from events.models import CalendarFeedToken, EventOccurrence, EventPage, Registration
+from hub.page_urls import PageUrls
+from hub.urls_absolute import absolute_url, webcal_url
 
 ROME = recurrence.ROME
 PAST_DAYS = 30
@@ -96,34 +87,6 @@ CACHE_SECONDS = 24 * 60 * 60
 TOKEN_BYTES = 32
 NEW_TOKEN_SESSION_KEY = "events_new_calendar_token"  # noqa: S105 (a session key)
 
-_FEED_RELATIONS = ("exclusions", "occurrence_changes", "areas", "age_bands")
-_CHANGE_FIELDS = ("original_date", "cancelled", "new_start", "new_end")
-# What services.feed_event reads of a page (besides the relations above).
-_PAGE_FIELDS = (
-    "pk",
-    "uid",
-    "title",
-    "summary",
-    "start",
-    "end",
-    "all_day",
-    "repeat",
-    "repeat_interval",
-    "repeat_weekdays",
-    "repeat_until",
-    "repeat_count",
-    "venue",
-    "address",
-    "municipality__name",
-    "latitude",
-    "longitude",
-    "status",
-    "sequence",
-    "changed_at",
-    "last_published_at",
-    "first_published_at",
-    "url_path",
-)
 # Page-tree changes that can take an event out of a feed without changing the event.
 _TREE_ACTIONS = (
     "wagtail.unpublish",
@@ -133,32 +96,30 @@ _TREE_ACTIONS = (
     "wagtail.view_restriction.edit",
     "wagtail.view_restriction.delete",
 )
-# What decides a public feed's bytes, besides its name, the sites and the taxonomy names:
-# which events (pk), their last real change (changed_at, moved by services.event_sync on any
-# change of what a feed shows; publishing alone does not move it), and what can change
-# without it: the URL (a moved page) and the municipality's name.
-_VALIDATOR_FIELDS = (
-    "pk",
-    "changed_at",
-    "last_published_at",
-    "first_published_at",
-    "sequence",
-    "status",
-    "url_path",
-    "municipality__name",
-)
 
 
 @dataclass(frozen=True)
 class Feed:
-    """A feed's validators, and its bytes (loaded only when the answer is not a 304)."""
+    """A feed's validators, and its bytes (loaded only when the answer is not a 304).
+
+    A public feed's validators may be the ones remembered for the feeds' version and the
+    day (enough to answer a 304); `exact()` is the feed checked against its events' stored
+    parts, which a 200 is built from.
+    """
 
     etag: str  # quoted, strong
-    last_modified: datetime | None
+    load_last_modified: Callable[[], datetime | None]
     load_body: Callable[[], bytes]
+    load_exact: Callable[[], Feed] | None = None
+
+    def last_modified(self) -> datetime | None:
+        return self.load_last_modified()
 
     def body(self) -> bytes:
         return self.load_body()
+
+    def exact(self) -> Feed:
+        return self.load_exact() if self.load_exact is not None else self
 
 
 # --- Window and selection ---------------------------------------------------------------------
@@ -183,12 +144,14 @@ def feed_window(event_filter: EventFilter | None, *, today: date) -> tuple[datet
 
 def _in_feed(events: QuerySet, *, window: tuple[datetime, datetime], today: date) -> QuerySet:
     start, end = window
-    # Half-open overlap; an occurrence without duration counts where it starts.
+    # Half-open overlap; an occurrence without duration counts where it starts. Asked per
+    # event (EXISTS, answered from the index on event, start and end), not as a list of
+    # every occurrence in the window: the feed's validators read nothing else.
     overlapping = EventOccurrence.objects.filter(
-        Q(start__lt=end) & (Q(end__gt=start) | Q(start__gte=start))
-    ).values("event_id")
+        Q(event=OuterRef("pk")) & Q(start__lt=end) & (Q(end__gt=start) | Q(start__gte=start))
+    )
     kept_since = _midnight(today - timedelta(days=CANCELLED_KEPT_DAYS))
-    return events.filter(pk__in=overlapping).filter(
+    return events.filter(Exists(overlapping)).filter(
         ~Q(status=EventPage.Status.CANCELLED) | Q(cancelled_at__gte=kept_since)
     )
 
@@ -212,83 +175,6 @@ def personal_feed_pages(user, *, today: date) -> QuerySet:
 
 
 # --- Building -----------------------------------------------------------------------------------
-
-
-class PageUrls:
-    """Absolute page URLs from `url_path`, with the sites read once per feed.
-
-    It gives what `hub.urls_absolute.page_url()` gives (the page's path under the first
-    site root containing it, on HUB_BASE_URL), without a `reverse()` and a site lookup per
-    page.
-    """
-
-    def __init__(self):
-        self.roots = [(root.root_path, base_url()) for root in Site.get_site_root_paths()]
-        self.prefix = reverse("wagtail_serve", args=("",))
-
-    def absolute(self, url_path: str) -> str:
-        for root_path, root_url in self.roots:
-            if url_path.startswith(root_path):
-                return root_url + iri_to_uri(self.prefix + url_path[len(root_path) :])
-        return ""
-
-
-class _Rows(list):
-    """A prefetched relation as `services.feed_event` reads it (`page.areas.all()`)."""
-
-    def all(self):
-        return self
-
-
-class _PageRow(SimpleNamespace):
-    """An EventPage's fields as `services.feed_event` reads them, from plain rows."""
-
-
-def feed_events(pages: QuerySet, urls: PageUrls) -> list[FeedEvent]:
-    """FeedEvents of the pages, in five queries whatever their number.
-
-    The pages are read as rows, not model instances: building thousands of EventPages with
-    their prefetched relations costs more than serializing the whole feed. The rows go
-    through `services.feed_event` all the same, so there is one mapping from a page to its
-    feed event (tests/events/test_feeds.py checks the two readings agree).
-    """
-    ids = pages.values("pk")
-    related = {name: defaultdict(_Rows) for name in _FEED_RELATIONS}
-    for page_id, day in (
-        EventExclusion.objects.filter(page__in=ids)
-        .order_by("sort_order", "pk")
-        .values_list("page_id", "date")
-    ):
-        related["exclusions"][page_id].append(SimpleNamespace(date=day))
-    for page_id, *change in (
-        EventOccurrenceChange.objects.filter(page__in=ids)
-        .order_by("sort_order", "pk")
-        .values_list("page_id", "original_date", "cancelled", "new_start", "new_end")
-    ):
-        related["occurrence_changes"][page_id].append(
-            SimpleNamespace(**dict(zip(_CHANGE_FIELDS, change, strict=True)))
-        )
-    for name, model, ordering in (
-        ("areas", Area, ("area__sort_order", "area__name")),
-        ("age_bands", AgeBand, ("ageband__sort_order",)),
-    ):
-        through = EventPage._meta.get_field(name).remote_field.through
-        target = model._meta.model_name
-        for page_id, label in (
-            through.objects.filter(eventpage__in=ids)
-            .order_by(*ordering, "pk")
-            .values_list("eventpage_id", f"{target}__name")
-        ):
-            related[name][page_id].append(SimpleNamespace(name=label))
-    events = []
-    for row in pages.order_by("pk").values(*_PAGE_FIELDS):
-        page = _PageRow(
-            **row,
-            municipality=SimpleNamespace(name=row["municipality__name"]),
-            **{name: rows.get(row["pk"], _Rows()) for name, rows in related.items()},
-        )
-        events.append(services.feed_event(page, url=urls.absolute(page.url_path)))
-    return events
 
 
 def feed_name(event_filter: EventFilter) -> str:
@@ -321,6 +207,10 @@ def _etag(body: bytes) -> str:
     return f'"{hashlib.sha256(body).hexdigest()}"'
 
 
+def _digest(*inputs: str) -> str:
+    return hashlib.sha256("\n".join(inputs).encode()).hexdigest()
+
+
 def _latest(moments: Iterable[datetime | None], *, today: date) -> datetime:
     """Last-Modified: the latest change given, a tree change today, or today's midnight."""
     midnight = _midnight(today)
@@ -331,74 +221,75 @@ def _latest(moments: Iterable[datetime | None], *, today: date) -> datetime:
     return max([midnight, *found, *([tree_change] if tree_change else [])])
 
 
-@cache
-def _format_digest() -> str:
-    """The code that writes a feed: a deploy changing it must not serve cached old bytes."""
-    digest = hashlib.sha256(icalendar.__version__.encode())
-    for module in (ical, recurrence, services):
-        digest.update(Path(module.__file__).read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    return digest.hexdigest()
+def _stored_parts(pages: QuerySet) -> tuple[str, feed_parts.Validators]:
+    """The format of the current parts and the validators of `pages`, once each of them has
+    a current part (one query when they all have)."""
+    format_ = feed_parts.part_format(PageUrls())
+    validators = feed_parts.validators(pages, format_=format_)
+    if not validators.complete:
+        feed_parts.parts_complete(pages, format_=format_)
+        validators = feed_parts.validators(pages, format_=format_)
+    return format_, validators
 
 
 def public_feed(event_filter: EventFilter, *, today: date | None = None) -> Feed:
-    """A public feed for the filter, served from the cache while its inputs are unchanged."""
+    """A public feed for the filter: its validators from what is remembered for the feeds'
+    version (one query), else from one aggregate query; its bytes only when asked."""
     today = today or today_in_rome()
     pages = public_feed_pages(event_filter, today=today)
     name = feed_name(event_filter)
-    urls = PageUrls()
-    rows = list(pages.order_by("pk").values(*_VALIDATOR_FIELDS))
-    # The same fallback as services.feed_event's LAST-MODIFIED.
-    changes = (
-        row["changed_at"] or row["last_published_at"] or row["first_published_at"] for row in rows
+    format_ = feed_parts.part_format(PageUrls())
+    # Read before the validators: a change committed meanwhile has moved it already.
+    version = feed_parts.feeds_version()
+    language = translation.get_language() or ""
+    remembered_key = "events:feed-validators:" + _digest(
+        format_, language, name, urlencode(event_filter.query_items()), str(today), str(version)
     )
-    last_modified = _latest(changes, today=today)
 
-    def build() -> bytes:
-        return build_calendar(name=name, events=feed_events(pages, urls))
+    def exact() -> Feed:
+        written_in, validators = _stored_parts(pages)
+        etag = (
+            f'"{_digest(written_in, language, name, str(validators.events), str(validators.tags))}"'
+        )
+        django_cache.set(remembered_key, (etag, validators.modified), CACHE_SECONDS)
+        body_key = f"events:feed:{etag.strip(chr(34))}"
 
-    if not all(row["changed_at"] for row in rows):
-        body = build()
-        return Feed(etag=_etag(body), last_modified=last_modified, load_body=lambda: body)
+        def load() -> bytes:
+            # The same ETag is the same bytes: the cache only spares the join.
+            body = django_cache.get(body_key)
+            if body is None:
+                body = ical.assemble(name=name, parts=feed_parts.stored_parts(pages))
+                django_cache.set(body_key, body, CACHE_SECONDS)
+            return body
 
-    inputs = [
-        _format_digest(),
-        translation.get_language(),
-        name,
-        urls.roots,
-        urls.prefix,
-        list(Area.objects.order_by("pk").values_list("pk", "name")),
-        list(AgeBand.objects.order_by("pk").values_list("pk", "name")),
-        [list(row.values()) for row in rows],
-    ]
-    key = (
-        "events:feed:"
-        + hashlib.sha256(json.dumps(inputs, default=str, ensure_ascii=False).encode()).hexdigest()
+        return Feed(
+            etag=etag,
+            load_last_modified=lambda: _latest([validators.modified], today=today),
+            load_body=load,
+        )
+
+    remembered = django_cache.get(remembered_key)
+    if remembered is None:
+        return exact()
+    etag, modified = remembered
+    return Feed(
+        etag=etag,
+        load_last_modified=lambda: _latest([modified], today=today),
+        load_body=lambda: exact().body(),
+        load_exact=exact,
     )
-    etag = django_cache.get(f"{key}:etag")
-    built: list[bytes] = []
-
-    def load() -> bytes:
-        body = built[0] if built else django_cache.get(f"{key}:body")
-        if body is None:
-            body = build()
-            django_cache.set_many({f"{key}:etag": _etag(body), f"{key}:body": body}, CACHE_SECONDS)
-        return body
-
-    if etag is None:
-        built.append(load())
-        etag = _etag(built[0])
-    return Feed(etag=etag, last_modified=last_modified, load_body=load)
 
 
 def personal_feed(user, *, today: date | None = None) -> Feed:
     """The person's private feed (events and other apps' calendar sources)."""
     today = today or today_in_rome()
     window = feed_window(None, today=today)
-    events = feed_events(personal_feed_pages(user, today=today), PageUrls())
-    events += calendar_sources.items_for(user, *window)
-    body = build_calendar(name=personal_feed_name(), events=events)
-    return Feed(etag=_etag(body), last_modified=None, load_body=lambda: body)
+    pages = personal_feed_pages(user, today=today)
+    _stored_parts(pages)
+    parts = feed_parts.stored_parts(pages)
+    parts += [ical.event_part(item) for item in calendar_sources.items_for(user, *window)]
+    body = ical.assemble(name=personal_feed_name(), parts=parts)
+    return Feed(etag=_etag(body), load_last_modified=lambda: None, load_body=lambda: body)
 
 
 # --- Links ------------------------------------------------------------------------------------

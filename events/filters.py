@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import PageViewRestriction
 
 from associations.models import Association
 from events.recurrence import ROME
@@ -211,7 +213,12 @@ def parse(query, *, strict: bool = True) -> EventFilter:
 
 
 def public_events() -> QuerySet:
-    """Published events on public pages (no view restriction)."""
+    """Published events on public pages: Wagtail's `live().public()` (no view restriction
+    on the page or above it), with the restrictions as a subquery instead of read first, so
+    a query over public events is one query."""
     from events.models import EventPage
 
-    return EventPage.objects.live().public()
+    restricted_above = PageViewRestriction.objects.annotate(
+        prefix=Substr(OuterRef("path"), 1, Length("page__path"))
+    ).filter(prefix=F("page__path"))
+    return EventPage.objects.live().filter(~Exists(restricted_above))

@@ -3,6 +3,11 @@
 The output depends on the input only: no "now", no random UIDs, events sorted by
 (start, uid), so the same events give the same bytes and an unchanged feed looks unchanged
 to every calendar app and cache. DTSTAMP and LAST-MODIFIED are the event's last real change.
+
+A feed is its calendar's properties and VTIMEZONE followed by each event's part
+(`EventPart`: its VEVENTs, already serialized, with what orders and frames them), so the
+hub keeps each event's part in the database (events.feed_parts) and a feed is a join of
+stored parts: `assemble()` takes them as they are.
 """
 
 from __future__ import annotations
@@ -50,15 +55,45 @@ class FeedEvent:
     categories: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class EventPart:
+    """An event's share of a feed: its VEVENTs (the series' master, then each moved date,
+    in the order a feed lists them) and what places and frames them in a feed."""
+
+    sort_start: datetime  # the first start, in UTC: feeds list events by it, then by uid
+    uid: str
+    body: bytes  # the VEVENTs, serialized
+    first_year: int  # the years its dates touch: the feed's VTIMEZONE covers them
+    last_year: int
+
+    @property
+    def sort_key(self) -> tuple[datetime, str, bytes]:
+        # The bytes break any remaining tie, so even duplicate input sorts the same way.
+        return (self.sort_start, self.uid, self.body)
+
+
+def event_part(event: FeedEvent) -> EventPart:
+    """The event's part of any feed (serialized once per process and version of the event)."""
+    return _serialized(_Exactly(event))
+
+
 def build_calendar(*, name: str, events: Iterable[FeedEvent], refresh_hours: int = 6) -> bytes:
     """A subscribable feed: the calendar carries its name and how often to refresh it."""
-    calendar, vevents = _calendar(list(events))
+    return assemble(
+        name=name, parts=[event_part(event) for event in events], refresh_hours=refresh_hours
+    )
+
+
+def assemble(*, name: str, parts: Iterable[EventPart], refresh_hours: int = 6) -> bytes:
+    """A subscribable feed of events' parts (`event_part`, or stored ones): what
+    `build_calendar` gives for the events themselves, byte for byte."""
+    calendar = _calendar_properties()
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     refresh = timedelta(hours=refresh_hours)
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(refresh))
-    return _serialize(calendar, vevents)
+    return _serialize(calendar, list(parts))
 
 
 def single_event_ics(event: FeedEvent) -> bytes:
@@ -67,40 +102,37 @@ def single_event_ics(event: FeedEvent) -> bytes:
     It has no calendar name on purpose: with X-WR-CALNAME some apps import the event
     into a new calendar instead of the person's own.
     """
-    return _serialize(*_calendar([event]))
+    return _serialize(_calendar_properties(), [event_part(event)])
 
 
 _END = b"END:VCALENDAR\r\n"
 
 
-def _serialize(calendar: icalendar.Calendar, vevents: list[bytes]) -> bytes:
-    """The calendar's bytes with the VEVENTs, already serialized, as its last components.
-
-    Exactly what `Calendar.to_ical()` gives with the components added (a component's
-    lines come after the calendar's properties, one component after the other), without
-    serializing each VEVENT a second time: they were serialized once to be sorted.
-    """
-    shell = calendar.to_ical()
-    return shell[: -len(_END)] + b"".join(vevents) + _END
-
-
-def _calendar(events: list[FeedEvent]) -> tuple[icalendar.Calendar, list[bytes]]:
-    """The calendar (properties and VTIMEZONE) and its VEVENTs' bytes, in feed order."""
+def _calendar_properties() -> icalendar.Calendar:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-timezone", ROME.key)
-    components = []
-    years = set()
-    for event in events:
-        event_components, event_years = _serialized(_Exactly(event))
-        components.extend(event_components)
-        years.update(event_years)
-    if events:
-        calendar.add_component(_vtimezone(min(years), max(years) + 1))
-    return calendar, [ical for _key, ical in sorted(components)]
+    return calendar
+
+
+def _serialize(calendar: icalendar.Calendar, parts: list[EventPart]) -> bytes:
+    """The calendar's bytes with a VTIMEZONE covering the parts' years, then the parts'
+    VEVENTs, already serialized, in feed order.
+
+    Exactly what `Calendar.to_ical()` gives with the components added (a component's
+    lines come after the calendar's properties, one component after the other), without
+    serializing any VEVENT again.
+    """
+    if parts:
+        first = min(part.first_year for part in parts)
+        last = max(part.last_year for part in parts)
+        calendar.add_component(_vtimezone(first, last + 1))
+    shell = calendar.to_ical()
+    parts = sorted(parts, key=lambda part: part.sort_key)
+    return shell[: -len(_END)] + b"".join(part.body for part in parts) + _END
 
 
 class _Exactly:
@@ -120,16 +152,24 @@ class _Exactly:
         return isinstance(other, _Exactly) and self.key == other.key
 
 
-# Every feed (all events, each municipality and association, each filter, each person's)
-# repeats the same events, and an event's VEVENTs depend on the event only: serialize them
-# once per process and version of the event, not once per feed and request. About 2 kB an
-# event (key and bytes): 20,000 events are some 40 MB at most.
-@lru_cache(maxsize=20_000)
-def _serialized(exactly: _Exactly) -> tuple[tuple[tuple[tuple, bytes], ...], tuple[int, ...]]:
-    """The event's VEVENTs with their sort keys (`_components`) and its years (`_years`)."""
+# Every feed built from events (a person's, the one-event files) repeats the same events,
+# and an event's VEVENTs depend on the event only: serialize them once per process and
+# version of the event. The public feeds read the parts stored in the database instead.
+# About 2 kB an event (key and bytes): 5,000 events are some 10 MB at most.
+@lru_cache(maxsize=5_000)
+def _serialized(exactly: _Exactly) -> EventPart:
+    """The event's VEVENTs (`_components`, in their order) and its years (`_years`)."""
     event = exactly.event
     starts = series_starts(start=event.start, all_day=event.all_day, recurrence=event.recurrence)
-    return tuple(_components(event, starts)), tuple(_years(event, starts))
+    components = sorted(_components(event, starts))
+    years = _years(event, starts)
+    return EventPart(
+        sort_start=components[0][0][0],
+        uid=event.uid,
+        body=b"".join(ical for _key, ical in components),
+        first_year=min(years),
+        last_year=max(years),
+    )
 
 
 def _components(event: FeedEvent, starts: list[datetime | date]) -> list[tuple[tuple, bytes]]:

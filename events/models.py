@@ -378,7 +378,11 @@ class EventOccurrence(models.Model):
 
     class Meta:
         ordering = ["start", "event_id"]
-        indexes = [models.Index(fields=["event", "start"])]
+        # An event's dates from a moment on (its next dates), and whether it has one in a
+        # window (a feed's events): answered from the index alone.
+        indexes = [
+            models.Index(fields=["event", "start", "end"], name="occurrence_event_start_end")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "original_start"], name="occurrence_unique_original_start"
@@ -387,6 +391,46 @@ class EventOccurrence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} @ {self.start:%Y-%m-%d %H:%M}"
+
+
+class EventFeedPart(models.Model):
+    """An event's VEVENTs as every public feed serves them, kept where every process finds
+    them (events.feed_parts writes them when the event is published, changed, cancelled,
+    moved or renamed, and drops them when it is withdrawn): a feed is the join of its
+    events' parts, framed by the calendar's properties and VTIMEZONE."""
+
+    event = models.OneToOneField(
+        EventPage, on_delete=models.CASCADE, primary_key=True, related_name="feed_part"
+    )
+    # What orders and frames the part in a feed (events.ical.EventPart).
+    sort_start = models.DateTimeField()
+    uid = models.CharField(max_length=255)
+    body = models.BinaryField()
+    first_year = models.PositiveSmallIntegerField()
+    last_year = models.PositiveSmallIntegerField()
+    # What the part was written from: the code and addresses that shape its bytes
+    # (feed_parts.part_format) and the event's last real change (its LAST-MODIFIED). A
+    # part that no longer matches either is written again before a feed uses it.
+    format = models.CharField(max_length=64)
+    modified = models.DateTimeField()
+    # Random, new whenever the bytes change: a feed's ETag sums its parts' tags.
+    tag = models.BigIntegerField()
+    written_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"feed part of {self.event_id}"
+
+
+class FeedsVersion(models.Model):
+    """One row whose number moves with every change that may change a public feed (an event
+    synced or withdrawn, a part written, a view restriction, a page moved): a feed remembers
+    its validators per version and day, so a calendar app revalidating an unchanged feed is
+    answered from this row alone (events.feed_parts.feeds_changed, events.feeds)."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"feeds version {self.number}"
 
 
 class Registration(models.Model):

@@ -190,9 +190,13 @@ def _change_errors(page: EventPage) -> dict[str, str]:
     return {}
 
 
-def feed_event(page: EventPage, *, url: str) -> FeedEvent:
+def feed_event(page: EventPage, *, url: str, dates_changed: bool = True) -> FeedEvent:
     """The page as events.ical sees it (prefetch exclusions, occurrence_changes, areas,
-    age_bands and municipality to keep this query-free)."""
+    age_bands and municipality to keep this query-free).
+
+    `dates_changed` False leaves out the series' excluded and changed dates (EXDATE and
+    RECURRENCE-ID), for what carries only the rule (the "add to Google Calendar" link).
+    """
     start, end = _bounds(page)
     categories = tuple(area.name for area in page.areas.all()) + tuple(
         str(band.name) for band in page.age_bands.all()
@@ -210,8 +214,8 @@ def feed_event(page: EventPage, *, url: str) -> FeedEvent:
         end=end,
         all_day=page.all_day,
         recurrence=event_recurrence(page),
-        exdates=tuple(_exclusions(page)) if page.repeat else (),
-        overrides=tuple(_overrides(page)) if page.repeat else (),
+        exdates=tuple(_exclusions(page)) if page.repeat and dates_changed else (),
+        overrides=tuple(_overrides(page)) if page.repeat and dates_changed else (),
         status=page.status,
         sequence=page.sequence,
         # A page not synced yet (a preview) falls back to its last edit.

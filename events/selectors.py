@@ -2,8 +2,9 @@
 association page's upcoming dates.
 
 Listings read the materialised `EventOccurrence` rows (see events.models), joined to their
-event, its municipality and its association in one query, with age bands prefetched: a page
-of results costs the same few queries whatever the number of events.
+event, its municipality and its association in one query, then the age bands, as plain rows
+(events.listing): a page of results costs the same few queries whatever the number of
+events.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from urllib.parse import quote
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -24,12 +25,14 @@ from django.utils.translation import gettext as _
 
 from associations.models import Association, AssociationPage
 from associations.selectors import FilterOptions, filter_options
-from events import filters, rsvp, schedule
+from events import filters, listing, rsvp, schedule
+from events.listing import OccurrenceItem
 from events.models import EventOccurrence, EventPage, MunicipalEventsIndexPage, Registration
 from events.recurrence import ROME
 from events.templatetags.events_tags import google_calendar_url, recurrence_text
 from hub.csv_export import ITALIAN_EXCEL, CsvWriter
-from hub.models import AgeBand, Municipality, Network
+from hub.models import Municipality, Network
+from hub.page_urls import PageUrls
 from hub.rules import is_person
 from hub.urls_absolute import page_url
 
@@ -46,62 +49,6 @@ def today() -> date:
 # --- Occurrences ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OccurrenceItem:
-    """One date of an event as the listings show it (times in Rome)."""
-
-    occurrence: EventOccurrence
-    event: EventPage
-    start: datetime
-    end: datetime  # exclusive
-    all_day: bool
-    first_day: date
-    last_day: date  # inclusive
-
-    @property
-    def cancelled(self) -> bool:
-        return self.occurrence.cancelled or self.event.status == EventPage.Status.CANCELLED
-
-    @property
-    def postponed(self) -> bool:
-        return not self.cancelled and self.event.status == EventPage.Status.POSTPONED
-
-    @property
-    def moved(self) -> bool:
-        return self.occurrence.moved
-
-    @property
-    def several_days(self) -> bool:
-        return self.last_day > self.first_day
-
-
-def occurrence_item(occurrence: EventOccurrence) -> OccurrenceItem:
-    start = timezone.localtime(occurrence.start, ROME)
-    end = timezone.localtime(occurrence.end, ROME)
-    # The end is exclusive: an event up to midnight (or an all-day one) ends the day before.
-    last_day = (end - timedelta(microseconds=1)).date() if end > start else start.date()
-    return OccurrenceItem(
-        occurrence=occurrence,
-        event=occurrence.event,
-        start=start,
-        end=end,
-        all_day=occurrence.event.all_day,
-        first_day=start.date(),
-        last_day=last_day,
-    )
-
-
-def _ordered(model, lookup: str) -> Prefetch:
-    return Prefetch(lookup, queryset=model.objects.order_by(*model._meta.ordering))
-
-
-def with_card_data(occurrences: QuerySet[EventOccurrence]) -> QuerySet[EventOccurrence]:
-    """What an occurrence card shows, in one query plus one per prefetched relation."""
-    return occurrences.select_related(
-        "event__municipality", "event__association__page"
-    ).prefetch_related(_ordered(AgeBand, "event__age_bands"))
-
-
 def window_occurrences(
     event_filter: filters.EventFilter, *, window_start: datetime, window_end: datetime
 ) -> QuerySet[EventOccurrence]:
@@ -110,9 +57,7 @@ def window_occurrences(
         # An event of no duration at the window's start still counts.
         Q(end__gt=window_start) | Q(start__gte=window_start)
     )
-    return with_card_data(event_filter.apply_to_occurrences(overlapping)).order_by(
-        "start", "event_id", "pk"
-    )
+    return event_filter.apply_to_occurrences(overlapping).order_by("start", "event_id", "pk")
 
 
 def list_window(event_filter: filters.EventFilter) -> tuple[datetime, datetime]:
@@ -126,7 +71,7 @@ class DayGroup:
 
 
 def paginated_days(
-    event_filter: filters.EventFilter, page_number: str | None
+    event_filter: filters.EventFilter, page_number: str | None, *, urls: PageUrls
 ) -> tuple[PaginatorPage, list[DayGroup]]:
     """A page of the list (PAGE_SIZE occurrences) and its occurrences grouped by day.
 
@@ -135,11 +80,10 @@ def paginated_days(
     """
     window_start, window_end = list_window(event_filter)
     occurrences = window_occurrences(event_filter, window_start=window_start, window_end=window_end)
-    page_obj = Paginator(occurrences, PAGE_SIZE).get_page(page_number)
+    page_obj = Paginator(listing.card_rows(occurrences), PAGE_SIZE).get_page(page_number)
     first_day = window_start.date()
     groups: dict[date, list[OccurrenceItem]] = {}
-    for occurrence in page_obj.object_list:
-        item = occurrence_item(occurrence)
+    for item in listing.items(page_obj.object_list, urls=urls):
         groups.setdefault(max(item.first_day, first_day), []).append(item)
     return page_obj, [DayGroup(day, items) for day, items in groups.items()]
 
@@ -150,7 +94,7 @@ def paginated_days(
 @dataclass(frozen=True)
 class MonthCell:
     day: date
-    items: list[OccurrenceItem]
+    items: tuple[OccurrenceItem, ...]
     is_today: bool
 
     @property
@@ -165,7 +109,9 @@ class MonthCell:
 @dataclass(frozen=True)
 class MonthGrid:
     first_day: date
-    weeks: list[list[MonthCell | None]]  # Monday first; None outside the month
+    # Monday first; None outside the month. Tuples: a grid is a value (templatetags
+    # memoize its HTML by it).
+    weeks: tuple[tuple[MonthCell | None, ...], ...]
 
     @property
     def days_with_events(self) -> list[MonthCell]:
@@ -173,10 +119,12 @@ class MonthGrid:
 
     @property
     def count(self) -> int:
-        return len({item.occurrence.pk for cell in self.days_with_events for item in cell.items})
+        return len({item.pk for cell in self.days_with_events for item in cell.items})
 
 
-def month_grid(event_filter: filters.EventFilter, *, year: int, month: int) -> MonthGrid:
+def month_grid(
+    event_filter: filters.EventFilter, *, year: int, month: int, urls: PageUrls
+) -> MonthGrid:
     """The month's days, Monday first, each with the occurrences on it.
 
     An all-day event of several days appears on each of its days; a timed one on the day it
@@ -188,10 +136,8 @@ def month_grid(event_filter: filters.EventFilter, *, year: int, month: int) -> M
     window_start = datetime.combine(first_day, time(), tzinfo=ROME)
     window_end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=ROME)
     by_day: dict[date, list[OccurrenceItem]] = defaultdict(list)
-    for occurrence in window_occurrences(
-        event_filter, window_start=window_start, window_end=window_end
-    ):
-        item = occurrence_item(occurrence)
+    occurrences = window_occurrences(event_filter, window_start=window_start, window_end=window_end)
+    for item in listing.items(listing.card_rows(occurrences), urls=urls):
         begin = max(item.first_day, first_day)
         end = min(item.last_day if item.all_day else begin, last_day)
         day = begin
@@ -199,16 +145,15 @@ def month_grid(event_filter: filters.EventFilter, *, year: int, month: int) -> M
             by_day[day].append(item)
             day += timedelta(days=1)
     current = today()
-    weeks = []
-    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-        weeks.append(
-            [
-                MonthCell(day=day, items=by_day.get(day, []), is_today=day == current)
-                if day.month == month
-                else None
-                for day in week
-            ]
+    weeks = tuple(
+        tuple(
+            MonthCell(day=day, items=tuple(by_day.get(day, ())), is_today=day == current)
+            if day.month == month
+            else None
+            for day in week
         )
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    )
     return MonthGrid(first_day=first_day, weeks=weeks)
 
 
@@ -250,12 +195,10 @@ def next_dates(page: EventPage, *, limit: int = NEXT_DATES) -> list[OccurrenceIt
     """The event's next dates (cancelled ones included, marked), from now on."""
     if page.pk is None:
         return []
-    occurrences = (
-        EventOccurrence.objects.filter(event=page, end__gt=timezone.now())
-        .select_related("event")
-        .order_by("start", "pk")[:limit]
-    )
-    return [occurrence_item(occurrence) for occurrence in occurrences]
+    occurrences = EventOccurrence.objects.filter(event=page, end__gt=timezone.now()).order_by(
+        "start", "pk"
+    )[:limit]
+    return listing.own_dates(occurrences, page=page)
 
 
 def preview_next_dates(page: EventPage, *, limit: int = NEXT_DATES) -> list[OccurrenceItem]:
@@ -269,7 +212,7 @@ def preview_next_dates(page: EventPage, *, limit: int = NEXT_DATES) -> list[Occu
         # message): the preview shows the page without its dates.
         return []
     now = timezone.now()
-    return [occurrence_item(row) for row in rows if row.end > now][:limit]
+    return listing.own_dates([row for row in rows if row.end > now][:limit], page=page)
 
 
 def map_url(page: EventPage) -> str | None:
@@ -342,6 +285,9 @@ def recurrence_description(page: EventPage) -> str:
 def event_page_context(page: EventPage, *, user, preview: bool = False) -> dict:
     """Context of an event's public page (also of its preview, which is not saved: the page's
     own relations are read, not the database's)."""
+    if not preview and page.pk is not None:
+        # Shown in the facts and in the Google Calendar link: read once.
+        prefetch_related_objects([page], "areas", "age_bands")
     upcoming = preview_next_dates(page) if preview else next_dates(page)
     return {
         "is_cancelled": page.status == EventPage.Status.CANCELLED,
@@ -355,7 +301,7 @@ def event_page_context(page: EventPage, *, user, preview: bool = False) -> dict:
         "organizer": organizer(page),
         "ics_url": reverse("events:event_ics", args=[page.pk]) if page.pk else None,
         "google_calendar_url": google_calendar_url(
-            schedule.feed_event(page, url=page_url(page) or "")
+            schedule.feed_event(page, url=page_url(page) or "", dates_changed=False)
         ),
         # What events.rsvp's panel (events/registration/panel.html) needs; it draws nothing
         # for an event without registration.
@@ -367,16 +313,12 @@ def event_page_context(page: EventPage, *, user, preview: bool = False) -> dict:
 
 
 def association_upcoming(association: Association, *, limit: int = NEXT_DATES) -> list:
-    """The association's next dates (public events only), for its page."""
+    """The association's next dates (public events only), for its page (two queries)."""
     now = timezone.now()
-    occurrences = (
-        EventOccurrence.objects.filter(
-            end__gt=now, event__in=filters.public_events().filter(association=association)
-        )
-        .select_related("event")
-        .order_by("start", "event_id", "pk")[:limit]
-    )
-    return [occurrence_item(occurrence) for occurrence in occurrences]
+    occurrences = EventOccurrence.objects.filter(
+        end__gt=now, event__in=filters.public_events().filter(association=association)
+    ).order_by("start", "event_id", "pk")
+    return listing.items(listing.card_rows(occurrences)[:limit], urls=PageUrls())
 
 
 # --- Registrations ------------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 Publishing a page (in the admin, through the API or by the importer) sends Wagtail's
 `page_published` signal, which calls `event_sync`: it derives the association from the
 page's place in the tree, bumps SEQUENCE when the schedule changed, moves LAST-MODIFIED
-only on real changes (so feeds stay byte-identical and cacheable), and rewrites the
-expanded occurrences.
+only on real changes (so feeds stay byte-identical and cacheable), rewrites the expanded
+occurrences and the event's stored feed part (events.feed_parts).
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from events import rsvp, rules, selectors
+from events import feed_parts, rsvp, rules, selectors
 from events.models import EventOccurrence, EventPage, Registration
 from events.schedule import (  # noqa: F401  (the page's schedule, read by services' callers)
     ROME,
@@ -119,6 +120,9 @@ def event_sync(*, page: EventPage, now: datetime | None = None) -> EventPage:
     if update_fields:
         page.save(update_fields=update_fields)
     _write_occurrences(page)
+    feed_parts.parts_write(EventPage.objects.filter(pk=page.pk), now=now)
+    # Its dates, status or filters' fields (cost, areas, place) may have changed.
+    feed_parts.feeds_changed()
     return page
 
 
@@ -128,9 +132,28 @@ def _write_occurrences(page: EventPage) -> None:
     EventOccurrence.objects.bulk_create(rows)
 
 
+@transaction.atomic
 def event_withdraw(*, page: EventPage) -> None:
-    """An unpublished or deleted event leaves the listings."""
+    """An unpublished or deleted event leaves the listings and the feeds."""
     EventOccurrence.objects.filter(event_id=page.pk).delete()
+    feed_parts.part_delete(event_id=page.pk)
+    feed_parts.feeds_changed()
+
+
+@transaction.atomic
+def event_feed_parts_refresh(*, events: QuerySet[EventPage]) -> int:
+    """Rewrite the feed parts of `events` (the live ones) after a change that is not a
+    publish of theirs but shows in their VEVENTs: a page moved or renamed above them (their
+    URL), their municipality, an area or an age band renamed (LOCATION, CATEGORIES).
+    Only parts whose bytes change are written; returns how many."""
+    return feed_parts.parts_write(events)
+
+
+@transaction.atomic
+def feeds_changed() -> None:
+    """Something that decides which events a public feed shows changed outside the events'
+    own writes (a view restriction, a page moved): feeds work their validators out again."""
+    feed_parts.feeds_changed()
 
 
 # --- Registrations (events.rsvp's rules; strict FIFO waiting list) ---------------------------

@@ -22,6 +22,7 @@ from events import feeds, filters, selectors, services
 from events.ical import single_event_ics
 from events.models import MunicipalEventsIndexPage
 from hub.models import Municipality
+from hub.page_urls import PageUrls
 from hub.urls_absolute import page_url
 
 # The month view pages through this range of years (and answers 404 outside it), so crawlers
@@ -141,7 +142,9 @@ def _event_list(request: HttpRequest, *, index_page: MunicipalEventsIndexPage | 
     event_filter = _parse(form)
     if event_filter is None:
         return render(request, "events/list.html", context, status=400)
-    page_obj, days = selectors.paginated_days(event_filter, request.GET.get("pagina"))
+    page_obj, days = selectors.paginated_days(
+        event_filter, request.GET.get("pagina"), urls=PageUrls(request)
+    )
     window_start, window_end = selectors.list_window(event_filter)
     today = selectors.today()
     context.update(
@@ -172,7 +175,7 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     following = (year + 1, 1) if month == 12 else (year, month + 1)
     context.update(
         event_filter=event_filter,
-        grid=selectors.month_grid(event_filter, year=year, month=month),
+        grid=selectors.month_grid(event_filter, year=year, month=month, urls=PageUrls(request)),
         previous_month=date(*previous, 1),
         next_month=date(*following, 1),
         previous_url=_month_url(*previous, event_filter) if previous[0] >= FIRST_YEAR else None,

@@ -322,6 +322,59 @@ def test_list_runs_the_same_queries_for_3_and_40_events(
     print(f"events list queries (3 → 45 events): {len(with_3)} → {len(with_40)}")
 
 
+def test_month_runs_the_same_queries_for_3_and_45_events(
+    client, world, django_assert_max_num_queries
+):
+    organizers = [
+        make_association(name=f"Gruppo {n}", network=world.network, municipalities=[world.bruino])
+        for n in range(3)
+    ]
+    url = month_url(2027, 3)
+    client.get(url)  # warm Wagtail's site cache
+    quick_events(organizers[0], 3, start=rome(2027, 3, 2, 17))
+    with django_assert_max_num_queries(20) as with_3:
+        response = client.get(url)
+    assert response.context["grid"].count == 5
+    for organizer in organizers:
+        quick_events(organizer, 14, start=rome(2027, 3, 2, 17))
+    with django_assert_max_num_queries(len(with_3.captured_queries)) as with_45:
+        response = client.get(url)
+    assert response.context["grid"].count > 45
+    print(f"month queries (3 → 45 events): {len(with_3)} → {len(with_45)}")
+
+
+def test_event_page_runs_the_same_queries_for_3_and_300_dates(
+    client, world, django_assert_max_num_queries
+):
+    first = timezone.localdate() + timedelta(days=30)  # next dates are from now on
+
+    def series(title, count, *, every):
+        start = datetime.combine(first, time(17), tzinfo=ROME)
+        step = timedelta(days=1 if every == "daily" else 7)
+        return make_event(
+            association=world.sports,
+            title=title,
+            start=start,
+            end=start + timedelta(hours=1),
+            repeat=every,
+            repeat_count=count,
+            exclusions=[first + step],
+            changes=[{"original_date": first + 2 * step, "cancelled": True}],
+            areas=["ambiente-e-sport"],
+            age_bands=["6-10", "11-13"],
+        )
+
+    short = series("Tre incontri", 3, every="weekly")
+    long = series("Centro estivo", 300, every="daily")
+    client.get(short.url)
+    with django_assert_max_num_queries(25) as with_3:
+        assert client.get(short.url).status_code == 200
+    with django_assert_max_num_queries(len(with_3.captured_queries)) as with_300:
+        response = client.get(long.url)
+    assert response.status_code == 200 and len(response.context["next_dates"]) == 5
+    print(f"event page queries (3 → 300 dates): {len(with_3)} → {len(with_300)}")
+
+
 def test_list_advertises_the_feed_of_its_filters(client, world):
     response = client.get(LIST_URL, {**OCTOBER, "comune": "bruino", "eta": "6-10"})
     # The subscription follows the criteria, not the dates on screen.
@@ -354,7 +407,7 @@ def test_month_grid_is_an_accessible_table_and_a_list_on_phones(client, world):
     assert '<div class="d-none d-md-block table-responsive mt-3">' in page
     assert '<div class="d-md-none mt-3">' in page
     grid = response.context["grid"]
-    assert len(grid.weeks) == 5 and grid.weeks[0][:3] == [None, None, None]
+    assert len(grid.weeks) == 5 and grid.weeks[0][:3] == (None, None, None)
     days = {cell.day: [item.event.title for item in cell.items] for cell in grid.days_with_events}
     assert days[date(2026, 10, 24)] == ["Festa delle famiglie"]
     assert days[date(2026, 10, 25)] == ["Festa delle famiglie"]
