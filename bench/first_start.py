@@ -74,23 +74,26 @@ def get_status(url: str) -> int | None:
         return None
 
 
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid` (from /proc), deepest last."""
-    children: dict[int, list[int]] = {}
+def _stat(pid: int) -> tuple[int, str] | None:
+    """(parent pid, start time) of a process, None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), fields[19]
+
+
+def descendants(pid: int) -> list[tuple[int, str]]:
+    """Every process below `pid` (from /proc), with its start time."""
+    children: dict[int, list[tuple[int, str]]] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))) is not None:
+            children.setdefault(stat[0], []).append((int(entry.name), stat[1]))
     found, todo = [], [pid]
     while todo:
         for child in children.get(todo.pop(), []):
             found.append(child)
-            todo.append(child)
+            todo.append(child[0])
     return found
 
 
@@ -103,7 +106,8 @@ def stop(process: subprocess.Popen) -> None:
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=20)
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        alive = [pid for pid in [process.pid, *tree] if Path(f"/proc/{pid}").exists()]
+        # Only the very processes seen above (same pid and start time), never a reused pid.
+        alive = [pid for pid, start in tree if (_stat(pid) or (0, ""))[1] == start]
         for pid in alive:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
