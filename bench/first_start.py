@@ -229,15 +229,18 @@ def run_baseline(work: Path, python: str, wagtail: str) -> dict:
 
         def step(name: str, command: list[str], cwd: Path) -> None:
             t0 = time.perf_counter()
-            subprocess.run(command, cwd=cwd, env=env, stdout=log_file, stderr=log_file, check=True)
+            done = subprocess.run(command, cwd=cwd, env=env, stdout=log_file, stderr=log_file)
+            if done.returncode:
+                log_file.flush()
+                raise SystemExit(f"{command} failed:\n{log.read_text()[-2000:]}")
             stages[name] = stages.get(name, 0.0) + time.perf_counter() - t0
             print(f"  baseline {name}: {stages[name]:.1f} s", flush=True)
 
         step("venv", [python, "-m", "venv", ".venv"], base)
         pip = [str(base / ".venv/bin/python"), "-m", "pip", "install", "--quiet"]
         step("install", [*pip, f"wagtail=={wagtail}"], base)
-        step("install", [str(base / ".venv/bin/wagtail"), "start", "site"], base)
-        site = base / "site"
+        step("install", [str(base / ".venv/bin/wagtail"), "start", "mysite"], base)
+        site = base / "mysite"
         manage = [str(base / ".venv/bin/python"), "manage.py"]
         step("migrate", [*manage, "migrate", "--noinput"], site)
         stages["seed_demo"] = 0.0
