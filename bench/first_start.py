@@ -36,10 +36,14 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# Variables of the machine that would change what the hub or Django does.
+# Variables of the machine that would change what the hub or Django does, for both sides.
+# PYTHONDONTWRITEBYTECODE (set in some CI and agent shells) would make every process compile
+# again each module pip did not compile: Python's default, as on a developer's machine, is
+# to cache the bytecode.
 DROPPED_ENV = re.compile(
     r"^(DJANGO_|HUB_|DATABASE_URL$|REDIS_URL$|MEILISEARCH_|EMAIL_URL$|DEFAULT_FROM_EMAIL$"
-    r"|VIRTUAL_ENV$|PYTHONPATH$|REQUIRE_SERVICES$|HOST$|PORT$|MAKEFLAGS$|MFLAGS$|MAKELEVEL$)"
+    r"|VIRTUAL_ENV$|PYTHONPATH$|PYTHONDONTWRITEBYTECODE$|REQUIRE_SERVICES$|HOST$|PORT$"
+    r"|MAKEFLAGS$|MFLAGS$|MAKELEVEL$)"
 )
 # The commands `make run` echoes, in order: each marks the start of a stage.
 HUB_MARKS = [
