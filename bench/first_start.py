@@ -15,7 +15,7 @@ first may fill the cache for the other, so the hub runs first (the order favours
 baseline). The environment sizes (`du` of each .venv) are printed too. Only PyPI (and the
 machine's own pip configuration) is needed. The machine is shared: figures are noisy.
 
-Run: python3 bench/first_start.py [--keep] [--only baseline|hub]
+Run: python3 bench/first_start.py [--keep] [--only baseline|hub] [--rev COMMIT]
 """
 
 from __future__ import annotations
@@ -162,9 +162,9 @@ def pinned_wagtail() -> str:
     raise SystemExit("wagtail is not pinned in constraints.txt")
 
 
-def run_hub(work: Path) -> dict:
+def run_hub(work: Path, rev: str) -> dict:
     head = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        ["git", "-C", str(ROOT), "rev-parse", rev], capture_output=True, text=True, check=True
     ).stdout.strip()
     clone = work / "hub"
     t0 = time.perf_counter()
@@ -286,6 +286,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--only", choices=["hub", "baseline"], help="run one side only")
+    parser.add_argument(
+        "--rev", default="HEAD", help="the commit of the hub to clone (default HEAD)"
+    )
     args = parser.parse_args()
 
     python, wagtail = pick_python(), pinned_wagtail()
@@ -296,9 +299,15 @@ def main() -> None:
     print(f"{version}; wagtail=={wagtail}; pip cache before the run: {cache} MB", flush=True)
     work = Path(tempfile.mkdtemp(prefix="first-start-"))
     result: dict = {"python": version, "wagtail": wagtail, "pip_cache_mb_before": cache}
+    result["hub_rev"] = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", args.rev],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     try:
         if args.only != "baseline":
-            hub = run_hub(work)
+            hub = run_hub(work, args.rev)
             print(f"hub: {hub}", flush=True)
             result["hub"] = hub
         if args.only != "hub":
