@@ -11,7 +11,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import translation
 
 from gaf.live import round_group
@@ -93,33 +92,26 @@ def notify_on_commit(
 
     `family_ids` None means the families concerned by `kind` (see the task).
     """
-    from django_q.tasks import async_task
+    from hub.task_queue import enqueue_on_commit
 
-    round_id = round.pk
-    language = translation.get_language() or "it"
-    transaction.on_commit(
-        lambda: async_task(
-            "gaf.tasks.notify_families",
-            round_id=round_id,
-            kind=kind,
-            family_ids=family_ids,
-            extra=extra or {},
-            language=language,
-            task_name=f"gaf:{kind}:{round_id}",
-        )
+    enqueue_on_commit(
+        "gaf.tasks.notify_families",
+        round_id=round.pk,
+        kind=kind,
+        family_ids=family_ids,
+        extra=extra or {},
+        language=translation.get_language() or "it",
+        task_name=f"gaf:{kind}:{round.pk}",
     )
 
 
 def send_supplier_order_on_commit(round: OrderRound) -> None:
-    from django_q.tasks import async_task
+    from hub.task_queue import enqueue_on_commit
 
-    round_id = round.pk
-    transaction.on_commit(
-        lambda: async_task(
-            "gaf.tasks.send_supplier_order",
-            round_id=round_id,
-            task_name=f"gaf:supplier-order:{round_id}",
-        )
+    enqueue_on_commit(
+        "gaf.tasks.send_supplier_order",
+        round_id=round.pk,
+        task_name=f"gaf:supplier-order:{round.pk}",
     )
 
 
