@@ -37,7 +37,7 @@ install: $(BIN)/.installed
 run: install-run
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+	$(BIN)/python -m hub.serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)

@@ -54,7 +54,7 @@ HUB_MARKS = [
     ("install", re.compile(r"-m pip install .*-c constraints\.txt")),
     ("migrate", re.compile(r"manage\.py migrate\b")),
     ("seed_demo", re.compile(r"manage\.py seed_demo\b")),
-    ("serve", re.compile(r"manage\.py serve\b")),
+    ("serve", re.compile(r"(manage\.py serve|-m hub\.serve)\b")),
 ]
 FIRST_PAGE_TIMEOUT = 120
 
