@@ -20,19 +20,19 @@ $(BIN)/python:
 
 # What `make run` needs, and nothing else. --no-compile: Python compiles (and caches) each
 # module when it is first imported, instead of pip compiling all of them, most never used.
-$(BIN)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
+$(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-compile -c constraints.txt -e .
 	@touch $@
 
 # Everything for development: the runtime packages and the dev extra (test runner, linters,
 # browser and API-fuzzing tools), for `make test`, `make lint` and CI.
-$(BIN)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
-	@touch $(BIN)/.installed-run $@
+	@touch $(VENV)/.installed-run $@
 
-install-run: $(BIN)/.installed-run
+install-run: $(VENV)/.installed-run
 
-install: $(BIN)/.installed
+install: $(VENV)/.installed
 
 run: install-run
 	$(BIN)/python manage.py migrate --noinput
