@@ -1,6 +1,7 @@
 """`python -m hub.serve [--host H] [--port P] [--no-cluster]`: `manage.py serve` without
 loading Django in the supervising process (it only starts and watches the web process and
-the task cluster, which load it themselves). `make run` uses it."""
+the task cluster, which load it themselves), the cluster starting once the web process
+accepts connections. `make run` uses it."""
 
 import sys
 

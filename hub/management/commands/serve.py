@@ -5,9 +5,10 @@ stopped too and the command exits with its status.
 
 The supervising process needs nothing from Django but the project's folder: `make run`
 starts it as `python -m hub.serve` (same options), which skips loading Django there;
-`manage.py serve` runs the system checks first, then does the same. The web process starts
-first and the task cluster once the web process accepts connections, so that the two do not
-load Django at the same time on a small machine: the first page comes sooner.
+`manage.py serve` runs the system checks first, then does the same. Under `make run` (on a
+developer's machine) the task cluster starts once the web process accepts connections, so
+that the two do not load Django at the same time: the first page comes sooner. `manage.py
+serve` starts both at once, so that the cluster is at work as soon as the hub answers.
 
 Daphne writes its access log (one line per request, with the path) straight to a stream,
 outside Python logging and its filters. Paths can hold secrets (the token of a personal
@@ -61,9 +62,18 @@ def add_arguments(parser) -> None:
     parser.add_argument("--no-cluster", action="store_true", help="Do not start django-q2.")
 
 
-def supervise(*, host: str, port: int, no_cluster: bool, out=sys.stdout, err=sys.stderr) -> int:
+def supervise(
+    *,
+    host: str,
+    port: int,
+    no_cluster: bool,
+    cluster_after_web: bool = False,
+    out=sys.stdout,
+    err=sys.stderr,
+) -> int:
     """Run the web process and the task cluster until Ctrl-C, SIGTERM or either stops;
-    the exit status."""
+    the exit status. With `cluster_after_web`, the cluster starts once the web process
+    accepts connections (or after WEB_START_SECONDS)."""
     commands = {
         "web": [
             sys.executable,
@@ -100,6 +110,8 @@ def supervise(*, host: str, port: int, no_cluster: bool, out=sys.stdout, err=sys
     signal.signal(signal.SIGTERM, request_stop)
 
     processes = {"web": start("web")}
+    if "tasks" in commands and not cluster_after_web:
+        processes["tasks"] = start("tasks")
     out.write(f"Hub on http://{host}:{port}/ — Ctrl-C to stop.\n")
     out.flush()
     web_started = time.monotonic()
@@ -149,7 +161,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m hub.serve", description=Command.help)
     add_arguments(parser)
     options = parser.parse_args(argv)
-    return supervise(host=options.host, port=options.port, no_cluster=options.no_cluster)
+    return supervise(
+        host=options.host,
+        port=options.port,
+        no_cluster=options.no_cluster,
+        cluster_after_web=True,
+    )
 
 
 class Command(BaseCommand):
