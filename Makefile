@@ -12,21 +12,32 @@ PORT ?= 8000
 HUB_BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 export HOST PORT HUB_BASE_URL
 
-.PHONY: run test install lint format check-migrations messages frontend clean
+.PHONY: run test install install-run lint format check-migrations messages frontend clean
 
-$(BIN)/.installed: pyproject.toml constraints.txt
+$(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required."; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(PYTHON) -m venv $(VENV)
+
+# What `make run` needs, and nothing else. --no-compile: Python compiles (and caches) each
+# module when it is first imported, instead of pip compiling all of them, most never used.
+$(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --no-compile -c constraints.txt -e .
 	@touch $@
 
-install: $(BIN)/.installed
+# Everything for development: the runtime packages and the dev extra (test runner, linters,
+# browser and API-fuzzing tools), for `make test`, `make lint` and CI.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(VENV)/.installed-run $@
 
-run: install
+install-run: $(VENV)/.installed-run
+
+install: $(VENV)/.installed
+
+run: install-run
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+	$(BIN)/python -m hub.serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)

@@ -262,16 +262,12 @@ def _promote(event: EventPage, *, now: datetime) -> list[Registration]:
 
 def _notify_on_commit(registration: Registration, kind: str) -> None:
     """Queue the e-mail about `kind` once committed (events.tasks.registration_notify)."""
-    from django_q.tasks import async_task
+    from hub.task_queue import enqueue_on_commit
 
-    registration_id = registration.pk
-    language = translation.get_language() or "it"
-    transaction.on_commit(
-        lambda: async_task(
-            "events.tasks.registration_notify",
-            registration_id=registration_id,
-            kind=kind,
-            language=language,
-            task_name=f"events:registration:{kind}:{registration_id}",
-        )
+    enqueue_on_commit(
+        "events.tasks.registration_notify",
+        registration_id=registration.pk,
+        kind=kind,
+        language=translation.get_language() or "it",
+        task_name=f"events:registration:{kind}:{registration.pk}",
     )

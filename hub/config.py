@@ -145,7 +145,17 @@ def database_config(url: str | None, *, default_sqlite_path) -> dict:
             # IMMEDIATE makes every transaction take the write lock at BEGIN, so
             # concurrent writers queue (up to the timeout) instead of failing with
             # "database is locked" when a read lock is upgraded.
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # WAL: readers (pages) never wait for the writer (the task cluster) nor it for
+            # them; with synchronous=NORMAL a commit appends to the log without waiting for
+            # the disk (the log is synced at checkpoints): the file cannot be corrupted, and
+            # a power cut may lose the last commits, never half of one. Without it every
+            # commit waits for the disk several times: a first `migrate` made 1,460 syncs,
+            # about 6 s on the machine it was measured on.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            },
             "TEST": {"NAME": None},
         }
     import dj_database_url

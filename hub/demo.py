@@ -8,13 +8,19 @@ natural key and created only when missing, so running it twice changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache, partial
+from importlib import import_module
 from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from wagtail.models import Site
+from django.db.models.signals import post_save
+from wagtail.models import ReferenceIndex, Site
 
 from hub.models import Child, Family, FamilyMember, Municipality, Network, User
 from hub.roles import staff_group
@@ -127,14 +133,18 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def _user(email: str, full_name: str, *, is_staff=False, is_superuser=False) -> tuple[User, bool]:
+def _user(
+    email: str, full_name: str, password: Callable[[], str], *, is_staff=False, is_superuser=False
+) -> tuple[User, bool]:
     user, created = User.objects.get_or_create(
         email=email,
-        defaults={"full_name": full_name, "is_staff": is_staff, "is_superuser": is_superuser},
+        defaults={
+            "full_name": full_name,
+            "is_staff": is_staff,
+            "is_superuser": is_superuser,
+            "password": password,
+        },
     )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
@@ -145,6 +155,10 @@ def _user(email: str, full_name: str, *, is_staff=False, is_superuser=False) -> 
 def load_demo_data() -> dict[str, int]:
     """Create what is missing; return how many rows of each kind were created."""
     created = {"networks": 0, "municipalities": 0, "families": 0, "users": 0}
+    # Hashed once, when a first account is created (the configured hasher at its full work
+    # factor takes about half a second), and shared by every demo account: the password is
+    # published, one salt for all of them hides nothing.
+    password = cache(partial(make_password, DEMO_PASSWORD))
     created["site address"] = _align_site_with_base_url()
 
     municipalities: dict[str, Municipality] = {}
@@ -172,7 +186,7 @@ def load_demo_data() -> dict[str, int]:
         network.municipalities.add(*(municipalities[m[1]] for m in spec["municipalities"]))
 
     for email, full_name, family_name, municipality_slug, birth_years in FAMILIES:
-        user, was_created = _user(email, full_name)
+        user, was_created = _user(email, full_name, password)
         created["users"] += was_created
         if not FamilyMember.objects.filter(user=user).exists():
             family = Family.objects.create(
@@ -187,6 +201,7 @@ def load_demo_data() -> dict[str, int]:
         user, was_created = _user(
             account.email,
             account.full_name,
+            password,
             is_staff=account.is_staff,
             is_superuser=account.is_superuser,
         )
@@ -207,6 +222,52 @@ def _align_site_with_base_url() -> int:
     site.hostname, site.port = address.hostname, port
     site.save(update_fields=["hostname", "port"])
     return 1
+
+
+@contextmanager
+def index_updates_once() -> Iterator[None]:
+    """Wagtail's search index and reference index updated once per object saved in the
+    block, when it ends, instead of after every save.
+
+    Creating and publishing a page saves it three times (add_child, save_revision,
+    publish) and each save updates both indexes; the demo's pages were indexed three
+    times over. Wagtail's own handlers do the updates (with the object as it is at the
+    end), so the indexes hold what they would have held. Nothing is updated if the block
+    fails. For loading commands only: the handlers are disconnected for every thread.
+    """
+    from modelsearch.index import get_indexed_models
+    from modelsearch.signal_handlers import post_save_signal_handler as update_search
+    from wagtail.signal_handlers import update_reference_index_on_save as update_references
+
+    # The admin's viewsets register their models with the reference index when the URLconf
+    # is loaded: load it first, so that every tracked model is known (and handled) here.
+    import_module(settings.ROOT_URLCONF)
+    handled: dict[type, list] = {}
+    for handler, models in (
+        (update_search, get_indexed_models()),
+        (update_references, ReferenceIndex.tracked_models),
+    ):
+        for model in models:
+            if post_save.disconnect(handler, sender=model):
+                handled.setdefault(model, []).append(handler)
+    pending: dict[tuple, object] = {}
+
+    def collect(sender, instance, raw=False, **kwargs):
+        if not raw:
+            for handler in handled.get(sender, ()):
+                pending[(handler, sender, instance.pk)] = instance
+
+    post_save.connect(collect, weak=False, dispatch_uid="hub.demo.index_updates_once")
+    try:
+        yield
+    finally:
+        post_save.disconnect(dispatch_uid="hub.demo.index_updates_once")
+        for model, handlers in handled.items():
+            for handler in handlers:
+                post_save.connect(handler, sender=model)
+    with transaction.atomic():
+        for (handler, sender, _pk), instance in pending.items():
+            handler(sender=sender, instance=instance)
 
 
 def demo_accounts_table() -> list[tuple[str, str]]:

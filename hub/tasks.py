@@ -46,18 +46,15 @@ def queue_email_on_commit(
     attachments: list[Attachment] | None = None,
 ) -> None:
     """Queue the e-mail once the current transaction commits (never for a rolled-back change)."""
-    from django.db import transaction
-    from django_q.tasks import async_task
+    from hub.task_queue import enqueue_on_commit
 
     extra = {"attachments": [list(item) for item in attachments]} if attachments else {}
-    transaction.on_commit(
-        lambda: async_task(
-            "hub.tasks.send_templated_email",
-            to=to,
-            template=template,
-            context=context,
-            language=translation.get_language() or "it",
-            task_name=f"email:{template}",
-            **extra,
-        )
+    enqueue_on_commit(
+        "hub.tasks.send_templated_email",
+        to=to,
+        template=template,
+        context=context,
+        language=translation.get_language() or "it",
+        task_name=f"email:{template}",
+        **extra,
     )

@@ -12,7 +12,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -177,15 +176,12 @@ def _short_text(event: str, context: dict) -> str:
 
 
 def send_supplier_order_on_commit(round: OrderRound) -> None:
-    from django_q.tasks import async_task
+    from hub.task_queue import enqueue_on_commit
 
-    round_id = round.pk
-    transaction.on_commit(
-        lambda: async_task(
-            "gaf.tasks.send_supplier_order",
-            round_id=round_id,
-            task_name=f"gaf:supplier-order:{round_id}",
-        )
+    enqueue_on_commit(
+        "gaf.tasks.send_supplier_order",
+        round_id=round.pk,
+        task_name=f"gaf:supplier-order:{round.pk}",
     )
 
 

@@ -8,9 +8,26 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # The hub's pages and every app built on them migrate after all of Wagtail's and the
+    # other third-party apps' migrations (added on 2026-12-06; they were all applied already
+    # wherever this migration is). Each migration re-renders the models related to the ones it
+    # changes: with the hub's models still absent, Wagtail's own migrations render far fewer
+    # models, and a fresh `migrate` takes about half the time.
     dependencies = [
         ('hub', '0001_initial'),
+        ('account', '0009_emailaddress_unique_primary_email'),
+        ('django_q', '0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more'),
+        ('sessions', '0001_initial'),
+        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ('wagtailadmin', '0006_formstate'),
         ('wagtailcore', '0098_apitoken'),
+        ('wagtaildocs', '0014_alter_document_file_size'),
+        ('wagtailembeds', '0009_embed_cache_until'),
+        ('wagtailforms', '0005_alter_formsubmission_form_data'),
+        ('wagtailimages', '0027_image_description'),
+        ('wagtailredirects', '0008_add_verbose_name_plural'),
+        ('wagtailsearch', '0010_add_text_fields'),
+        ('wagtailusers', '0015_userprofile_keyboard_shortcuts'),
     ]
 
     operations = [

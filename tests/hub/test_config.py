@@ -2,8 +2,10 @@
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -114,6 +116,23 @@ def test_no_variables_give_the_embedded_default(tmp_path):
     key_file = tmp_path / "secret_key"
     assert key_file.exists()
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.sqlite
+def test_the_embedded_database_writes_ahead_without_waiting_for_the_disk(tmp_path):
+    """WAL and synchronous=NORMAL on every connection to the embedded SQLite file."""
+    code = (
+        "from django.db import connection; c = connection.cursor(); "
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0], "
+        "c.execute('PRAGMA synchronous').fetchone()[0])"
+    )
+    result = run_manage("shell", "-c", code, env_overrides={}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    # synchronous: 1 is NORMAL (2 FULL, the default).
+    assert result.stdout.split()[-2:] == ["wal", "1"]
+    # WAL is a property of the file: other programs (sqlite3, a backup) see it too.
+    with closing(sqlite3.connect(tmp_path / "hub.sqlite3")) as other:
+        assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_redis_url_moves_layer_broker_and_cache_to_redis(tmp_path):

@@ -1,11 +1,20 @@
 """seed_demo loads both real networks and is idempotent."""
 
+from io import StringIO
+
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from wagtail.models import ReferenceIndex
+from wagtail.search.models import IndexEntry
 
 from associations.models import Association
 from hub.models import Family, Municipality, Network, User
+from hub.task_queue import discarding
+from hub.tasks import queue_email_on_commit
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +92,77 @@ def test_staff_edit_the_taxonomy_and_families_cannot(client, settings):
     assert response.status_code == 302
     area.refresh_from_db()
     assert area.name == "Governance e reti"
+
+
+def test_seeding_sends_no_email(settings, django_capture_on_commit_callbacks):
+    """The demo's join requests, invitations and GAF rounds go through the services, which
+    e-mail invented addresses: seed_demo drops those e-mails."""
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    # The tests' task queue runs each task at once (Q_CLUSTER sync): nothing was queued.
+    assert mail.outbox == []
+
+
+def test_discarding_drops_only_what_is_asked_inside(django_capture_on_commit_callbacks):
+    context = {"name": "Polisportiva Bruinese", "page_url": "http://testserver/"}
+    with django_capture_on_commit_callbacks(execute=True):
+        with discarding():
+            queue_email_on_commit(
+                to=["dentro@example.org"],
+                template="associations/email/join_approved",
+                context=context,
+            )
+        queue_email_on_commit(
+            to=["fuori@example.org"], template="associations/email/join_approved", context=context
+        )
+    assert [message.to for message in mail.outbox] == [["fuori@example.org"]]
+
+
+def _index_rows():
+    references = set(
+        ReferenceIndex.objects.values_list(
+            "base_content_type_id",
+            "object_id",
+            "to_content_type_id",
+            "to_object_id",
+            "content_path",
+        )
+    )
+    search = set(
+        IndexEntry.objects.values_list(
+            "content_type_id", "object_id", "title", "body", "autocomplete"
+        )
+    )
+    return references, search
+
+
+def _objects() -> set[tuple[int, str]]:
+    """(content type, pk) of every object, under its own and its base model's type."""
+    keys = set()
+    for model in apps.get_models():
+        types = {ContentType.objects.get_for_model(model, for_concrete_model=True).pk}
+        base = model._meta.get_parent_list()
+        if base:
+            types.add(ContentType.objects.get_for_model(base[-1]).pk)
+        for pk in model._base_manager.values_list("pk", flat=True):
+            keys.update((content_type, str(pk)) for content_type in types)
+    return keys
+
+
+def test_the_demo_leaves_wagtail_indexes_as_a_rebuild_would(settings):
+    """seed_demo updates Wagtail's search and reference indexes once per object, at the end
+    (hub.demo.index_updates_once): what it leaves is what rebuilding them gives."""
+    settings.DEBUG = True
+    before = _objects()
+    call_command("seed_demo", stdout=StringIO())
+    references, search = _index_rows()
+    assert references and search
+    call_command("rebuild_references_index", stdout=StringIO())
+    call_command("update_index", stdout=StringIO())
+    rebuilt_references, rebuilt_search = _index_rows()
+    assert references <= rebuilt_references
+    assert search <= rebuilt_search
+    # Rows only a rebuild adds are for objects the migrations created (never saved since).
+    assert {row[:2] for row in rebuilt_references - references} <= before
+    assert {row[:2] for row in rebuilt_search - search} <= before

@@ -5,8 +5,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import module_has_submodule
 
-from hub.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, demo_accounts_table, load_demo_data
+from hub.demo import (
+    DEMO_ADMIN_EMAIL,
+    DEMO_PASSWORD,
+    demo_accounts_table,
+    index_updates_once,
+    load_demo_data,
+)
 from hub.models import User
+from hub.task_queue import discarding
 
 
 class Command(BaseCommand):
@@ -25,13 +32,17 @@ class Command(BaseCommand):
                 "Demo accounts have a published password: refusing with DEBUG off "
                 "(pass --allow-production to load them anyway)."
             )
-        created = load_demo_data()
-        admin = User.objects.get(email=DEMO_ADMIN_EMAIL)
-        # Each feature app may add its own demo data (a `demo` module with `load(admin=...)`).
-        for app in apps.get_app_configs():
-            if not module_has_submodule(app.module, "demo") or app.name == "hub":
-                continue
-            created.update(import_module(f"{app.name}.demo").load(admin=admin))
+        # The demo's addresses are invented: the e-mails its services queue are dropped.
+        # Wagtail's indexes are brought up to date once per object, at the end.
+        with discarding(), index_updates_once():
+            created = load_demo_data()
+            admin = User.objects.get(email=DEMO_ADMIN_EMAIL)
+            # Each feature app may add its own demo data (a `demo` module with
+            # `load(admin=...)`).
+            for app in apps.get_app_configs():
+                if not module_has_submodule(app.module, "demo") or app.name == "hub":
+                    continue
+                created.update(import_module(f"{app.name}.demo").load(admin=admin))
         summary = ", ".join(f"{count} {kind}" for kind, count in created.items())
         if any(created.values()):
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: created {summary}."))
