@@ -27,6 +27,7 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.conf import settings
 from django.db import transaction
 from redis.exceptions import RedisError
 
@@ -173,6 +174,10 @@ def ensure_relay_started() -> None:
     """Start the relay on this event loop once (embedded mode, web process only)."""
     layer = get_channel_layer()
     if not _layer_is_process_local(layer) or os.environ.get("HUB_PROCESS_ROLE") == "tasks":
+        return
+    if not getattr(settings, "HUB_OUTBOX_RELAY", True):
+        # A test server in the test process: no task cluster fills the outbox, and a relay
+        # polling the shared in-memory SQLite would lock tables under the other tests.
         return
     loop = asyncio.get_running_loop()
     task = _relay_tasks.get(id(loop))

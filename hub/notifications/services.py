@@ -200,16 +200,13 @@ def _deliver_on_commit(created: list[Notification]) -> None:
         broadcast_on_commit(user_group(row.user_id), live_message(row, counts[row.user_id]))
     to_email = [row.pk for row in created if row.delivery == Delivery.EMAIL]
     if to_email:
-        from django_q.tasks import async_task
+        from hub.task_queue import enqueue_on_commit
 
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        transaction.on_commit(
-            lambda: async_task(
-                "hub.notifications.tasks.send_now",
-                notification_ids=to_email,
-                language=language,
-                task_name=f"notifications:email:{to_email[0]}",
-            )
+        enqueue_on_commit(
+            "hub.notifications.tasks.send_now",
+            notification_ids=to_email,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            task_name=f"notifications:email:{to_email[0]}",
         )
 
 

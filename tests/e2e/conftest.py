@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.test import override_settings
 
 from tests.e2e.browser import AXE, CHROMIUM, CHROMIUM_ARGS, PHONE
 from tests.integration.servers import free_port, port_open, wait_for
@@ -69,9 +70,14 @@ def asgi_server(django_db_setup, django_db_blocker):
         verbosity=0,
     )
     thread = threading.Thread(target=server.run, name="daphne", daemon=True)
+    # Nothing fills the outbox here (services broadcast in this process); a relay would poll
+    # the test database from the server's thread for the rest of the session.
+    no_relay = override_settings(HUB_OUTBOX_RELAY=False)
+    no_relay.enable()
     with django_db_blocker.unblock():
         thread.start()
         wait_for(lambda: port_open(port), timeout=30, what="Daphne listening")
         yield f"http://127.0.0.1:{port}"
         reactor.callFromThread(reactor.stop)
         thread.join(timeout=30)
+    no_relay.disable()

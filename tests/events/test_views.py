@@ -707,7 +707,8 @@ def test_association_page_lists_its_next_dates(client, world):
 
 def test_pages_are_phone_friendly(client, world):
     page = html(client.get(LIST_URL, OCTOBER))
-    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    viewport = "width=device-width, initial-scale=1, interactive-widget=resizes-content"
+    assert f'<meta name="viewport" content="{viewport}">' in page
     assert 'class="col-12 col-md-6 col-lg-4"' in page
     assert "width:" not in page.split("<main", 1)[1]
 
