@@ -32,7 +32,8 @@ from gaf.services._side_effects import (
     unschedule_round,
 )
 from gaf.services.chat_announcements import announce_delivery
-from gaf.services.rounds import _notify_changed_totals, _transition, reprice
+from gaf.services.results import reprice
+from gaf.services.rounds import _notify_changed_totals, _transition
 
 
 @transaction.atomic
