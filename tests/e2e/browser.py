@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -46,10 +47,22 @@ def assert_accessible(page) -> None:
 def signed_in_page(browser, base_url: str, user):
     """A phone-sized page of a browser signed in as `user` (a session cookie, no form)."""
     from django.conf import settings
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.db import OperationalError
     from django.test import Client
 
     client = Client()
-    client.force_login(user)
+    # The test server's thread reads the same shared-cache in-memory SQLite, whose locks are
+    # per table: a read in flight there can refuse this session write for a moment.
+    for attempt in range(50):
+        try:
+            client.force_login(user)
+            break
+        except (OperationalError, UpdateError) as error:
+            cause = error if isinstance(error, OperationalError) else error.__context__
+            if "locked" not in str(cause) or attempt == 49:
+                raise
+            time.sleep(0.1)
     context = browser.new_context(locale="it-IT", viewport=PHONE)
     context.add_cookies(
         [
