@@ -180,12 +180,14 @@ def test_pool_timeout_is_answered_as_unavailable(db):
 
 
 def test_health_check_gives_its_connection_back_to_the_pool(client):
+    # Other tests of this worker (the in-process test server's threads) may have grown it.
+    before = connection.pool.get_stats().get("pool_size", 0)
     for _ in range(12):
         assert client.get("/healthz").status_code == 200
     stats = connection.pool.get_stats()
     # The checks ran in worker threads and closed their connections: back in the pool, so
     # the pool has not grown past what the test itself and one check use.
-    assert stats["pool_size"] <= 2, stats
+    assert stats["pool_size"] <= max(before, 2), stats
 
 
 def test_a_forked_child_opens_its_own_pool(db):
