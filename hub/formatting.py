@@ -15,12 +15,21 @@ from django.utils import formats
 NO_BREAK_SPACE = "\u00a0"
 
 
+def _decimal(value: Decimal | int | str) -> Decimal:
+    """The value as a Decimal; floats are refused (money and quantities are never floats),
+    and a negative zero reads as zero ("0,00 €", never "-0,00 €")."""
+    if isinstance(value, float):
+        raise TypeError("Use Decimal, not float, for amounts and quantities.")
+    value = Decimal(value)
+    return abs(value) if value == 0 else value
+
+
 def quantity(value: Decimal | int | str | None, min_places: int = 0) -> str:
     """A decimal as "5,4", "6", "1,125" (`min_places` decimals at least, more only when
     the value has them); "" for None. No thousands separator: "1500 g"."""
     if value is None:
         return ""
-    value = Decimal(value)
+    value = _decimal(value)
     places = max(min_places, -value.normalize().as_tuple().exponent)
     return formats.number_format(value, decimal_pos=places, use_l10n=True)
 
@@ -31,7 +40,7 @@ def euro(value: Decimal | int | str | None) -> str:
     exports and the receipts); "" for None."""
     if value is None:
         return ""
-    value = Decimal(value)
+    value = _decimal(value)
     places = max(2, -value.normalize().as_tuple().exponent)
     return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 

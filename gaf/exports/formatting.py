@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gaf import units
+from hub import formatting
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -36,9 +37,6 @@ _MONTHS = (
 )
 
 
-# Formatting helpers, shared by every renderer.
-
-
 def _places(value: Decimal, min_places: int) -> int:
     """How many decimals to show: `min_places`, or more if the value has significant ones."""
     if isinstance(value, float):
@@ -46,37 +44,34 @@ def _places(value: Decimal, min_places: int) -> int:
     return max(min_places, -Decimal(value).normalize().as_tuple().exponent)
 
 
-def _plain_number(value: Decimal, *, min_places: int, grouping: bool = False) -> str:
-    """The number as "1234.5" (or "1,234.5" with grouping): never an exponent, never "-0"."""
+def _plain_number(value: Decimal, *, min_places: int) -> str:
+    """The number as data, "1234.5" (the JSON and CSV data exports, not for people to read):
+    never an exponent, never "-0"."""
     places = _places(value, min_places)
     value = Decimal(value)
     if value == 0:
         value = abs(value)
-    return f"{value:,.{places}f}" if grouping else f"{value:.{places}f}"
+    return f"{value:.{places}f}"
 
 
-def _italian(text: str) -> str:
-    """Swap the separators of a number formatted by Python ("1,234.5" → "1.234,5")."""
-    return text.translate(str.maketrans({",": ".", ".": ","}))
+# Numbers for people come from hub.formatting, the hub's one money and quantity format (these
+# documents are rendered in the language active for their reader, Italian by default).
 
 
 def format_euro(amount: Decimal) -> str:
-    """An amount as "1.234,56 €": two decimals, more only if a unit price has them.
-
-    A no-break space keeps the euro sign on the same line as the number.
-    """
-    return _italian(_plain_number(amount, min_places=2, grouping=True)) + "\u00a0€"
+    """An amount as "1.234,56 €": two decimals, more only if a unit price has them; a
+    no-break space keeps the euro sign on the same line as the number."""
+    return formatting.money(amount)
 
 
 def format_quantity(quantity: Decimal, unit: str = "") -> str:
     """A quantity as "12,5 kg", "1 vasetto": decimal comma, no grouping, no trailing zeros."""
-    number = _italian(_plain_number(quantity, min_places=0))
-    return f"{number}\u00a0{unit_label(unit, quantity)}" if unit else number
+    return formatting.quantity_with_unit(quantity, unit_label(unit, quantity) if unit else "")
 
 
 def format_vat_rate(rate: Decimal) -> str:
     """A VAT rate as "22%" or "5,5%"."""
-    return _italian(_plain_number(rate, min_places=0)) + "%"
+    return formatting.quantity(rate) + "%"
 
 
 def unit_label(unit: str, quantity: Decimal | None = None) -> str:
