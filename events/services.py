@@ -150,6 +150,24 @@ def event_feed_parts_refresh(*, events: QuerySet[EventPage]) -> int:
 
 
 @transaction.atomic
+def events_moved(*, events: QuerySet[EventPage]) -> int:
+    """Pages moved in the tree: each event takes the association of the page it now stands
+    under (or none), so the association's page, listings and feed show it at once, without
+    waiting for its next publish; its feed part is rewritten (its URL changed). Returns how
+    many events changed association."""
+    changed = 0
+    for page in events.select_related(None).only("pk", "association_id", "path", "depth"):
+        association = _association_of(page)
+        association_id = association.pk if association else None
+        if page.association_id != association_id:
+            EventPage.objects.filter(pk=page.pk).update(association_id=association_id)
+            changed += 1
+    feed_parts.parts_write(events)
+    feed_parts.feeds_changed()
+    return changed
+
+
+@transaction.atomic
 def feeds_changed() -> None:
     """Something that decides which events a public feed shows changed outside the events'
     own writes (a view restriction, a page moved): feeds work their validators out again."""

@@ -26,9 +26,16 @@ def _withdrawn(sender, instance, **kwargs):
     services.event_withdraw(page=instance)
 
 
+def _moved(sender, instance, **kwargs):
+    """A page moved: the events under it (itself included) may now belong to another
+    association, and their URLs changed; a move may also take them in or out of a
+    restricted section."""
+    services.events_moved(events=EventPage.objects.descendant_of(instance, inclusive=True))
+
+
 def _tree_changed(sender, instance, **kwargs):
-    """A page moved, or its slug changed: the URLs of the events under it (itself included)
-    changed, and a move may take them in or out of a restricted section."""
+    """A page's slug changed: the URLs of the events under it (itself included)
+    changed."""
     services.event_feed_parts_refresh(
         events=EventPage.objects.descendant_of(instance, inclusive=True)
     )
@@ -64,7 +71,7 @@ def connect() -> None:
     page_published.connect(_published, sender=EventPage, dispatch_uid="events.published")
     page_unpublished.connect(_withdrawn, sender=EventPage, dispatch_uid="events.unpublished")
     post_delete.connect(_withdrawn, sender=EventPage, dispatch_uid="events.deleted")
-    post_page_move.connect(_tree_changed, dispatch_uid="events.feed_parts.moved")
+    post_page_move.connect(_moved, dispatch_uid="events.feed_parts.moved")
     page_slug_changed.connect(_tree_changed, dispatch_uid="events.feed_parts.slug_changed")
     for model in _SHOWN_BY:
         post_save.connect(_renamed, sender=model, dispatch_uid=f"events.feed_parts.{model}")

@@ -164,6 +164,18 @@ def test_a_page_moved_above_the_event_rewrites_its_url(client, course, associati
     assert url == PageUrls().absolute(moved.url_path) and f"/{other.page.slug}/" in url
 
 
+def test_an_event_moved_to_another_association_belongs_to_it_at_once(
+    client, course, association, bruino
+):
+    other = make_association(name="Oratorio San Luigi", municipalities=[bruino])
+    Page.objects.get(pk=course.pk).move(other.page, pos="last-child", user=approver())
+    assert EventPage.objects.get(pk=course.pk).association_id == other.pk
+    # The association feeds follow: the new one lists it, the old one no longer does.
+    assert str(course.uid) in client.get(f"{FEED}?associazione={other.slug}").content.decode()
+    old = client.get(f"{FEED}?associazione={association.slug}").content.decode()
+    assert str(course.uid) not in old
+
+
 def test_a_changed_slug_above_the_event_rewrites_its_url(
     client, course, association, django_capture_on_commit_callbacks
 ):
