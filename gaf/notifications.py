@@ -64,6 +64,11 @@ TO_ALL_MEMBERS = frozenset(
 HOURS = {NotificationKind.CLOSING_24H: 24, NotificationKind.CLOSING_2H: 2}
 
 
+# Join requests: to the group's coordinators, and the decision to the family.
+JOIN_REQUESTED = "gaf.join_requested"
+JOIN_DECIDED = "gaf.join_decided"
+
+
 def place_of(group_id: int) -> str:
     return f"gaf:group:{group_id}"
 
@@ -76,3 +81,15 @@ def register_kinds(*, render_email: EmailRenderer) -> None:
             default="email",
             render_email=render_email,
         )
+    register_kind(
+        JOIN_REQUESTED,
+        label=format_lazy(
+            "{}: {}", _("Gruppi d'acquisto"), _("richieste di adesione da esaminare")
+        ),
+        default="email",
+    )
+    register_kind(
+        JOIN_DECIDED,
+        label=format_lazy("{}: {}", _("Gruppi d'acquisto"), _("esito della richiesta di adesione")),
+        default="email",
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -19,10 +20,11 @@ from gaf.models import (
     PurchaseGroup,
     RoundState,
 )
+from gaf.notifications import JOIN_DECIDED, JOIN_REQUESTED, place_of
 from gaf.services._common import fail
 from gaf.services.chat import room_create_for_group
+from hub import notifications
 from hub.models import Family, Municipality, Network
-from hub.tasks import queue_email_on_commit
 from hub.websocket import revoke_access_on_commit
 
 # The fixed first segments of /gaf/ URLs: a group named like one would be unreachable.
@@ -180,19 +182,31 @@ def pickup_point_update(
 # --- Joining --------------------------------------------------------------------------------
 
 
-def _coordinator_emails(group: PurchaseGroup) -> list[str]:
+def _coordinator_users(group: PurchaseGroup) -> list[int]:
     return sorted(
         set(
             GroupMembership.objects.filter(group=group, is_coordinator=True).values_list(
-                "family__memberships__user__email", flat=True
+                "family__memberships__user", flat=True
             )
         )
         - {None}
     )
 
 
-def _family_emails(family: Family) -> list[str]:
-    return sorted(family.memberships.values_list("user__email", flat=True))
+def _tell_family(request: GroupJoinRequest, *, by, title: str, body: str = "") -> None:
+    """The decision on a join request, to every person of the family (through the
+    notification centre: inbox, e-mail or digest as each chose)."""
+    notifications.notify(
+        users=list(request.family.memberships.values_list("user", flat=True)),
+        kind=JOIN_DECIDED,
+        title=title,
+        body=body,
+        url=reverse("gaf:group", kwargs={"group_slug": request.group.slug}),
+        place=place_of(request.group_id),
+        place_label=request.group.name,
+        actor=by,
+        key=f"gaf:join:{request.pk}:decided",
+    )
 
 
 @transaction.atomic
@@ -208,13 +222,22 @@ def group_join_request(
     request = GroupJoinRequest.objects.create(
         group=group, family=family, message=message.strip(), requested_by=by
     )
-    recipients = _coordinator_emails(group)
-    if recipients:
-        queue_email_on_commit(
-            to=recipients,
-            template="gaf/email/join_to_review",
-            context={"group": group.name, "family": family.name, "message": request.message},
-        )
+    coordinators = _coordinator_users(group)
+    title = _("La %(family)s chiede di entrare nel gruppo %(group)s") % {
+        "family": family.name,
+        "group": group.name,
+    }
+    notifications.notify(
+        users=coordinators,
+        kind=JOIN_REQUESTED,
+        title=title,
+        body=request.message,
+        url=reverse("gaf:coord_group", kwargs={"group_slug": group.slug}),
+        place=place_of(group.pk),
+        place_label=group.name,
+        actor=by,
+        key=f"gaf:join:{request.pk}",
+    )
     return request
 
 
@@ -244,10 +267,11 @@ def join_request_approve(*, join_request: GroupJoinRequest, by) -> GroupMembersh
     request.decided_by = by
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
-    queue_email_on_commit(
-        to=_family_emails(request.family),
-        template="gaf/email/join_approved",
-        context={"group": request.group.name, "family": request.family.name},
+    _tell_family(
+        request,
+        by=by,
+        title=_("La %(family)s ora fa parte del gruppo %(group)s")
+        % {"family": request.family.name, "group": request.group.name},
     )
     return membership
 
@@ -263,10 +287,12 @@ def join_request_reject(*, join_request: GroupJoinRequest, by, reason: str) -> G
     request.decided_by = by
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-    queue_email_on_commit(
-        to=_family_emails(request.family),
-        template="gaf/email/join_rejected",
-        context={"group": request.group.name, "family": request.family.name, "reason": reason},
+    _tell_family(
+        request,
+        by=by,
+        title=_("La richiesta di entrare nel gruppo %(group)s non è stata accolta")
+        % {"group": request.group.name},
+        body=_("Motivazione: %(reason)s") % {"reason": reason},
     )
     return request
 

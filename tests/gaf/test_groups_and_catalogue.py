@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from gaf import services
 from gaf.models import GroupMembership, Product
 from gaf.services import PriceListRejected, Tier
+from hub.models import Notification, NotificationPreference
 from tests.gaf.factories import make_family, make_group, make_product, make_supplier
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,11 @@ def test_join_request_approved(setup, django_capture_on_commit_callbacks):
             group=setup.group, family=family, message="Siamo in via Roma", by=user
         )
     assert [m.to for m in mail.outbox] == [[setup.coordinator.email]]
+    assert "Famiglia Nuova" in mail.outbox[0].subject
+    # Through the notification centre: in the coordinator's inbox, in the group's place.
+    asked = Notification.objects.get(user=setup.coordinator, kind="gaf.join_requested")
+    assert asked.place == f"gaf:group:{setup.group.pk}" and asked.body == "Siamo in via Roma"
+    assert asked.url == f"/gaf/{setup.group.slug}/coordina/"
     with pytest.raises(ValidationError) as error:
         services.group_join_request(group=setup.group, family=family, by=user)
     assert error.value.code == "already_requested"
@@ -31,6 +37,7 @@ def test_join_request_approved(setup, django_capture_on_commit_callbacks):
         membership = services.join_request_approve(join_request=request, by=setup.coordinator)
     assert membership.family == family
     assert [m.to for m in mail.outbox] == [[user.email]]
+    assert Notification.objects.filter(user=user, kind="gaf.join_decided").count() == 1
     with pytest.raises(ValidationError) as error:
         services.join_request_reject(join_request=request, by=setup.coordinator, reason="No")
     assert error.value.code == "already_decided"
@@ -47,6 +54,24 @@ def test_join_request_rejected_needs_a_reason(setup):
     assert "reason" in error.value.message_dict
     services.join_request_reject(join_request=request, by=setup.coordinator, reason="Gruppo pieno")
     assert not GroupMembership.objects.filter(family=family).exists()
+    told = Notification.objects.get(user=user, kind="gaf.join_decided")
+    assert "Gruppo pieno" in told.body
+
+
+def test_a_coordinator_who_chose_the_inbox_gets_no_join_request_email(
+    setup, django_capture_on_commit_callbacks
+):
+    NotificationPreference.objects.create(
+        user=setup.coordinator,
+        kind="gaf.join_requested",
+        place=f"gaf:group:{setup.group.pk}",
+        delivery="inbox",
+    )
+    family, user = make_family(municipality=setup.municipality)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.group_join_request(group=setup.group, family=family, by=user)
+    assert mail.outbox == []
+    assert Notification.objects.filter(user=setup.coordinator, kind="gaf.join_requested").exists()
 
 
 def test_a_family_in_several_groups_and_roles(setup):
