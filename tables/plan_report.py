@@ -165,7 +165,8 @@ def objective_row(
             )
         )
     else:
-        measured = latest.progress if latest and latest.progress is not None else progress.ZERO
+        recorded = latest.progress if latest else None
+        measured = progress.rounded(recorded if recorded is not None else progress.ZERO)
     return ObjectiveRow(
         objective=objective,
         code=code,
