@@ -61,7 +61,9 @@ class BarChart:
 
 
 def bar_chart(bars: Sequence[Bar]) -> BarChart:
-    row_height, bar_height, track_width = 44, 16, WIDTH - 60
+    # The label's line box reaches above its baseline by the font's ascent (about 1.2 em
+    # with Titillium): 17 units leave it inside the drawing.
+    row_height, bar_height, track_width = 46, 16, WIDTH - 60
     rows = []
     for index, bar in enumerate(bars):
         top = index * row_height
@@ -71,16 +73,16 @@ def bar_chart(bars: Sequence[Bar]) -> BarChart:
                 note=bar.note,
                 value=bar.value,
                 value_text=percent_text(bar.value),
-                label_y=top + 14,
-                bar_y=top + 20,
+                label_y=top + 17,
+                bar_y=top + 23,
                 bar_width=_scaled(bar.value, track_width),
                 text_x=track_width + 6,
-                text_y=top + 20 + bar_height - 3,
+                text_y=top + 23 + bar_height - 3,
             )
         )
     return BarChart(
         width=WIDTH,
-        height=max(row_height * len(rows), row_height),
+        height=max(row_height * len(rows), row_height) + 2,
         track_width=track_width,
         bar_height=bar_height,
         rows=tuple(rows),
