@@ -4,7 +4,7 @@ from its objectives, on plain values (no database)."""
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tables import progress
@@ -26,6 +26,8 @@ from tables.progress import (
 D = Decimal
 values = st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False)
 percentages = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False)
+# No deadline: tests never time things, and a busy machine would fail them for no bug.
+untimed = settings(deadline=None)
 statuses = st.sampled_from([NOT_STARTED, IN_PROGRESS, ACHIEVED, DROPPED])
 weights = st.integers(min_value=1, max_value=100)
 
@@ -58,12 +60,14 @@ def test_indicator_progress_table(baseline, target, value, expected):
     assert result.as_tuple().exponent == -2
 
 
+@untimed
 @given(baseline=values, target=values, value=values)
 def test_indicator_progress_is_a_percentage(baseline, target, value):
     result = indicator_progress(baseline=baseline, target=target, value=value)
     assert D(0) <= result <= D(100)
 
 
+@untimed
 @given(baseline=values, target=values)
 def test_baseline_is_zero_and_target_is_a_hundred(baseline, target):
     assume(baseline != target)
@@ -71,6 +75,7 @@ def test_baseline_is_zero_and_target_is_a_hundred(baseline, target):
     assert indicator_progress(baseline=baseline, target=target, value=target) == 100
 
 
+@untimed
 @given(baseline=values, target=values, low=values, high=values)
 def test_moving_towards_the_target_never_loses_progress(baseline, target, low, high):
     """Monotone: a value closer to the target (in the target's direction) is no worse."""
@@ -116,6 +121,7 @@ def test_actions_progress_table(actions, weighted, expected):
     assert result == (None if expected is None else D(expected))
 
 
+@untimed
 @given(st.lists(st.tuples(statuses, weights), max_size=12), st.booleans())
 def test_actions_progress_is_a_percentage_or_none(pairs, weighted):
     result = actions_progress([Action(s, w) for s, w in pairs], weighted=weighted)
@@ -125,6 +131,7 @@ def test_actions_progress_is_a_percentage_or_none(pairs, weighted):
         assert D(0) <= result <= D(100)
 
 
+@untimed
 @given(st.lists(st.tuples(percentages, weights, statuses), max_size=12))
 def test_plan_progress_lies_between_its_objectives(items):
     result = plan_progress(Weighed(p, w, s) for p, w, s in items)
@@ -135,12 +142,14 @@ def test_plan_progress_lies_between_its_objectives(items):
         assert min(counted) <= result <= max(counted)
 
 
+@untimed
 @given(st.lists(st.tuples(percentages, weights), min_size=1, max_size=12), percentages)
 def test_a_dropped_objective_changes_nothing(items, dropped_progress):
     kept = [Weighed(p, w) for p, w in items]
     assert plan_progress([*kept, Weighed(dropped_progress, 50, DROPPED)]) == plan_progress(kept)
 
 
+@untimed
 @given(st.lists(st.tuples(percentages, weights), min_size=1, max_size=8))
 def test_equal_weights_give_the_plain_average(items):
     same = plan_progress(Weighed(p, 1) for p, _w in items)
