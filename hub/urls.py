@@ -114,6 +114,7 @@ urlpatterns = [
     path("", include("associations.urls")),
     path("", include("events.urls")),
     path("", include("gaf.urls")),
+    path("piano-family/", include("tables.urls_plan")),
 ]
 
 if settings.DEBUG:
