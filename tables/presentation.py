@@ -7,19 +7,22 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from tables import rules, workflow
+from tables.models import Stance
 
 
 def comment_context(user, proposal) -> dict:
     return {
         "can_moderate": rules.can_moderate(user, proposal),
         "can_comment": rules.can_comment(user, proposal),
+        "stance_choices": Stance.choices,
     }
 
 
 def comment_html(request, comment, proposal, context: dict) -> str:
-    """A comment alone (without its replies), as the page shows it."""
+    """A new comment as the page shows it (its replies' list still empty)."""
+    comment.thread_replies = []
     return render_to_string(
-        "tables/includes/comment_body.html",
+        "tables/includes/comment.html",
         {"comment": comment, "proposal": proposal, "table": proposal.table, **context},
         request=request,
     )
