@@ -163,6 +163,9 @@ def agenda_item_add(
     _require_coordinator(by, meeting.table)
     if _minutes_frozen(meeting):
         raise Conflict(_("Il verbale è approvato: la riunione non cambia più."), code=FROZEN)
+    if proposal is not None:
+        # Its current status, not the one the caller's copy remembers.
+        proposal = Proposal.objects.filter(pk=proposal.pk).first()
     if proposal is not None and (
         proposal.table_id != meeting.table_id or proposal.status == ProposalStatus.DRAFT
     ):
