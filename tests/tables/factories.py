@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from hub.models import Area
 from tables import services
-from tables.models import Membership, Meeting, Proposal, Role, Table
+from tables.models import Meeting, Membership, Proposal, Role, Table
 from tests.hub.factories import MunicipalityFactory, NetworkFactory, UserFactory
 
 
