@@ -86,6 +86,17 @@ def association_feed(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+def source_feed(request: HttpRequest, name: str) -> HttpResponse:
+    """Another app's public calendar (events.calendar_sources.register_public)."""
+    feed = feeds.public_source_feed(name)
+    if feed is None:
+        return HttpResponseNotFound(
+            _("Calendario non trovato.\n"), content_type="text/plain; charset=utf-8"
+        )
+    return _feed_response(request, feed, private=False)
+
+
+@require_safe
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's private feed; the token in the URL is the credential (no session)."""
     user = feeds.user_for_token(token)

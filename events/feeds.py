@@ -292,6 +292,20 @@ def personal_feed(user, *, today: date | None = None) -> Feed:
     return Feed(etag=_etag(body), load_last_modified=lambda: None, load_body=lambda: body)
 
 
+def public_source_feed(name: str, *, today: date | None = None) -> Feed | None:
+    """The feed of another app's public calendar (events.calendar_sources.register_public),
+    built on every request and answered 304 on its ETag; None for an unknown name."""
+    found = calendar_sources.public_source(name)
+    if found is None:
+        return None
+    source, label = found
+    today = today or today_in_rome()
+    window = feed_window(None, today=today)
+    parts = [ical.event_part(item) for item in source(*window)]
+    body = ical.assemble(name=f"{label} — {settings.WAGTAIL_SITE_NAME}", parts=parts)
+    return Feed(etag=_etag(body), load_last_modified=lambda: None, load_body=lambda: body)
+
+
 # --- Links ------------------------------------------------------------------------------------
 
 

@@ -32,6 +32,12 @@ urlpatterns = [
         access.PUBLIC,
     ),
     _route(
+        "eventi/calendari/<slug:name>.ics",
+        feed_views.source_feed,
+        "source_feed",
+        access.PUBLIC,
+    ),
+    _route(
         "eventi/personale/rinnova/",
         feed_views.personal_feed_rotate,
         "personal_feed_rotate",

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from gaf.models import (
@@ -37,72 +35,8 @@ from gaf.models import (
     VatRate,
 )
 from gaf.pricelist import MAX_BYTES
+from hub.forms import RomeDateTimeField
 from hub.validation import StrictDecimalField, validate_date_in_bounds
-
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-def rome_instant(wall_clock: dt.datetime) -> dt.datetime:
-    """The instant a naive Europe/Rome wall-clock time names; ValidationError when there is
-    no such instant (spring forward) or two of them (fall back)."""
-    zone = timezone.get_default_timezone()
-    first = wall_clock.replace(tzinfo=zone, fold=0)
-    second = wall_clock.replace(tzinfo=zone, fold=1)
-    values = {
-        "date": formats.date_format(wall_clock.date(), "SHORT_DATE_FORMAT"),
-        "time": wall_clock.strftime("%H:%M"),
-    }
-    if first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != wall_clock:
-        raise ValidationError(
-            _(
-                "Il %(date)s le %(time)s non esistono: quella notte gli orologi passano "
-                "dalle 2:00 alle 3:00 (inizio dell'ora legale). Scegli un altro orario."
-            ),
-            code="nonexistent_time",
-            params=values,
-        )
-    if first.utcoffset() != second.utcoffset():
-        raise ValidationError(
-            _(
-                "Il %(date)s le %(time)s capitano due volte: quella notte gli orologi tornano "
-                "dalle 3:00 alle 2:00 (fine dell'ora legale). Scegli un orario prima delle "
-                "2:00 o dalle 3:00 in poi."
-            ),
-            code="ambiguous_time",
-            params=values,
-        )
-    return first
-
-
-class RomeDateTimeField(forms.Field):
-    """A `datetime-local` input read as a Europe/Rome time, giving an aware datetime."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
-    default_error_messages = {
-        "invalid": _("Scrivi data e ora, per esempio 2026-03-27T20:00."),
-    }
-
-    def prepare_value(self, value):
-        if isinstance(value, dt.datetime) and timezone.is_aware(value):
-            return timezone.localtime(value).strftime(DATETIME_LOCAL)
-        return value
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, dt.datetime):
-            validate_date_in_bounds(value)
-            return value if timezone.is_aware(value) else rome_instant(value)
-        text = str(value).strip()
-        for pattern in (DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"):
-            try:
-                wall_clock = dt.datetime.strptime(text, pattern)
-            except ValueError:
-                continue
-            # Before any time zone arithmetic, which overflows at the ends of the calendar.
-            validate_date_in_bounds(wall_clock)
-            return rome_instant(wall_clock)
-        raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 def _date_field(label, **kwargs) -> forms.DateField:

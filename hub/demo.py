@@ -129,7 +129,11 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount("volontario@example.org", "Davide Volontario", "volontario di associazione"),
     DemoAccount("referente.gaf@example.org", "Anna Referente", "referente GAF"),
-    DemoAccount("tavolo@example.org", "Roberto Tavolo", "componente del tavolo intercomunale"),
+    DemoAccount(
+        "tavolo@example.org",
+        "Roberto Tavolo",
+        "coordinatore del tavolo intercomunale CIdiS, componente del tavolo di Lissone",
+    ),
 ]
 
 

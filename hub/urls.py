@@ -115,6 +115,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("gaf.urls")),
     path("piano-family/", include("tables.urls_plan")),
+    path("", include("tables.urls")),
 ]
 
 if settings.DEBUG:

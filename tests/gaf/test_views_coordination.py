@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gaf import services
-from gaf.forms_coordination import rome_instant
 from gaf.models import (
     FundDisbursement,
     FundEntry,
@@ -40,6 +39,7 @@ from gaf.models import (
     Supplier,
 )
 from gaf.selectors import round_documents
+from hub.forms import rome_instant
 from tests.gaf.factories import (
     make_family,
     make_group,

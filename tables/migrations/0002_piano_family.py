@@ -9,12 +9,12 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
 
     dependencies = [
         ('associations', '0004_shared_cost_fields'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('hub', '0007_notification_digest_schedules'),
+        ('tables', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
