@@ -18,10 +18,15 @@ $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-# What `make run` needs, and nothing else. --no-compile: Python compiles (and caches) each
-# module when it is first imported, instead of pip compiling all of them, most never used.
+# What `make run` needs, and nothing else: the dependencies listed in pyproject.toml, at the
+# versions of constraints.txt. The hub itself is not installed: manage.py and `python -m
+# hub.serve` run it from this folder, and an editable install would only add a build (an
+# isolated build environment with setuptools, then a wheel) to every fresh clone's start.
+# --no-compile: Python compiles (and caches) each module when it is first imported, instead
+# of pip compiling all of them, most never used.
 $(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --no-compile -c constraints.txt -e .
+	$(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"], sep="\n")' > $(VENV)/requirements-run.txt
+	$(BIN)/python -m pip install --quiet --no-compile -c constraints.txt -r $(VENV)/requirements-run.txt
 	@touch $@
 
 # Everything for development: the runtime packages and the dev extra (test runner, linters,
@@ -34,9 +39,10 @@ install-run: $(VENV)/.installed-run
 
 install: $(VENV)/.installed
 
+# seed_demo skips the system checks that migrate has just run on the same code.
 run: install-run
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --skip-checks
 	$(BIN)/python -m hub.serve --host $(HOST) --port $(PORT)
 
 test: install
