@@ -88,9 +88,11 @@ def _store(
         line_rows,
         key=("order_id", "round_product_id"),
     )
-    OrderLine.objects.filter(order__round=round, allocated__isnull=True).update(
-        allocated=ZERO, unit_price=None, total=ZERO
-    )
+    # `order_id IN (the round's orders)` rather than a join: Django updates through a join
+    # with `id IN (a subquery reading the lines again)`.
+    OrderLine.objects.filter(
+        order_id__in=Order.objects.filter(round=round).values("pk"), allocated__isnull=True
+    ).update(allocated=ZERO, unit_price=None, total=ZERO)
     _store_families(priced.families, orders)
 
 

@@ -37,7 +37,7 @@ from hub.notifications.models import (
 )
 from hub.notifications.registry import DIGESTS, Delivery, get_kind
 from hub.urls_absolute import absolute_url, base_url
-from hub.websocket import broadcast_on_commit, user_group
+from hub.websocket import broadcast_many_on_commit, broadcast_on_commit, user_group
 
 EMAIL_TEMPLATE = "hub/email/notification"
 DIGEST_TEMPLATE = "hub/email/notification_digest"
@@ -178,14 +178,19 @@ def open_path(notification: Notification) -> str:
     return reverse("notification_open", kwargs={"notification_id": notification.pk})
 
 
-def live_message(notification: Notification, unread: int) -> dict:
-    """What a person's open pages receive about a new notification (hub.consumers)."""
+def _live_body(body: str) -> str:
+    return Truncator(body).chars(200)
+
+
+def live_message(notification: Notification, unread: int, *, short_body: str | None = None) -> dict:
+    """What a person's open pages receive about a new notification (hub.consumers);
+    `short_body` is its text shortened for the bell, when the caller has it already."""
     return {
         "type": "notification",
         "id": notification.pk,
         "kind": notification.kind,
         "title": notification.title,
-        "body": Truncator(notification.body).chars(200),
+        "body": _live_body(notification.body) if short_body is None else short_body,
         "url": open_path(notification),
         "place_label": notification.place_label,
         "unread": unread,
@@ -196,8 +201,16 @@ def _deliver_on_commit(created: list[Notification]) -> None:
     if not created:
         return
     counts = selectors.unread_counts({row.user_id for row in created})
-    for row in created:
-        broadcast_on_commit(user_group(row.user_id), live_message(row, counts[row.user_id]))
+    # One notify tells hundreds of people the same text (a round's close): it is shortened
+    # once, and every bell is updated by one after-commit hook.
+    short_bodies = {body: _live_body(body) for body in {row.body for row in created}}
+    broadcast_many_on_commit(
+        (
+            user_group(row.user_id),
+            live_message(row, counts[row.user_id], short_body=short_bodies[row.body]),
+        )
+        for row in created
+    )
     to_email = [row.pk for row in created if row.delivery == Delivery.EMAIL]
     if to_email:
         from hub.task_queue import enqueue_on_commit

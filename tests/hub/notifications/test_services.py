@@ -77,9 +77,14 @@ def test_notify_queries_do_not_grow_with_the_people(
     NotificationPreference.objects.create(user=people[0], kind="test.news", delivery="inbox")
     # active people, choices, keys used, the insert (in a savepoint of its own, for a
     # concurrent notify with the same key), unread counts; notify's own savepoint
-    with django_assert_max_num_queries(9), django_capture_on_commit_callbacks(execute=False):
+    with (
+        django_assert_max_num_queries(9),
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+    ):
         created = notifications.notify(users=people, kind="test.news", title="Ciao", key="k1")
     assert len(created) == 30
+    # Every bell in one after-commit hook, and the e-mail task: not a hook per person.
+    assert len(callbacks) == 2
 
 
 def test_a_key_makes_notify_idempotent_per_person(alice, bob):
