@@ -129,6 +129,32 @@ def test_notify_inserts_any_number_of_people_with_one_statement(db):
     assert not created[0]._state.adding
 
 
+def test_every_bell_gets_its_own_link_and_count_from_one_hook(
+    alice, bob, django_capture_on_commit_callbacks
+):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from hub.notifications.services import open_path
+
+    layer = get_channel_layer()
+    channels = {}
+    for person in (alice, bob):
+        channels[person.pk] = async_to_sync(layer.new_channel)()
+        async_to_sync(layer.group_add)(f"user.{person.pk}", channels[person.pk])
+    notifications.notify(users=[alice], kind="test.quiet", title="Prima")
+    with django_capture_on_commit_callbacks(execute=True):
+        created = notifications.notify(
+            users=[alice, bob], kind="test.quiet", title="Giro chiuso", body="x" * 300
+        )
+    for notification in created:
+        message = async_to_sync(layer.receive)(channels[notification.user_id])
+        assert message["id"] == notification.pk
+        assert message["url"] == open_path(notification) == f"/notifiche/{notification.pk}/"
+        assert message["body"] == "x" * 199 + "…"
+        assert message["unread"] == (2 if notification.user_id == alice.pk else 1)
+
+
 def test_a_key_makes_notify_idempotent_per_person(alice, bob):
     first = notifications.notify(users=[alice], kind="test.news", title="Chiuso", key="round:1")
     again = notifications.notify(
