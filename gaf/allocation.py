@@ -151,9 +151,12 @@ def _queues(ordered: list[Event], which: int, families: Iterable[int]) -> dict[i
     held = dict.fromkeys(queues, 0)
     for event in ordered:
         family_id, quantity = event[1], event[which]
-        if quantity != held[family_id]:
-            _set_quantity(queues[family_id], held[family_id], quantity, event[0])
-            held[family_id] = quantity
+        before = held[family_id]
+        if quantity > before:  # the common case, inline: more units queue at the back
+            queues[family_id].append([event[0], quantity - before])
+        elif quantity != before:
+            _set_quantity(queues[family_id], before, quantity, event[0])
+        held[family_id] = quantity
     return queues
 
 
@@ -163,16 +166,19 @@ def _cases(case_size: int, firm: int, tolerance: int) -> int:
 
 
 def _serve_first_come(queues: dict[int, _Blocks], capacity: int) -> dict[int, int]:
-    units = sorted(
+    units = [
         (sequence, family_id, count)
         for family_id, blocks in queues.items()
         for sequence, count in blocks
-    )
+    ]
+    units.sort()
     served = dict.fromkeys(queues, 0)
     for _, family_id, count in units:
-        taken = min(count, capacity)
-        served[family_id] += taken
-        capacity -= taken
+        if count >= capacity:  # the last served: the units after it get nothing
+            served[family_id] += capacity
+            break
+        served[family_id] += count
+        capacity -= count
     return served
 
 

@@ -49,9 +49,13 @@ def round_context(round: OrderRound, event: str, extra: dict | None = None) -> d
     }
 
 
+def subject(template: str, context: dict) -> str:
+    """The e-mail's subject on one line (also the inbox's title of the notification)."""
+    return " ".join(render_to_string(f"{template}_subject.txt", context).split())
+
+
 def render(template: str, context: dict) -> tuple[str, str]:
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    return subject, render_to_string(f"{template}_body.txt", context)
+    return subject(template, context), render_to_string(f"{template}_body.txt", context)
 
 
 def render_emails(notifications: list) -> dict[int, tuple[str, str]]:

@@ -6,10 +6,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from hub.notifications import selectors
-from hub.notifications.services import live_message
+from hub.notifications.services import live_messages
 from hub.websocket import PersonalGroupEvents, user_group
 
-# What a `notification` event may carry to the browser (hub.notifications.services.live_message).
+# What a `notification` event may carry to the browser (hub.notifications.services.live_messages).
 NOTIFICATION_FIELDS = ("id", "kind", "title", "body", "url", "place_label", "unread")
 
 
@@ -19,7 +19,7 @@ def _unread(user) -> int:
 
 def _missed(user, last_id: int) -> tuple[list[dict], int]:
     unread = selectors.unread_count(user)
-    return [live_message(n, unread) for n in selectors.notifications_after(user, last_id)], unread
+    return live_messages(selectors.notifications_after(user, last_id), {user.pk: unread}), unread
 
 
 class NotificationsConsumer(PersonalGroupEvents, AsyncJsonWebsocketConsumer):

@@ -20,8 +20,8 @@ from gaf import selectors
 from gaf.links import round_url
 from gaf.live import round_group
 from gaf.models import OrderRound
-from gaf.notification_emails import render as render_email
 from gaf.notification_emails import round_context
+from gaf.notification_emails import subject as email_subject
 from gaf.notifications import TEMPLATES, TO_ALL_MEMBERS, NotificationKind, kind_code, place_of
 
 CLOSE, REMIND_24H, REMIND_2H, DELIVERY_REMINDER = "close", "remind-24h", "remind-2h", "delivery"
@@ -134,7 +134,7 @@ def notify_families(
     # language of the request that caused them, as they always did).
     with translation.override(settings.LANGUAGE_CODE):
         context = round_context(round, event, extra)
-        title, _body = render_email(f"{TEMPLATES[event]}", context)
+        title = email_subject(TEMPLATES[event], context)
         body = _short_text(event, context)
     notifications.notify(
         users=users,

@@ -58,39 +58,42 @@ def _store(
         ],
     )
     orders = list(Order.objects.filter(round=round).order_by().values_list("pk", "family_id"))
-    # The lines are written order by order: so the updates walk the table's pages in turn
-    # (twice as fast as product by product).
-    rows_of_order: dict[int, list[tuple]] = {pk: [] for pk, _family_id in sorted(orders)}
-    order_of = {family_id: (pk, rows_of_order[pk]) for pk, family_id in orders}
+    # Each product's values as text, each distinct one made once.
+    columns = []
     for product in products:
-        product_id = product.priced.product_id
-        unit_price = str(product.priced.result.unit_price)
         multiple = product.multiple
-        quantities = {steps: str(steps * multiple) for steps in set(product.allocated.values())}
-        amounts = {cents: str(amount) for cents, amount in product.priced.amounts.items()}
-        cents = product.priced.cents
-        for family_id, allocated in product.allocated.items():
-            order = order_of.get(family_id)
-            if order is not None:
-                order[1].append(
-                    (
-                        quantities[allocated],
-                        unit_price,
-                        amounts[cents[family_id]],
-                        order[0],
-                        product_id,
-                    )
+        columns.append(
+            (
+                product.priced.product_id,
+                str(product.priced.result.unit_price),
+                product.allocated,
+                {steps: str(steps * multiple) for steps in set(product.allocated.values())},
+                product.priced.cents,
+                {cents: str(amount) for cents, amount in product.priced.amounts.items()},
+            )
+        )
+    # The lines are written order by order: so the updates walk the table's pages in turn
+    # (twice as fast as product by product), and the rows are made in the order they are
+    # sent (each row's memory next to the one before).
+    line_rows = []
+    for order_id, family_id in sorted(orders):
+        for product_id, unit_price, allocated, quantities, cents, amounts in columns:
+            steps = allocated.get(family_id)
+            if steps is not None:
+                line_rows.append(
+                    (quantities[steps], unit_price, amounts[cents[family_id]], order_id, product_id)
                 )
-    line_rows = [row for rows in rows_of_order.values() for row in rows]
     bulk_update_values(
         OrderLine,
         ["allocated", "unit_price", "total"],
         line_rows,
         key=("order_id", "round_product_id"),
     )
-    OrderLine.objects.filter(order__round=round, allocated__isnull=True).update(
-        allocated=ZERO, unit_price=None, total=ZERO
-    )
+    # `order_id IN (the round's orders)` rather than a join: Django updates through a join
+    # with `id IN (a subquery reading the lines again)`.
+    OrderLine.objects.filter(
+        order_id__in=Order.objects.filter(round=round).values("pk"), allocated__isnull=True
+    ).update(allocated=ZERO, unit_price=None, total=ZERO)
     _store_families(priced.families, orders)
 
 

@@ -5,7 +5,13 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from hub.models import BroadcastOutbox
-from hub.websocket import broadcast, broadcast_on_commit, relay_outbox
+from hub.websocket import (
+    broadcast,
+    broadcast_many,
+    broadcast_many_on_commit,
+    broadcast_on_commit,
+    relay_outbox,
+)
 
 
 def listen(group: str) -> str:
@@ -37,6 +43,34 @@ def test_broadcast_waits_for_commit(django_capture_on_commit_callbacks):
 def test_an_event_needs_a_type():
     with pytest.raises(ValueError, match="type"):
         broadcast_on_commit("round.1", {"id": 1})
+    with pytest.raises(ValueError, match="type"):
+        broadcast_many_on_commit([("user.1", {"type": "notification"}), ("user.2", {"id": 1})])
+
+
+@pytest.mark.django_db
+def test_many_broadcasts_leave_after_commit_in_one_hook_and_in_order(
+    django_capture_on_commit_callbacks,
+):
+    channels = {user_id: listen(f"user.{user_id}") for user_id in range(1, 31)}
+    twice = listen("user.3")
+    events = [(f"user.{user_id}", {"type": "notification", "id": user_id}) for user_id in channels]
+    events.append(("user.3", {"type": "notification.read", "unread": 0}))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        broadcast_many_on_commit(iter(events))
+    # One hook whatever the number of people (one each cost a close more than its writes).
+    assert len(callbacks) == 1
+    callbacks[0]()
+    for user_id, channel in channels.items():
+        assert receive(channel)["id"] == user_id
+    assert receive(twice) == {"type": "notification", "id": 3}
+    assert receive(twice) == {"type": "notification.read", "unread": 0}
+
+
+def test_nothing_to_broadcast_adds_no_hook(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        broadcast_many_on_commit([])
+    assert callbacks == []
+    assert broadcast_many([]) == 0
 
 
 # transaction=True: the relay reads the outbox through database_sync_to_async, which manages
@@ -53,6 +87,20 @@ def test_task_worker_broadcasts_reach_the_web_process_through_the_outbox(monkeyp
     assert sent == 1
     assert receive(channel) == {"type": "notification", "title": "Consegna domani"}
     assert not BroadcastOutbox.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_task_worker_broadcasts_many_through_the_outbox_in_order(monkeypatch):
+    channel = listen("user.9")
+    monkeypatch.setenv("HUB_PROCESS_ROLE", "tasks")
+    events = [("user.9", {"type": "notification", "id": 1}), ("user.10", {"type": "x"})]
+    events.append(("user.9", {"type": "notification", "id": 2}))
+    assert broadcast_many(events) == 3
+    assert list(BroadcastOutbox.objects.values_list("group", "event")) == events
+
+    monkeypatch.setenv("HUB_PROCESS_ROLE", "web")
+    assert async_to_sync(relay_outbox)(get_channel_layer()) == 3
+    assert [receive(channel)["id"], receive(channel)["id"]] == [1, 2]
 
 
 @pytest.mark.django_db
@@ -101,6 +149,33 @@ def test_a_broadcast_the_layer_refuses_is_logged_not_raised(dead_layer, caplog, 
     # One warning for the outage, not one per failure.
     assert len(caplog.records) == 1
     assert "channel layer unavailable" in caplog.records[0].getMessage()
+
+
+def test_many_broadcasts_stop_at_the_first_refusal(dead_layer, caplog, monkeypatch):
+    """The layer is down for all of them: the others are dropped at once, not each left to
+    wait for its own refusal (or, with Redis hung, its own timeout) after the commit."""
+    import logging
+
+    from hub import websocket
+    from hub.outages import OutageLog
+
+    monkeypatch.setenv("HUB_PROCESS_ROLE", "web")
+    fresh = OutageLog(logging.getLogger("hub.websocket"), "channel layer")
+    monkeypatch.setattr(websocket, "channel_layer_outage", fresh)
+    attempts = []
+    real_send = websocket.get_channel_layer().group_send
+
+    async def counting_send(group, event):
+        attempts.append(group)
+        await real_send(group, event)
+
+    monkeypatch.setattr(websocket.get_channel_layer(), "group_send", counting_send)
+    events = [(f"user.{user_id}", {"type": "notification"}) for user_id in range(50)]
+    with caplog.at_level("WARNING", logger="hub.websocket"):
+        assert broadcast_many(events) == 0
+    assert attempts == ["user.0"]
+    [record] = caplog.records
+    assert "49 more events dropped" in record.getMessage()
 
 
 @pytest.mark.django_db(transaction=True)
