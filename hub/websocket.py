@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
 from enum import IntEnum
 
 from asgiref.sync import async_to_sync
@@ -104,11 +105,29 @@ def broadcast(group: str, event: dict) -> bool:
     return True
 
 
-def broadcast_on_commit(group: str, event: dict) -> None:
-    """Send `event` to `group` once the current transaction has committed (never before)."""
+def broadcast_on_commit(group: str, event: dict | Callable[[], dict | None]) -> None:
+    """Send `event` to `group` once the current transaction has committed (never before).
+
+    `event` may be a function that makes the event once committed, to send a state read
+    after the change (it includes the change); it sends nothing when it returns None. An
+    error while making it is logged, never raised: the change is committed, and the request
+    that made it must not fail (pages resume by the last id they saw).
+    """
+    if callable(event):
+        transaction.on_commit(lambda: _broadcast_made(group, event), robust=True)
+        return
     if "type" not in event:
         raise ValueError("a channel-layer event needs a 'type'")
     transaction.on_commit(lambda: broadcast(group, event))
+
+
+def _broadcast_made(group: str, make_event: Callable[[], dict | None]) -> None:
+    event = make_event()
+    if event is None:
+        return
+    if "type" not in event:
+        raise ValueError("a channel-layer event needs a 'type'")
+    broadcast(group, event)
 
 
 # A person lost access to something (a family left a purchase group): every consumer in the
