@@ -28,8 +28,12 @@ def round_socket_path(round_id: int) -> str:
     return f"/ws/gaf/rounds/{round_id}/"
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def compact_json(data) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    """JSON without spaces (one encoder for all: a page's part is encoded per page)."""
+    return _COMPACT.encode(data)
 
 
 def state_event(

@@ -27,7 +27,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from gaf import allocation, money
 from gaf import rounds as rules
@@ -38,7 +39,10 @@ ZERO_CENTS = Decimal("0.00")
 
 def decimal_text(value: Decimal | None) -> str | None:
     """A decimal as JSON carries it: a string in plain notation ("6.000", never "6E+3")."""
-    return None if value is None else format(value, "f")
+    if value is None:
+        return None
+    text = str(value)  # plain notation but for large exponents, and much faster
+    return format(value, "f") if "E" in text else text
 
 
 def case_progress(
@@ -76,15 +80,13 @@ def pool_data(case_size: Decimal | None, pool: rules.ProductPool) -> dict:
 @dataclass(frozen=True)
 class ProductShares:
     """One product's part of the shares: its terms as a family's part needs them, the
-    group's pooled firm quantity, the cuts of its two queues, and the split of its supplier
-    line (None when nothing is billed)."""
+    unit price the group has reached, the cuts of its two queues, and the split of its
+    supplier line (None when nothing is billed)."""
 
     id: int
     multiple: Decimal
     weight_per_unit: Decimal
-    unit_price: Decimal
-    tiers: tuple[tuple[Decimal, Decimal], ...]
-    firm: Decimal
+    price_now: Decimal  # the unit price the group's pooled firm quantity reaches
     firm_cut: allocation.Cut
     tolerance_cut: allocation.Cut
     split: tuple[int, money.SplitCut] | None  # (the line's total in cents, its cut)
@@ -111,6 +113,15 @@ class RoundShares:
     fund_percent: Decimal
     costs: tuple[CostShares, ...]
     changes: tuple[tuple[int, int, int, Decimal, Decimal], ...]
+
+    @cached_property
+    def by_id(self) -> dict[int, ProductShares]:
+        return {product.id: product for product in self.products}
+
+    @cached_property
+    def prices(self) -> dict[int, Decimal]:
+        """Each product's unit price now (`saved_basket`)."""
+        return {product.id: product.price_now for product in self.products}
 
 
 def round_shares(
@@ -157,9 +168,7 @@ def round_shares(
                 id=terms.id,
                 multiple=terms.multiple,
                 weight_per_unit=terms.weight_per_unit,
-                unit_price=terms.unit_price,
-                tiers=terms.tiers,
-                firm=pool.firm,
+                price_now=pool.unit_price,
                 firm_cut=firm_cut,
                 tolerance_cut=tolerance_cut,
                 split=split,
@@ -198,9 +207,7 @@ def shares_data(shares: RoundShares) -> dict:
                 product.id,
                 decimal_text(product.multiple),
                 decimal_text(product.weight_per_unit),
-                decimal_text(product.unit_price),
-                [[decimal_text(low), decimal_text(price)] for low, price in product.tiers],
-                decimal_text(product.firm),
+                decimal_text(product.price_now),
                 list(product.firm_cut),
                 list(product.tolerance_cut),
                 None if product.split is None else [product.split[0], split_data(product.split[1])],
@@ -234,9 +241,7 @@ def shares_from_data(data: Mapping) -> RoundShares:
                 id=product_id,
                 multiple=Decimal(multiple),
                 weight_per_unit=Decimal(weight),
-                unit_price=Decimal(unit_price),
-                tiers=tuple((Decimal(low), Decimal(price)) for low, price in tiers),
-                firm=Decimal(firm),
+                price_now=Decimal(price_now),
                 firm_cut=cut(firm_cut),
                 tolerance_cut=cut(tolerance_cut),
                 split=None if split is None else (split[0], split_cut(split[1])),
@@ -245,9 +250,7 @@ def shares_from_data(data: Mapping) -> RoundShares:
                 product_id,
                 multiple,
                 weight,
-                unit_price,
-                tiers,
-                firm,
+                price_now,
                 firm_cut,
                 tolerance_cut,
                 split,
@@ -276,7 +279,11 @@ class FamilyOrders:
         self.family_id = family_id
         self.events = sorted(events)
         self.known = known
-        self._queues: dict[tuple[int, Decimal], tuple] = {}
+        # Each product's latest (firm, tolerance), in the order of its first change.
+        self.lines = {
+            product_id: (firm, tolerance) for _s, product_id, firm, tolerance in self.events
+        }
+        self._queues: dict[int, tuple] = {}
 
     def followed_by(self, shares: RoundShares) -> FamilyOrders | None:
         """This history with the family's changes that `shares` announce; None when they
@@ -308,29 +315,22 @@ class FamilyOrders:
             known=min(self.known, version),
         )
 
-    def lines(self) -> dict[int, tuple[Decimal, Decimal]]:
-        """Each product's latest `(firm, tolerance)`."""
-        return {product_id: (firm, tolerance) for _s, product_id, firm, tolerance in self.events}
-
-    def queues(self, product_id: int, multiple: Decimal):
-        """The family's units of the product in steps: `(firm_blocks, tolerance_blocks)`
-        (gaf.allocation.family_blocks), None without an order of it."""
-        key = (product_id, multiple)
-        if key not in self._queues:
+    def queues(self, product_id: int, multiple: Decimal) -> tuple:
+        """The family's units of a product it ordered, in steps of `multiple`:
+        `(firm_blocks, tolerance_blocks)` (gaf.allocation.family_blocks)."""
+        known = self._queues.get(product_id)
+        if known is None or known[0] != multiple:
             events = [
                 (sequence, rules.to_steps(firm, multiple), rules.to_steps(tolerance, multiple))
                 for sequence, pid, firm, tolerance in self.events
                 if pid == product_id
             ]
-            self._queues[key] = (
-                (
-                    allocation.family_blocks((sequence, firm) for sequence, firm, _t in events),
-                    allocation.family_blocks((sequence, t) for sequence, _f, t in events),
-                )
-                if events
-                else None
+            known = self._queues[product_id] = (
+                multiple,
+                allocation.family_blocks((sequence, firm) for sequence, firm, _t in events),
+                allocation.family_blocks((sequence, t) for sequence, _f, t in events),
             )
-        return self._queues[key]
+        return known[1], known[2]
 
 
 @dataclass(frozen=True)
@@ -348,13 +348,15 @@ def family_figures(shares: RoundShares, orders: FamilyOrders) -> FamilyFigures:
     goods_cents = 0
     weight = ZERO
     receiving = False
-    for product in shares.products:
-        queues = orders.queues(product.id, product.multiple)
-        if queues is None:
+    products = shares.by_id
+    for product_id in orders.lines:
+        product = products.get(product_id)
+        if product is None:
             continue
+        firm_blocks, tolerance_blocks = orders.queues(product_id, product.multiple)
         steps = allocation.served_by_cut(
-            product.firm_cut, family_id, queues[0]
-        ) + allocation.served_by_cut(product.tolerance_cut, family_id, queues[1])
+            product.firm_cut, family_id, firm_blocks
+        ) + allocation.served_by_cut(product.tolerance_cut, family_id, tolerance_blocks)
         receive[product.id] = steps * product.multiple
         if product.split is not None:
             total_cents, cut = product.split
@@ -382,7 +384,7 @@ def family_figures(shares: RoundShares, orders: FamilyOrders) -> FamilyFigures:
 def family_data(figures: FamilyFigures, orders: FamilyOrders | None, basket: Decimal) -> dict:
     """The family's part as the page's client renders it: per product its order and what
     it would receive, its bill if the round closed now, and its running total."""
-    lines = orders.lines() if orders is not None else {}
+    lines = orders.lines if orders is not None else {}
     bill = figures.bill
     return {
         "lines": {
@@ -426,15 +428,17 @@ def basket_total(
 
 def saved_basket(
     lines: Mapping[int, tuple[Decimal, Decimal]],
-    products: Iterable[tuple[int, Decimal, Decimal, tuple]],
+    prices: Mapping[int, Decimal],
     fund_percent: Decimal,
 ) -> Decimal:
-    """The running total of the family's saved order: what the page shows before the family
-    types anything, and what the server confirms after each change. `products` are
-    `(product_id, pooled firm, base price, tiers)`, the pool counting the family's own."""
-    items = []
-    for product_id, pooled, base_price, tiers in products:
-        firm = lines.get(product_id, (ZERO, ZERO))[0]
-        if firm:
-            items.append((firm, pooled - firm, base_price, tiers))
-    return basket_total(items, fund_percent)[2]
+    """The running total of the family's saved order (`basket_total` of its lines against
+    the group's pools, which count them): what the page shows before the family types
+    anything, and what the server confirms after each change. `prices` are the unit prices
+    the group's pools reach (the `price_now` of each product's shares): the pool with the
+    family's saved quantity is the pool itself, so each line is priced at it."""
+    goods = ZERO_CENTS
+    for product_id, (firm, _tolerance) in lines.items():
+        price = prices.get(product_id)
+        if firm and price is not None:
+            goods += (firm * price).quantize(money.CENT, rounding=ROUND_HALF_UP)
+    return goods + money.fund_share(goods, fund_percent)

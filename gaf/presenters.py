@@ -97,7 +97,7 @@ def live_page_data(
     change number, each product's terms and pool, the family's part (as the socket sends
     it, gaf.consumers.round_pool.family_part), the strings and the number format."""
     text = live_totals.decimal_text
-    products, pools, lines, basket_products = {}, {}, {}, []
+    products, pools, lines, prices = {}, {}, {}, {}
     for status in statuses:
         product, pool = status.round_product, status.pool
         key = str(product.pk)
@@ -118,14 +118,7 @@ def live_page_data(
                 "tolerance": text(status.family_tolerance),
                 "receive": text(pool.family_would_receive),
             }
-        basket_products.append(
-            (
-                product.pk,
-                pool.firm,
-                product.unit_price,
-                tuple((Decimal(low), Decimal(price)) for low, price in product.price_tiers),
-            )
-        )
+        prices[product.pk] = pool.unit_price
     family_part = None
     if family is not None:
         saved = {
@@ -143,7 +136,7 @@ def live_page_data(
                 "shared": text(slip.shared_costs),
                 "total": text(slip.total),
             },
-            "basket": text(live_totals.saved_basket(saved, basket_products, round.fund_percent)),
+            "basket": text(live_totals.saved_basket(saved, prices, round.fund_percent)),
         }
     return {
         "version": round.last_sequence,

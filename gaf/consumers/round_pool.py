@@ -37,10 +37,12 @@ from hub.selectors import family_of
 from hub.websocket import CloseCode, PersonalGroupEvents, user_group
 
 # The shares of the latest events, read once per process for all its pages, by
-# (round, version, after); and each round's latest state, for the pages that resume.
+# (round, version, after); and the latest state event of the last rounds seen, for the
+# pages that resume.
 SHARES_KEPT = 64
+ROUNDS_KEPT = 256
 _shares: OrderedDict[tuple, live_totals.RoundShares] = OrderedDict()
-_latest: dict[int, dict] = {}
+_latest: OrderedDict[int, dict] = OrderedDict()
 
 
 def _read_shares(event: dict) -> live_totals.RoundShares:
@@ -57,6 +59,9 @@ def _remember(event: dict) -> None:
     known = _latest.get(event["round"])
     if known is None or known["version"] < event["version"]:
         _latest[event["round"]] = event
+        _latest.move_to_end(event["round"])
+        while len(_latest) > ROUNDS_KEPT:
+            _latest.popitem(last=False)
 
 
 class RoundPoolConsumer(PersonalGroupEvents, AsyncJsonWebsocketConsumer):
@@ -187,9 +192,5 @@ def family_part(shares: live_totals.RoundShares, orders: live_totals.FamilyOrder
     running total of its saved order."""
     orders = orders.as_of(shares.version)
     figures = live_totals.family_figures(shares, orders)
-    basket = live_totals.saved_basket(
-        orders.lines(),
-        [(p.id, p.firm, p.unit_price, p.tiers) for p in shares.products],
-        shares.fund_percent,
-    )
+    basket = live_totals.saved_basket(orders.lines, shares.prices, shares.fund_percent)
     return live_totals.family_data(figures, orders, basket)

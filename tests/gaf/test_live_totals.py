@@ -90,7 +90,7 @@ def test_a_familys_part_from_the_shares_is_what_the_round_gives_it(inputs):
         costs=costs,
         unit=UNIT,
     )
-    shares, _pools = live_totals.round_shares(
+    shares, pools = live_totals.round_shares(
         products=products,
         history=history,
         unit=UNIT,
@@ -102,8 +102,17 @@ def test_a_familys_part_from_the_shares_is_what_the_round_gives_it(inputs):
     # As the consumers get them: through JSON.
     shares = live_totals.shares_from_data(json.loads(json.dumps(live_totals.shares_data(shares))))
     for family_id in range(1, 7):
-        figures = live_totals.family_figures(
-            shares, own_orders(history, family_id, known=shares.version)
+        orders = own_orders(history, family_id, known=shares.version)
+        figures = live_totals.family_figures(shares, orders)
+        # The running total of the saved order is the rule's, the pool counting the family.
+        items = [
+            (firm, D(pools[p.id]["firm"]) - firm, p.unit_price, p.tiers)
+            for p in products
+            for firm, _tolerance in [orders.lines.get(p.id, (D(0), D(0)))]
+        ]
+        assert (
+            live_totals.saved_basket(orders.lines, shares.prices, percent)
+            == (live_totals.basket_total(items, percent)[2])
         )
         expected = {p: line.allocated for (f, p), line in result.lines.items() if f == family_id}
         assert figures.receive == expected

@@ -90,16 +90,15 @@ def seed(families: int, *, products_count: int = 2, ordered: bool = False) -> di
         RoundProduct.objects.filter(round=round).order_by("pk").values_list("pk", flat=True)
     )
     if ordered:
-        for index, member in enumerate(families_made):
-            family, user = member
-            picked = [round_products[(index + step) % len(round_products)] for step in range(3)]
+        multiples = dict(RoundProduct.objects.filter(round=round).values_list("pk", "multiple"))
+        for index, (family, user) in enumerate(families_made):
+            picked = dict.fromkeys(
+                round_products[(index + step) % len(round_products)] for step in range(3)
+            )
             services.order_set_quantities(
                 round=round,
                 family=family,
-                lines=[
-                    services.LineInput(pk, "1.5" if pk in round_products[2:] else "1")
-                    for pk in dict.fromkeys(picked)
-                ],
+                lines=[services.LineInput(pk, multiples[pk] * 3) for pk in picked],
                 by_user=user,
                 now=now,
             )
