@@ -4,6 +4,7 @@ notification preferences and the profile section; who may see what, and the orde
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 
@@ -24,7 +25,7 @@ from gaf.models import (
     RoundProduct,
 )
 from gaf.notifications import NotificationKind
-from gaf.presenters import profile_groups_context
+from gaf.presenters import family_estimate, profile_groups_context
 from hub.models import NotificationPreference as HubPreference
 from hub.notifications.registry import registered_kinds
 from tests.gaf.factories import (
@@ -286,6 +287,46 @@ def test_round_page_shows_the_pool(client, setup, catalogue, round, member, cloc
     assert 'aria-valuenow="2.000"' in html
     assert 'aria-valuemax="6.000"' in html
     assert 'aria-valuetext="mancano 4 kg per completare la cassa"' in html
+
+
+def test_round_page_gives_its_live_client_the_figures_it_shows(
+    client, setup, catalogue, round, member, clock
+):
+    """The data the live client starts from (frontend/src/gaf-round.js) are the page's own
+    figures, at the page's change number; the bar shows the family's running total."""
+    _supplier, apples, eggs = catalogue
+    family, user = member
+    other_family, other_user = make_member(setup, name="Famiglia Bianchi")
+    apple_rp, egg_rp = _rp(round, apples), _rp(round, eggs)
+    services.order_set_quantities(
+        round=round,
+        family=family,
+        lines=[services.LineInput(apple_rp, "2"), services.LineInput(egg_rp, "3")],
+        by_user=user,
+    )
+    services.order_set_quantity(
+        round=round, family=other_family, round_product=apple_rp, firm="28", by_user=other_user
+    )
+    client.force_login(user)
+    html = client.get(_round_url(round)).content.decode()
+    found = re.search(
+        r'<script id="gaf-round-data" type="application/json">(.*?)</script>', html, re.DOTALL
+    )
+    data = json.loads(found.group(1))
+    assert data["version"] == 3
+    assert f'data-gaf-sequence="{data["version"]}"' in html
+    apple = data["pools"][str(apple_rp.pk)]
+    # 30 kg pooled: the tier of 2,10 €/kg is reached, 5 full cases.
+    assert (D(apple["firm"]), apple["full_cases"], D(apple["unit_price"])) == (30, 5, D("2.10"))
+    assert data["products"][str(egg_rp.pk)]["unit"] == {"one": "pz", "many": "pz"}
+    assert data["strings"]["pooled"] == "Il gruppo ne ha ordinati %(firm)s %(unit)s"
+    assert data["format"] == {"decimal": ",", "thousands": ".", "grouping": 3}
+    mine = data["family"]
+    assert D(mine["lines"][str(apple_rp.pk)]["receive"]) == 2
+    # 2 kg × 2,10 € + 3 eggs × 0,45 € = 5,55 €, and 2 % for the fund (0,111 → 0,11).
+    assert mine["basket"] == "5.66"
+    assert 'id="gaf-running-total">5,66</strong>' in html
+    assert D(mine["bill"]["total"]) == family_estimate(round, family).total
 
 
 def _order_everywhere(setup, round, products, families: int):
