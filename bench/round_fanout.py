@@ -151,39 +151,61 @@ class WebProcess:
 # --- The pages --------------------------------------------------------------------------------
 
 
+class Watch:
+    """Which pages have had a state newer than `before`; `done` once all have."""
+
+    def __init__(self) -> None:
+        self.before = 0
+        self.pending = 0
+        self.done = asyncio.Event()
+
+    def expect(self, before: int, pages: int) -> None:
+        self.before, self.pending = before, pages
+        self.done.clear()
+
+
 @dataclass
 class Page:
     """One order page's socket: when each change number first reached it."""
 
     session: str
+    watch: Watch
     arrivals: dict[int, float] = field(default_factory=dict)
     newest: int = 0
     task: asyncio.Task | None = None
 
-    async def listen(self, base: str, round_id: int, last_id: int, ready: asyncio.Event):
+    async def listen(self, base: str, round_id: int, ready: asyncio.Event):
+        # No resume: the page hears the changes from its connection on. (The code before
+        # this change rendered a whole page for each resume, which would only slow the
+        # set-up of the baseline.)
         url = base.replace("http://", "ws://") + f"/ws/gaf/rounds/{round_id}/"
         headers = {"Origin": base, "Cookie": f"sessionid={self.session}"}
         async with websockets.connect(
             url, additional_headers=headers, max_size=None, compression=None, open_timeout=60
         ) as socket:
-            await socket.send(json.dumps({"type": "resume", "last_id": last_id}))
             ready.set()
             async for frame in socket:
                 now = time.perf_counter()
                 found = ID.search(frame[:80])
-                if found:
-                    number = int(found.group(1))
-                    if number > self.newest:
-                        self.newest = number
-                        self.arrivals[number] = now
+                if not found:
+                    continue
+                number = int(found.group(1))
+                if number > self.newest:
+                    watch = self.watch
+                    if self.newest <= watch.before < number:
+                        watch.pending -= 1
+                        if watch.pending == 0:
+                            watch.done.set()
+                    self.newest = number
+                    self.arrivals[number] = now
 
 
-async def open_pages(pages: list[Page], base: str, round_id: int, last_id: int) -> None:
+async def open_pages(pages: list[Page], base: str, round_id: int) -> None:
     for start in range(0, len(pages), CONNECT_AT_ONCE):
         batch = pages[start : start + CONNECT_AT_ONCE]
         ready = [asyncio.Event() for _ in batch]
         for page, event in zip(batch, ready, strict=True):
-            page.task = asyncio.create_task(page.listen(base, round_id, last_id, event))
+            page.task = asyncio.create_task(page.listen(base, round_id, event))
         waits = [asyncio.create_task(event.wait()) for event in ready]
         done, _pending = await asyncio.wait(waits, timeout=120)
         failed = [page.task for page in batch if page.task.done() and page.task.exception()]
@@ -205,7 +227,13 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 async def measure_saves(
-    pages: list[Page], base: str, seeded: dict, saves: int, version: int, timeout: float
+    pages: list[Page],
+    watch: Watch,
+    base: str,
+    seeded: dict,
+    saves: int,
+    version: int,
+    timeout: float,
 ) -> tuple[dict, int]:
     """`saves` basket saves, one at a time; each page's latency to the new state."""
     loop = asyncio.get_running_loop()
@@ -229,16 +257,17 @@ async def measure_saves(
             )
             return started, time.perf_counter() - started, response.status_code
 
+        watch.expect(version, len(pages))
         started, seconds, status = await loop.run_in_executor(None, put)
         if status != 200:
             raise RuntimeError(f"the save answered {status}")
         requests_seconds.append(seconds)
-        deadline = time.perf_counter() + timeout
-        while any(page.newest <= version for page in pages):
-            if time.perf_counter() > deadline:
-                late = sum(page.newest <= version for page in pages)
-                raise RuntimeError(f"{late} pages had no new state after {timeout} s")
-            await asyncio.sleep(0.002)
+        try:
+            await asyncio.wait_for(watch.done.wait(), timeout)
+        except TimeoutError:
+            raise RuntimeError(
+                f"{watch.pending} pages had no new state after {timeout} s"
+            ) from None
         latencies = [
             min(at for number, at in page.arrivals.items() if number > version) - started
             for page in pages
@@ -281,19 +310,19 @@ async def run_server(
 ) -> dict:
     server = WebProcess(tree, env, var_dir / f"{label}.log")
     server.start()
-    results, pages = {}, []
+    results, pages, watch = {}, [], Watch()
     try:
         for size in sizes:
             version = current_version(database_url, seeded["round"])
             members = seeded["families"][len(pages) : size]
-            new = [Page(member["session"]) for member in members]
-            await open_pages(new, server.base, seeded["round"], version)
+            new = [Page(member["session"], watch) for member in members]
+            await open_pages(new, server.base, seeded["round"])
             pages += new
             await asyncio.sleep(1)
             for page in pages:
                 page.newest = max(page.newest, version)
             figures, _version = await measure_saves(
-                pages, server.base, seeded, saves, version, timeout=max(60, size * 0.2)
+                pages, watch, server.base, seeded, saves, version, timeout=max(60, size * 0.2)
             )
             results[size] = figures
             print(
