@@ -306,3 +306,129 @@ def pool_status(
         missing_to_next_case=case_size - remainder,
         tolerance_completes=_cases(case_size, firm, tolerance) > full_cases,
     )
+
+
+# --- One family's share, from its own units and the queues' cuts --------------------------
+#
+# The allocation needs every family's units; once it is made, though, a family's share
+# follows from its own units and a few figures of the whole: where each queue was cut.
+# The live order page gets the cuts once per change and works out each family's share
+# from that family's own orders (gaf.live_totals), with no query per page.
+#
+# A cut is a tuple, so that it travels as JSON:
+#   ("none",)                          nothing of the queue is served;
+#   ("all",)                           everything is;
+#   ("first", sequence, family, taken) first come: the units queued before the block
+#                                      (sequence, family) are served, `taken` units of that
+#                                      block, none after it;
+#   ("share", capacity, pooled, rank)  proportional: each family gets
+#                                      floor(capacity × wanted / pooled), and one more unit
+#                                      when its rank (-remainder, oldest sequence, family)
+#                                      is at most `rank` (None: nobody gets one more).
+
+Cut = tuple
+
+CUT_NONE: Cut = ("none",)
+CUT_ALL: Cut = ("all",)
+
+
+def family_blocks(events: Iterable[tuple[int, int]]) -> _Blocks:
+    """One family's units in one queue, `[sequence, count]` blocks oldest first, from its
+    own `(sequence, quantity)` events in order."""
+    blocks: _Blocks = []
+    held = 0
+    for sequence, quantity in events:
+        if quantity != held:
+            _set_quantity(blocks, held, quantity, sequence)
+            held = quantity
+    return blocks
+
+
+def _first_come_cut(queues: dict[int, _Blocks], capacity: int) -> Cut:
+    units = sorted(
+        (sequence, family_id, count)
+        for family_id, blocks in queues.items()
+        for sequence, count in blocks
+    )
+    for sequence, family_id, count in units:
+        if count > capacity:
+            return ("first", sequence, family_id, capacity)
+        capacity -= count
+    return CUT_ALL
+
+
+def _proportional_cut(queues: dict[int, _Blocks], capacity: int) -> Cut:
+    wanted = {family_id: sum(count for _, count in blocks) for family_id, blocks in queues.items()}
+    pooled = sum(wanted.values())
+    leftover = capacity - sum(capacity * quantity // pooled for quantity in wanted.values())
+    if not leftover:
+        return ("share", capacity, pooled, None)
+    ranks = sorted(
+        (-(capacity * wanted[family_id] % pooled), blocks[0][0] if blocks else 0, family_id)
+        for family_id, blocks in queues.items()
+    )
+    return ("share", capacity, pooled, list(ranks[leftover - 1]))
+
+
+def _queue_cut(
+    policy: str, ordered: list[Event], which: int, wanted: dict[int, int], capacity: int
+) -> Cut:
+    """How `_serve` serves one queue, as a cut (the module's comment above)."""
+    if capacity == 0:
+        return CUT_NONE
+    if capacity >= sum(wanted.values()):
+        return CUT_ALL
+    queues = _queues(ordered, which, wanted)
+    if policy == Policy.FIFO:
+        return _first_come_cut(queues, capacity)
+    return _proportional_cut(queues, capacity)
+
+
+def allocation_cuts(
+    case_size: int | None, events: list[Event], policy: Policy | str = Policy.FIFO
+) -> tuple[Cut, Cut, int]:
+    """The cuts of the firm and the tolerance queues that `allocate_units` makes of the
+    same events, and the units ordered."""
+    _check_case_size(case_size)
+    if policy not in _POLICIES:
+        raise ValueError(f"Criterio di ripartizione sconosciuto: {policy!r}.")
+    ordered = _replay_order(events)
+    firm = {event[1]: event[2] for event in ordered}
+    tolerance = {event[1]: event[3] for event in ordered}
+    pooled_firm = sum(firm.values())
+    if case_size is None:
+        allocated_total = pooled_firm
+    else:
+        allocated_total = _cases(case_size, pooled_firm, sum(tolerance.values())) * case_size
+    firm_cut = _queue_cut(policy, ordered, 2, firm, min(pooled_firm, allocated_total))
+    tolerance_capacity = max(allocated_total - pooled_firm, 0)
+    tolerance_cut = (
+        CUT_NONE
+        if tolerance_capacity == 0
+        else _queue_cut(policy, ordered, 3, tolerance, tolerance_capacity)
+    )
+    return firm_cut, tolerance_cut, allocated_total
+
+
+def served_by_cut(cut: Cut, family_id: int, blocks: _Blocks) -> int:
+    """The units of one family's queue (its `blocks`) that a queue cut serves."""
+    kind = cut[0]
+    if kind == "none" or not blocks:
+        return 0
+    if kind == "all":
+        return sum(count for _, count in blocks)
+    if kind == "first":
+        _kind, cut_sequence, cut_family, taken = cut
+        served = 0
+        for sequence, count in blocks:
+            if (sequence, family_id) < (cut_sequence, cut_family):
+                served += count
+            elif (sequence, family_id) == (cut_sequence, cut_family):
+                served += taken
+        return served
+    _kind, capacity, pooled, rank = cut
+    wanted = sum(count for _, count in blocks)
+    share, remainder = divmod(capacity * wanted, pooled)
+    if rank is not None and (-remainder, blocks[0][0], family_id) <= tuple(rank):
+        share += 1
+    return share

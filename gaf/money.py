@@ -104,6 +104,66 @@ def split_cents(total_cents: int, weights: Mapping[Key, int]) -> dict[Key, int]:
     return {key: floors[key] for key in keys}
 
 
+@dataclass(frozen=True)
+class SplitCut:
+    """What `split_cents` needs to give one key its share without the other keys' weights:
+    the weights' sum, and `(remainder, key)` of the last key that gets a cent of the
+    leftover (None when no key does). See `split_share`."""
+
+    weight_sum: int
+    last: tuple[int, Hashable] | None
+
+
+def split_cut(total_cents: int, weights: Mapping[Key, int]) -> SplitCut:
+    """The cut of `split_cents(total_cents, weights)` (same arguments)."""
+    weight_sum = sum(weights.values())
+    floors = sum(total_cents * weight // weight_sum for weight in weights.values())
+    leftover = total_cents - floors
+    if not leftover:
+        return SplitCut(weight_sum, None)
+    ranked = sorted((-(total_cents * weight % weight_sum), key) for key, weight in weights.items())
+    remainder, key = ranked[leftover - 1]
+    return SplitCut(weight_sum, (-remainder, key))
+
+
+def split_share(total_cents: int, weight: int, key: Hashable, cut: SplitCut) -> int:
+    """The share `split_cents` gives `key` (of `weight`), from the cut of the split."""
+    share, remainder = divmod(total_cents * weight, cut.weight_sum)
+    if cut.last is not None and (-remainder, key) <= (-cut.last[0], cut.last[1]):
+        share += 1
+    return share
+
+
+@dataclass(frozen=True)
+class LargestRemainderCut:
+    """`split_largest_remainder`'s split of `total`, for one key at a time
+    (`largest_remainder_share`): the power of ten that made the weights whole, and the cut
+    of the split of the total's cents."""
+
+    total: Decimal
+    places: int
+    cut: SplitCut
+
+
+def largest_remainder_cut(total: Decimal, weights: Mapping[Key, Decimal]) -> LargestRemainderCut:
+    """The cut of `split_largest_remainder(total, weights)` (same arguments, same errors)."""
+    split_largest_remainder(total, weights)
+    places = max(
+        max((-_decimal(w, "Peso").as_tuple().exponent for w in weights.values()), default=0), 0
+    )
+    total_cents = abs(int(_whole_cents(total, "Totale da ripartire") * 100))
+    whole = {key: int(_decimal(w, "Peso").scaleb(places)) for key, w in weights.items()}
+    return LargestRemainderCut(_whole_cents(total, "Totale"), places, split_cut(total_cents, whole))
+
+
+def largest_remainder_share(cut: LargestRemainderCut, key: Hashable, weight: Decimal) -> Decimal:
+    """The part `split_largest_remainder` gives `key` (of `weight`), from the split's cut."""
+    total_cents = int(cut.total * 100)
+    sign = -1 if total_cents < 0 else 1
+    share = split_share(abs(total_cents), int(weight.scaleb(cut.places)), key, cut.cut)
+    return Decimal(sign * share).scaleb(-2)
+
+
 def line_price(
     family_quantity: Decimal,
     pooled_quantity: Decimal,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -207,6 +207,10 @@ class PricedRound:
     supplier_total: Decimal
     fund_total: Decimal
     shared_costs_total: Decimal
+    # What the shared costs were split on: each family's weight of goods in kg, and the
+    # families that receive something.
+    weights: dict[int, Decimal] = field(default_factory=dict)
+    receiving: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -275,7 +279,11 @@ def _allocate_units(
 
 
 def allocate_product(
-    terms: ProductTerms, changes: Iterable[QuantityChange], policy: str
+    terms: ProductTerms,
+    changes: Iterable[QuantityChange],
+    policy: str,
+    *,
+    unit: Decimal | None = None,
 ) -> allocation.RoundAllocation:
     """The product's allocation in steps, never beyond the supplier's maximum.
 
@@ -284,7 +292,7 @@ def allocate_product(
     firm quantities are ordered.
     """
     firm, tolerance, allocated, cases, allocated_total = _allocate_units(
-        terms, list(changes), policy
+        terms, list(changes), policy, unit=unit
     )
     return allocation.RoundAllocation(
         families={
@@ -298,6 +306,24 @@ def allocate_product(
         cases=cases,
         allocated_total=allocated_total,
     )
+
+
+def allocation_cuts(
+    terms: ProductTerms,
+    changes: list[QuantityChange],
+    policy: str,
+    *,
+    unit: Decimal | None = None,
+) -> tuple[allocation.Cut, allocation.Cut]:
+    """The cuts of the firm and the tolerance queues of the product's allocation
+    (`_allocate_units`, the maximum included): see allocation.allocation_cuts."""
+    case_steps = _case_steps(terms)
+    events = _events(terms, changes, with_tolerance=True, unit=unit)
+    firm_cut, tolerance_cut, allocated = allocation.allocation_cuts(case_steps, events, policy)
+    if terms.max_total is not None and allocated * terms.multiple > terms.max_total:
+        events = _events(terms, changes, with_tolerance=False, unit=unit)
+        firm_cut, tolerance_cut, _allocated = allocation.allocation_cuts(case_steps, events, policy)
+    return firm_cut, tolerance_cut
 
 
 # --- Money ----------------------------------------------------------------------------------
@@ -416,6 +442,8 @@ class _Families:
             supplier_total=sum((product.result.total for product in products), ZERO_CENTS),
             fund_total=money.fund_total(fund_shares.values()),
             shared_costs_total=shared_costs_total,
+            weights=self.weight,
+            receiving=frozenset(self.receiving),
         )
 
 
@@ -597,18 +625,28 @@ def _split_costs(
     if not receiving:
         return shares, charged
     for cost in costs:
-        by_weight = {family_id: weight[family_id] for family_id in receiving}
-        by_value = {family_id: goods[family_id] for family_id in receiving}
-        if cost.basis == "weight" and any(by_weight.values()):
-            weights = by_weight
-        elif any(by_value.values()):
-            weights = by_value
-        else:
-            weights = dict.fromkeys(receiving, Decimal(1))
+        _basis, weights = cost_weights(cost, goods, weight, receiving)
         for family_id, part in money.split_largest_remainder(cost.amount, weights).items():
             shares[family_id] += part
         charged += cost.amount
     return shares, charged
+
+
+def cost_weights(
+    cost: CostTerms,
+    goods: Mapping[int, Decimal],
+    weight: Mapping[int, Decimal],
+    receiving: Iterable[int],
+) -> tuple[str, dict[int, Decimal]]:
+    """What a shared cost is split on among the families `receiving` goods, and its name:
+    "weight" (kg) when asked and known, else "value" (goods), else "equal" parts."""
+    by_weight = {family_id: weight[family_id] for family_id in receiving}
+    if cost.basis == "weight" and any(by_weight.values()):
+        return "weight", by_weight
+    by_value = {family_id: goods[family_id] for family_id in by_weight}
+    if any(by_value.values()):
+        return "value", by_value
+    return "equal", dict.fromkeys(by_weight, Decimal(1))
 
 
 # --- Live view ------------------------------------------------------------------------------
@@ -643,15 +681,18 @@ def product_pool(
     *,
     policy: str,
     family_id: int | None = None,
+    unit: Decimal | None = None,
 ) -> ProductPool:
+    """How the product stands (ProductPool); with `unit`, the changes' quantities are
+    whole numbers of it."""
     changes = list(changes)
     status = allocation.pool_status(
-        _case_steps(terms), _events(terms, changes, with_tolerance=True)
+        _case_steps(terms), _events(terms, changes, with_tolerance=True, unit=unit)
     )
     firm = status.firm * terms.multiple
     would_receive = None
     if family_id is not None:
-        share = allocate_product(terms, changes, policy).families.get(family_id)
+        share = allocate_product(terms, changes, policy, unit=unit).families.get(family_id)
         would_receive = ZERO if share is None else share.allocated * terms.multiple
     unit_price, _total = money.line_price(ZERO, firm, terms.unit_price, terms.tiers)
     upcoming = sorted(tier for tier in terms.tiers if tier[0] > firm)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import IntEnum
 
 from asgiref.sync import async_to_sync
@@ -153,8 +153,17 @@ def _check_event(event: dict) -> None:
         raise ValueError("a channel-layer event needs a 'type'")
 
 
-def broadcast_on_commit(group: str, event: dict) -> None:
-    """Send `event` to `group` once the current transaction has committed (never before)."""
+def broadcast_on_commit(group: str, event: dict | Callable[[], dict | None]) -> None:
+    """Send `event` to `group` once the current transaction has committed (never before).
+
+    `event` may be a function that makes the event once committed, to send a state read
+    after the change (it includes the change); it sends nothing when it returns None. An
+    error while making it is logged, never raised: the change is committed, and the request
+    that made it must not fail (pages resume by the last id they saw).
+    """
+    if callable(event):
+        transaction.on_commit(lambda: _broadcast_made(group, event), robust=True)
+        return
     _check_event(event)
     transaction.on_commit(lambda: broadcast(group, event))
 
@@ -167,6 +176,15 @@ def broadcast_many_on_commit(events: Iterable[tuple[str, dict]]) -> None:
         _check_event(event)
     if events:
         transaction.on_commit(lambda: broadcast_many(events))
+
+
+def _broadcast_made(group: str, make_event: Callable[[], dict | None]) -> None:
+    event = make_event()
+    if event is None:
+        return
+    if "type" not in event:
+        raise ValueError("a channel-layer event needs a 'type'")
+    broadcast(group, event)
 
 
 # A person lost access to something (a family left a purchase group): every consumer in the

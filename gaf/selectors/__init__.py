@@ -56,6 +56,11 @@ from gaf.selectors.groups import (
     pending_join_requests,
     pickup_point,
 )
+from gaf.selectors.live import (
+    LiveState,
+    family_order_history,
+    round_live_state,
+)
 from gaf.selectors.rounds import (
     FamilyBreakdown,
     OrderSummary,
@@ -82,6 +87,7 @@ __all__ = [
     "FamilyBreakdown",
     "FundPeriod",
     "HistoryItem",
+    "LiveState",
     "MemberBalance",
     "OrderSummary",
     "ProductStatus",
@@ -95,6 +101,7 @@ __all__ = [
     "family_email_details",
     "family_history",
     "family_order",
+    "family_order_history",
     "family_orders",
     "fund_balance",
     "fund_disbursement",
@@ -120,6 +127,7 @@ __all__ = [
     "round_documents",
     "round_documents_for_family",
     "round_family_breakdown",
+    "round_live_state",
     "round_order_summaries",
     "round_outcome",
     "round_pickup_point_choices",

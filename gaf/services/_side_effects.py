@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from gaf import selectors
 from gaf.links import round_url
-from gaf.live import round_group
+from gaf.live import round_group, state_event
 from gaf.models import OrderRound
 from gaf.notification_emails import round_context
 from gaf.notification_emails import subject as email_subject
@@ -185,10 +185,18 @@ def send_supplier_order_on_commit(round: OrderRound) -> None:
     )
 
 
-def round_changed_on_commit(round: OrderRound) -> None:
-    """Tell the round's open order pages to refresh their pools (gaf.consumers)."""
+def round_changed_on_commit(round: OrderRound, *, after: int) -> None:
+    """Once committed, send the round's open order pages its new state (gaf.consumers):
+    read and worked out here, once for all the pages (a fixed number of queries), from the
+    committed orders. `after`: the round's change number before this change."""
     from hub.websocket import broadcast_on_commit
 
-    broadcast_on_commit(
-        round_group(round.pk), {"type": "round.changed", "sequence": round.last_sequence}
-    )
+    round_id = round.pk
+
+    def make_event() -> dict | None:
+        state = selectors.round_live_state(round_id=round_id, after=after)
+        if state is None:
+            return None
+        return state_event(round_id, state.version, state.pools, state.shares)
+
+    broadcast_on_commit(round_group(round_id), make_event)

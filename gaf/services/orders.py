@@ -305,7 +305,7 @@ def _write(round, order, family, changes, current, by_user, now) -> dict[int, Or
     if not changes:
         return current
     new_lines, changed_lines, events = [], [], []
-    sequence = round.last_sequence
+    sequence = before = round.last_sequence
     for rp_id, (firm, tolerance) in sorted(changes.items()):
         line = current.get(rp_id)
         previous = (line.firm, line.tolerance) if line else (ZERO, ZERO)
@@ -337,7 +337,7 @@ def _write(round, order, family, changes, current, by_user, now) -> dict[int, Or
     OrderChange.objects.bulk_create(events)
     round.last_sequence = sequence
     round.save(update_fields=["last_sequence", "updated_at"])
-    round_changed_on_commit(round)
+    round_changed_on_commit(round, after=before)
     progress_on_commit(round, changes)
     return current
 

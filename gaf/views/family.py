@@ -35,7 +35,7 @@ from gaf.models import (
     PurchaseGroup,
     RoundState,
 )
-from gaf.presenters import family_estimate, has_order, product_rows
+from gaf.presenters import family_estimate, has_order, live_page_data, product_rows
 from gaf.rounds import CHARGED_STATES, ROUND_CONFLICTS
 from hub.form_errors import add_service_error
 from hub.selectors import family_of
@@ -239,6 +239,8 @@ def round_detail(request: HttpRequest, group_slug: str, round_id: int) -> HttpRe
         form = OrderForm(statuses=statuses, pickup_points=pickup_points, initial=initial)
     now = timezone.now()
     taking_orders = round.state == RoundState.OPEN
+    estimate = family_estimate(round, family) if order is not None else None
+    live_data = live_page_data(round, statuses, family, estimate) if taking_orders else None
     room = selectors.round_room(round=round)
     chat = None
     if room is not None and rules.can_read_room(request.user, room):
@@ -252,7 +254,9 @@ def round_detail(request: HttpRequest, group_slug: str, round_id: int) -> HttpRe
         "form": form,
         "accepts_orders": taking_orders and round.opens_at <= now < round.closes_at,
         "not_yet_open": taking_orders and now < round.opens_at,
-        "estimate": family_estimate(round, family) if order is not None else None,
+        "estimate": estimate,
+        "live_data": live_data,
+        "basket": live_data["family"]["basket"] if live_data and live_data["family"] else None,
         "has_order": has_order(statuses),
         "is_charged": round.state in CHARGED_STATES,
         "live_url": round_socket_path(round.pk) if taking_orders else None,

@@ -4,6 +4,7 @@ notification preferences and the profile section; who may see what, and the orde
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 
@@ -24,12 +25,11 @@ from gaf.models import (
     RoundProduct,
 )
 from gaf.notifications import NotificationKind
-from gaf.presenters import profile_groups_context
+from gaf.presenters import family_estimate, profile_groups_context
 from hub.models import NotificationPreference as HubPreference
 from hub.notifications.registry import registered_kinds
 from tests.gaf.factories import (
     bulk_members,
-    make_family,
     make_group,
     make_member,
     make_orchard_catalogue,
@@ -287,6 +287,46 @@ def test_round_page_shows_the_pool(client, setup, catalogue, round, member, cloc
     assert 'aria-valuenow="2.000"' in html
     assert 'aria-valuemax="6.000"' in html
     assert 'aria-valuetext="mancano 4 kg per completare la cassa"' in html
+
+
+def test_round_page_gives_its_live_client_the_figures_it_shows(
+    client, setup, catalogue, round, member, clock
+):
+    """The data the live client starts from (frontend/src/gaf-round.js) are the page's own
+    figures, at the page's change number; the bar shows the family's running total."""
+    _supplier, apples, eggs = catalogue
+    family, user = member
+    other_family, other_user = make_member(setup, name="Famiglia Bianchi")
+    apple_rp, egg_rp = _rp(round, apples), _rp(round, eggs)
+    services.order_set_quantities(
+        round=round,
+        family=family,
+        lines=[services.LineInput(apple_rp, "2"), services.LineInput(egg_rp, "3")],
+        by_user=user,
+    )
+    services.order_set_quantity(
+        round=round, family=other_family, round_product=apple_rp, firm="28", by_user=other_user
+    )
+    client.force_login(user)
+    html = client.get(_round_url(round)).content.decode()
+    found = re.search(
+        r'<script id="gaf-round-data" type="application/json">(.*?)</script>', html, re.DOTALL
+    )
+    data = json.loads(found.group(1))
+    assert data["version"] == 3
+    assert f'data-gaf-sequence="{data["version"]}"' in html
+    apple = data["pools"][str(apple_rp.pk)]
+    # 30 kg pooled: the tier of 2,10 €/kg is reached, 5 full cases.
+    assert (D(apple["firm"]), apple["full_cases"], D(apple["unit_price"])) == (30, 5, D("2.10"))
+    assert data["products"][str(egg_rp.pk)]["unit"] == {"one": "pz", "many": "pz"}
+    assert data["strings"]["pooled"] == "Il gruppo ne ha ordinati %(firm)s %(unit)s"
+    assert data["format"] == {"decimal": ",", "thousands": ".", "grouping": 3}
+    mine = data["family"]
+    assert D(mine["lines"][str(apple_rp.pk)]["receive"]) == 2
+    # 2 kg × 2,10 € + 3 eggs × 0,45 € = 5,55 €, and 2 % for the fund (0,111 → 0,11).
+    assert mine["basket"] == "5.66"
+    assert 'id="gaf-running-total">5,66</strong>' in html
+    assert D(mine["bill"]["total"]) == family_estimate(round, family).total
 
 
 def _order_everywhere(setup, round, products, families: int):
@@ -642,128 +682,3 @@ def test_profile_section_without_groups(people):
     assert context["gaf_groups"] == [] and context["gaf_has_family"] is True
     html = render_to_string("gaf/profile_groups.html", context, request=request)
     assert reverse("gaf:index") in html
-
-
-# --- Live pool (WebSocket) ------------------------------------------------------------------
-
-
-def _live_fixture():
-    setup = make_group()
-    supplier = make_supplier(setup)
-    apples = make_product(
-        supplier, name="Mele renette", unit="kg", case_size=D("6"), multiple=D("0.5")
-    )
-    round = make_round(setup, supplier, [apples])
-    family, user = make_member(setup, name="Famiglia Rossi")
-    other_family, other_user = make_member(setup, name="Famiglia Bianchi")
-    _outsider_family, outsider = make_family(municipality=setup.municipality)
-    return round, _rp(round, apples), (family, user), (other_family, other_user), outsider
-
-
-def _socket(user, round):
-    from channels.routing import URLRouter
-    from channels.testing import WebsocketCommunicator
-
-    from hub.routing import websocket_urlpatterns
-
-    communicator = WebsocketCommunicator(
-        URLRouter(websocket_urlpatterns), f"/ws/gaf/rounds/{round.pk}/?lang=it"
-    )
-    if user is not None:
-        communicator.scope["user"] = user
-    return communicator
-
-
-@pytest.fixture
-async def close_thread_connections():
-    """The consumer reads through database_sync_to_async, in a worker thread whose
-    connection would outlive the test (PostgreSQL then refuses to drop the test database)."""
-    yield
-    from asgiref.sync import sync_to_async
-    from django.db import connections
-
-    await sync_to_async(connections.close_all)()
-
-
-@pytest.mark.django_db(transaction=True)
-async def test_live_pool_follows_the_rounds_changes(close_thread_connections):
-    from asgiref.sync import sync_to_async
-    from channels.layers import get_channel_layer
-
-    from gaf.live import round_group
-
-    round, apple_rp, (family, user), (other_family, other_user), _outsider = await sync_to_async(
-        _live_fixture
-    )()
-    set_quantity = sync_to_async(services.order_set_quantity)
-    await set_quantity(
-        round=round, family=family, round_product=apple_rp, firm="2", by_user=user, now=DURING
-    )
-    socket = _socket(user, round)
-    assert (await socket.connect())[0]
-    await socket.send_json_to({"type": "resume", "last_id": 0})
-    message = await socket.receive_json_from()
-    assert message["type"] == "pool" and message["id"] == 1
-    assert "Il gruppo ne ha ordinati 2 kg" in message["products"][str(apple_rp.pk)]
-    assert "Se il giro chiudesse ora riceveresti 0 kg." in message["products"][str(apple_rp.pk)]
-    # Up to date: resuming from the same id sends nothing.
-    await socket.send_json_to({"type": "resume", "last_id": 1})
-    assert await socket.receive_nothing()
-
-    # Another family completes the case; the service's broadcast reaches the page.
-    await set_quantity(
-        round=round,
-        family=other_family,
-        round_product=apple_rp,
-        firm="4",
-        by_user=other_user,
-        now=DURING,
-    )
-    await get_channel_layer().group_send(
-        round_group(round.pk), {"type": "round.changed", "sequence": 2}
-    )
-    message = await socket.receive_json_from()
-    assert message["id"] == 2
-    assert "Il gruppo ne ha ordinati 6 kg" in message["products"][str(apple_rp.pk)]
-    assert "riceveresti 2 kg" in message["products"][str(apple_rp.pk)]
-    assert message["total_text"] == "4,08"  # 2 kg × 2.00 + 2% to the fund
-    await socket.send_json_to({"type": "dance"})
-    assert (await socket.receive_json_from())["code"] == "unknown_type"
-    await socket.disconnect()
-
-
-@pytest.mark.django_db(transaction=True)
-async def test_live_pool_is_for_the_rounds_members_only(close_thread_connections):
-    from asgiref.sync import sync_to_async
-
-    round, _product, _member, _other, outsider = await sync_to_async(_live_fixture)()
-    socket = _socket(outsider, round)
-    assert await socket.connect() == (False, 4404)
-    socket = _socket(None, round)
-    assert await socket.connect() == (False, 4403)
-
-
-def test_the_order_service_itself_broadcasts_the_change_after_commit(
-    django_capture_on_commit_callbacks,
-):
-    """No broadcast sent by the test: the round's group hears the order service's own
-    round.changed, and only once the transaction commits."""
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
-    from gaf.live import round_group
-
-    round, apple_rp, (family, user), _other, _outsider = _live_fixture()
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(round_group(round.pk), channel)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.order_set_quantity(
-            round=round, family=family, round_product=apple_rp, firm="2", by_user=user, now=DURING
-        )
-    # The broadcast was an on-commit callback of the service's transaction.
-    assert callbacks
-    round.refresh_from_db()
-    message = async_to_sync(layer.receive)(channel)
-    assert message == {"type": "round.changed", "sequence": round.last_sequence}
-    assert round.last_sequence == 1

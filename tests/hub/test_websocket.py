@@ -73,6 +73,35 @@ def test_nothing_to_broadcast_adds_no_hook(django_capture_on_commit_callbacks):
     assert broadcast_many([]) == 0
 
 
+@pytest.mark.django_db
+def test_an_event_made_after_commit_reads_the_committed_state(
+    django_capture_on_commit_callbacks, caplog
+):
+    """A function given for the event is called once committed (what it reads includes the
+    change); None sends nothing; its failure is logged, never raised to the request."""
+    from hub.models import User
+
+    channel = listen("round.2")
+    made = []
+
+    def state():
+        made.append(User.objects.count())
+        return {"type": "round.state", "people": made[-1]}
+
+    def broken():
+        raise RuntimeError("the database went away")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcast_on_commit("round.2", state)
+        broadcast_on_commit("round.2", lambda: None)
+        broadcast_on_commit("round.2", broken)
+        User.objects.create(email="nuova@example.org")
+        assert made == []  # nothing made inside the transaction
+    assert receive(channel) == {"type": "round.state", "people": made[0]}
+    assert made == [1]
+    assert "the database went away" in caplog.text
+
+
 # transaction=True: the relay reads the outbox through database_sync_to_async, which manages
 # (and may close) its thread's connection, as it does in the web process.
 @pytest.mark.django_db(transaction=True)

@@ -232,7 +232,7 @@ class Listener:
                 socket.send_json({"type": "resume", "last_id": self.last_id})
                 while not self.stopping.is_set():
                     message = socket.receive_json(timeout=0.5)
-                    if message and message.get("type") == "pool":
+                    if message and message.get("type") == "state":
                         self.last_id = max(self.last_id, message["id"])
             except Closed as closed:
                 self.close_codes[closed.code] += 1
