@@ -2,8 +2,9 @@
 
 Run against any settings (DEBUG off included): `python -m tests.integration.seed_round
 --families 8`. Builds through the real services (tests/gaf/factories.py) and prints one JSON
-line: the round, its two products, and per family its id, an API token (verified address)
-and a signed-in session key for the round's WebSocket.
+line: the round, its two products, the group's slug and the chat rooms of the group and of
+the round, and per family its id, its person's id and name, an API token (verified address)
+and a signed-in session key for the WebSockets.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from gaf.models import RoundProduct  # noqa: E402
+from gaf.models import ChatRoom, RoundProduct  # noqa: E402
+from gaf.selectors.chat import person_name  # noqa: E402
 from hub import services as hub_services  # noqa: E402
 from tests.gaf.factories import (  # noqa: E402
     make_group,
@@ -65,11 +67,26 @@ def seed(families: int) -> dict:
         family, user = make_member(setup, name=f"Famiglia della prova {index:03d}")
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         _token, secret = hub_services.api_token_create(user=user, name="prova")
-        members.append({"family": family.pk, "token": secret, "session": signed_in_session(user)})
+        members.append(
+            {
+                "family": family.pk,
+                "user": user.pk,
+                "name": person_name(user=user),
+                "token": secret,
+                "session": signed_in_session(user),
+            }
+        )
     round_products = list(
         RoundProduct.objects.filter(round=round).order_by("pk").values_list("pk", flat=True)
     )
-    return {"round": round.pk, "round_products": round_products, "families": members}
+    return {
+        "round": round.pk,
+        "round_products": round_products,
+        "group_slug": setup.group.slug,
+        "group_room": ChatRoom.objects.get(group=setup.group, round__isnull=True).pk,
+        "round_room": ChatRoom.objects.get(round=round).pk,
+        "families": members,
+    }
 
 
 def main() -> None:
