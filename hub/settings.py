@@ -165,7 +165,7 @@ if REDIS_URL:
     CHANNEL_LAYERS = {"default": channel_layer_config(REDIS_URL)}
     CACHES = {"default": cache_config(REDIS_URL)}
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "hub.channel_layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 Q_CLUSTER = {

@@ -216,7 +216,8 @@ async def test_messages_arrive_once_in_order_across_retries_gaps_and_reconnectio
     from gaf.live import chat_group
 
     await get_channel_layer().group_send(
-        chat_group(room.pk), {"type": "chat.event", "seq": 9, "event": events[-1]}
+        chat_group(room.pk),
+        {"type": "chat.event", "seq": 9, "text": json.dumps(events[-1]), "localised": False},
     )
     assert await bob.receive_nothing(timeout=0.3)
     await alice.disconnect()

@@ -104,7 +104,7 @@ def settings_seen_with(env_overrides, tmp_path) -> dict:
 def test_no_variables_give_the_embedded_default(tmp_path):
     seen = settings_seen_with({}, tmp_path)
     assert seen == {
-        "layer": "channels.layers.InMemoryChannelLayer",
+        "layer": "hub.channel_layers.InMemoryChannelLayer",
         "cache": "django.core.cache.backends.locmem.LocMemCache",
         "q_redis": None,
         "q_orm": "default",
