@@ -9,7 +9,8 @@ page that goes offline.
    for real (they pass through Playwright's WebSocket routing, which closes them and
    refuses new ones while offline); the test checks the server saw them go (Bianchi is no
    longer online in Rossi's page, and her presence rows are gone). Rossi sends three
-   messages and changes her order meanwhile. Back online, Bianchi's page shows each message
+   messages and changes her order meanwhile; Bianchi writes one, which waits. Back online,
+   her message leaves once, Bianchi's page shows each message
    exactly once (DOM nodes counted by message id), in order, its progress bar catches up
    with the order, and its bell moves again.
 
@@ -208,6 +209,9 @@ def test_two_families_live_and_a_page_that_goes_offline(browser, asgi_server):
     )
     assert len(sent) == 3
     assert reader.locator(".gaf-chat-msg", has_text="mentre sei via").count() == 0
+    # The reader writes too, offline: her message waits in her page.
+    _say(reader, "scritto senza rete")
+    reader.locator(".gaf-chat-pending", has_text="scritto senza rete").wait_for()
     # The order changes too, and the reader's page tries to reconnect, in vain.
     writer.get_by_role("tab", name="Ordine").click()
     writer.fill(f"[name=firm_{apple_row.pk}]", "5")
@@ -228,7 +232,14 @@ def test_two_families_live_and_a_page_that_goes_offline(browser, asgi_server):
         ".map(li => Number(li.dataset.id))"
     )
     assert shown == sorted(set(shown))  # in order, none twice
-    assert shown[-3:] == sent
+    assert [pk for pk in shown if pk in sent] == sent
+    # Her own message left once she was back, and shows once on both pages.
+    mine = "[data-gaf-chat-log] .gaf-chat-msg:not(.gaf-chat-pending) >> text=scritto senza rete"
+    writer.locator(mine).wait_for(state="attached")  # on her order's tab
+    reader.locator(mine).wait_for()
+    assert ChatMessage.objects.filter(room=room, body="scritto senza rete").count() == 1
+    for page in (reader, writer):
+        assert page.locator(".gaf-chat-msg", has_text="scritto senza rete").count() == 1
     # Every socket of the page is live again: the pool shows the order changed meanwhile,
     # and a new mention moves the bell.
     reader.wait_for_function(
