@@ -8,7 +8,8 @@ REDIS_URL set. Every client is a real `websockets` connection to the room's sock
 (`/ws/gaf/chat/<room>/`) signed in by its session cookie; it says hello, resumes from the
 room's last number and then only listens. Ten of the clients send `--messages` messages over
 their sockets at `--rate` a second (open loop: the schedule does not wait for the server),
-each with its own client id, as the browser does.
+each with its own client id, as the browser does, after 100 warm-up messages that are not
+measured (the first messages of a fresh process load code and fill its pools).
 
 Measured for every (message, client) pair: the delivery latency from the send to the
 receipt of the room event on that client (one clock: every client lives in this process),
@@ -25,9 +26,19 @@ p99 <= 3x).
 Then a second run per layer with 20 % of the clients (`--reconnect-share`) dropping their
 socket once during the run, staying away 0.2 to 2 s and reconnecting with
 {"type": "resume", "after": <last number seen>}, as the browser does: nothing may be lost or
-duplicated.
+duplicated. Lost counts what had not arrived 60 s after the last send.
 
-Run: .venv/bin/python bench/chat_fanout.py [--clients 100] [--messages 2000] [--rate 50]
+Every message of the room reaches every one of its sockets, so the server writes
+clients x rate frames a second (1,000 at the default 10 messages a second); on a 2-core
+machine shared with the database and these clients, Daphne's per-frame cost decides how far
+the rate can go before the latencies grow without bound.
+
+`--layers redis-pubsub` adds, for comparison only, channels_redis's pub/sub layer
+(bench/settings_pubsub.py), which publishes a group message once per process instead of once
+per socket.
+
+Run: .venv/bin/python bench/chat_fanout.py [--clients 100] [--messages 2000] [--rate 10]
+     [--layers memory,redis] [--quick: no baseline, no reconnecting run]
 """
 
 from __future__ import annotations
@@ -68,6 +79,7 @@ from tests.integration.servers import (
 SENDERS = 10
 WARM_UP = "warm-up"
 SETTLE_SECONDS = 60  # at most, after the last send, for the last deliveries
+WARM_UP_SECONDS = 180
 CONNECT_BATCH = 20
 
 
@@ -265,7 +277,9 @@ async def drive(
         await asyncio.sleep(1 / rate)
         frame = {"type": "send", "client_id": str(uuid.uuid4()), "body": f"{WARM_UP} {index}"}
         await senders[index % len(senders)].socket.send(json.dumps(frame))
-    await wait_until(lambda: all(c.warmed >= warmup for c in clients), SETTLE_SECONDS)
+    warmed = await wait_until(lambda: all(c.warmed >= warmup for c in clients), WARM_UP_SECONDS)
+    if not warmed:
+        print(f"{run.name}: the warm-up was not delivered within {WARM_UP_SECONDS} s", flush=True)
 
     movers = [c for c in clients[SENDERS:]][: round(len(clients) * reconnect_share)]
     duration = run.messages / rate
@@ -305,10 +319,13 @@ async def drive(
     return summarize(run, clients, sending_seconds)
 
 
-async def wait_until(condition, seconds: float) -> None:
+async def wait_until(condition, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
         await asyncio.sleep(0.1)
+    return True
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -418,9 +435,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--messages", type=int, default=2000)
-    parser.add_argument("--rate", type=float, default=50, help="messages per second")
+    parser.add_argument("--rate", type=float, default=10, help="messages per second")
     parser.add_argument("--reconnect-share", type=float, default=0.2)
-    parser.add_argument("--layers", default="memory,redis")
+    parser.add_argument(
+        "--layers", default="memory,redis", help="memory, redis, and for comparison redis-pubsub"
+    )
     parser.add_argument(
         "--quick", action="store_true", help="no baseline, no reconnecting run (for profiling)"
     )
@@ -473,29 +492,37 @@ def main() -> None:
             }
         )
         for layer in arguments.layers.split(","):
-            env = {**base_env, "REDIS_URL": redis.url} if layer == "redis" else base_env
+            env = base_env
+            if layer.startswith("redis"):
+                env = {**base_env, "REDIS_URL": redis.url}
+            if layer == "redis-pubsub":
+                env["DJANGO_SETTINGS_MODULE"] = "bench.settings_pubsub"
             steady, reconnecting = hub_figures(env, data, arguments, layer)
-            result.update(
-                {
-                    f"p50_ms_{layer}": steady["p50_ms"],
-                    f"p99_ms_{layer}": steady["p99_ms"],
-                    f"p99_all_clients_ms_{layer}": steady["p99_all_clients_ms"],
-                    f"ratio_p50_{layer}": ratio(steady["p50_ms"], bare["p50_ms"]),
-                    f"ratio_p99_{layer}": ratio(steady["p99_ms"], bare["p99_ms"]),
-                    f"lost_{layer}": steady["lost"],
-                    f"duplicated_{layer}": steady["duplicated"],
-                    f"p50_ms_{layer}_reconnecting": reconnecting["p50_ms"],
-                    f"p99_ms_{layer}_reconnecting": reconnecting["p99_ms"],
-                    f"lost_{layer}_reconnecting": reconnecting["lost"],
-                    f"duplicated_{layer}_reconnecting": reconnecting["duplicated"],
-                    f"reconnects_{layer}": reconnecting["reconnects"],
-                }
-            )
+            result.update(layer_figures(layer.replace("-", "_"), steady, reconnecting, bare))
         print("RESULT " + json.dumps(result))
     finally:
         redis.stop()
         postgres.destroy()
         shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def layer_figures(name: str, steady: dict, reconnecting: dict, bare: dict) -> dict:
+    """The RESULT keys of one layer's two runs."""
+    return {
+        f"p50_ms_{name}": steady["p50_ms"],
+        f"p99_ms_{name}": steady["p99_ms"],
+        f"p99_all_clients_ms_{name}": steady["p99_all_clients_ms"],
+        f"ratio_p50_{name}": ratio(steady["p50_ms"], bare["p50_ms"]),
+        f"ratio_p99_{name}": ratio(steady["p99_ms"], bare["p99_ms"]),
+        f"lost_{name}": steady["lost"],
+        f"duplicated_{name}": steady["duplicated"],
+        f"p50_ms_{name}_reconnecting": reconnecting["p50_ms"],
+        f"p99_ms_{name}_reconnecting": reconnecting["p99_ms"],
+        f"lost_{name}_reconnecting": reconnecting["lost"],
+        f"duplicated_{name}_reconnecting": reconnecting["duplicated"],
+        f"reconnects_{name}": reconnecting["reconnects"],
+        f"http_catch_ups_{name}_reconnecting": reconnecting["http_catch_ups"],
+    }
 
 
 if __name__ == "__main__":
