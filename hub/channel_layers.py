@@ -16,6 +16,7 @@ Nothing here imports Django or the hub.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 
@@ -45,6 +46,10 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
         for channel in list(self.groups.get(group, ())):
             with contextlib.suppress(ChannelFull):
                 await self.send(channel, message)
+        # Yield once, as Channels' layer does (it awaits a task per channel): the receivers
+        # take the message before the sender goes on. A consumer that sends to its own group
+        # (the chat's presence, when it connects) handles it before its next frame.
+        await asyncio.sleep(0)
 
     async def flush(self):
         await super().flush()
