@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from enum import IntEnum
 
 from asgiref.sync import async_to_sync
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import InMemoryChannelLayer, get_channel_layer
@@ -198,6 +199,26 @@ def revoke_access_on_commit(user_ids, scope: str) -> None:
     broadcast_many_on_commit(
         (user_group(user_id), {"type": ACCESS_REVOKED, "scope": scope}) for user_id in user_ids
     )
+
+
+class DirectDispatch:
+    """Mixin for consumers that touch the database only through database_sync_to_async:
+    each message goes straight to its handler.
+
+    Channels (4.2 and later) awaits `aclose_old_connections()` before every handler: a trip
+    to the one thread that runs all sync_to_async work, where it queues behind the database
+    calls of every socket of the process. Every chat message is handled by every socket of
+    its room, so 100 sockets meant 100 trips through that thread per message, and the
+    fan-out fell minutes behind at 10 messages a second (bench/chat_fanout.py).
+    database_sync_to_async already closes stale connections before and after each call,
+    which is the only place these consumers use one.
+    """
+
+    async def dispatch(self, message):
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
 
 class PersonalGroupEvents:

@@ -2,7 +2,9 @@
 
 The database is the record and the channel layer a doorbell. Services broadcast each room
 event after its commit as `chat.event` with its gap-free number and the message as clients
-show it; this consumer forwards event n only when the last it sent was n - 1. On a gap (the
+show it, already written as JSON (gaf.selectors.chat.event_doorbell: serialised once per
+event, not once per socket); this consumer forwards event n only when the last it sent was
+n - 1. On a gap (the
 layer dropped something) it reads what is missing from the database; on a duplicate it
 sends nothing. A client resumes with {"type": "resume", "after": n} when it connects and
 whenever it notices a gap itself; until then no live event is forwarded (the resume
@@ -17,6 +19,7 @@ Bad frames get an error frame (code and Italian message) and the connection stay
 
 from __future__ import annotations
 
+import json
 import time
 
 from channels.db import database_sync_to_async
@@ -45,10 +48,13 @@ from gaf.selectors.chat import (
     relocalise,
     room_by_id,
 )
-from hub.websocket import CloseCode, PersonalGroupEvents, user_group
+from hub.websocket import CloseCode, DirectDispatch, PersonalGroupEvents, user_group
+
+# Frames that change something: the service call reads the person afresh itself (_call).
+CHANGING_FRAMES = frozenset({"send", "edit", "delete", "pin", "read"})
 
 
-class ChatConsumer(PersonalGroupEvents, AsyncJsonWebsocketConsumer):
+class ChatConsumer(PersonalGroupEvents, DirectDispatch, AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
         self.language = socket_language(self.scope)
@@ -85,21 +91,22 @@ class ChatConsumer(PersonalGroupEvents, AsyncJsonWebsocketConsumer):
         except FrameError as error:
             await self._error(error.code, error.message)
             return
-        user = await database_sync_to_async(self._member)()
-        if user is None:
+        if (
+            frame.type not in CHANGING_FRAMES
+            and await database_sync_to_async(self._member)() is None
+        ):
             await self._cut_off()
             return
-        await getattr(self, f"on_{frame.type}")(frame, user)
+        await getattr(self, f"on_{frame.type}")(frame)
 
-    async def on_resume(self, frame, user):
+    async def on_resume(self, frame):
         await self._catch_up(frame["after"])
 
-    async def on_send(self, frame, user):
+    async def on_send(self, frame):
         client_id = str(frame["client_id"])
         result = await self._call(
             services.chat_message_send,
             room=self.room,
-            user=user,
             body=frame["body"],
             client_id=frame["client_id"],
             attach=frame.get("attach"),
@@ -116,39 +123,36 @@ class ChatConsumer(PersonalGroupEvents, AsyncJsonWebsocketConsumer):
                 }
             )
 
-    async def on_edit(self, frame, user):
+    async def on_edit(self, frame):
         await self._call(
             services.chat_message_edit,
             room=self.room,
-            user=user,
             message_id=frame["message_id"],
             body=frame["body"],
             ref={"message_id": frame["message_id"]},
         )
 
-    async def on_delete(self, frame, user):
+    async def on_delete(self, frame):
         await self._call(
             services.chat_message_delete,
             room=self.room,
-            user=user,
             message_id=frame["message_id"],
             ref={"message_id": frame["message_id"]},
         )
 
-    async def on_pin(self, frame, user):
+    async def on_pin(self, frame):
         await self._call(
             services.chat_message_pin,
             room=self.room,
-            user=user,
             message_id=frame["message_id"],
             pinned=frame["pinned"],
             ref={"message_id": frame["message_id"]},
         )
 
-    async def on_read(self, frame, user):
-        await self._call(services.chat_mark_read, room=self.room, user=user, seq=frame["seq"])
+    async def on_read(self, frame):
+        await self._call(services.chat_mark_read, room=self.room, seq=frame["seq"])
 
-    async def on_typing(self, frame, user):
+    async def on_typing(self, frame):
         now = time.monotonic()
         if now - self.last_typing < TYPING_INTERVAL_SECONDS:
             return
@@ -157,7 +161,7 @@ class ChatConsumer(PersonalGroupEvents, AsyncJsonWebsocketConsumer):
             self.group, {"type": "chat.typing", "user": self.me["id"], "name": self.me["name"]}
         )
 
-    async def on_ping(self, frame, user):
+    async def on_ping(self, frame):
         online = await database_sync_to_async(self._refresh)()
         await self.send_json({"type": "pong", "online": online})
 
@@ -168,10 +172,12 @@ class ChatConsumer(PersonalGroupEvents, AsyncJsonWebsocketConsumer):
         if not self.synced or seq <= self.last_seq:
             return
         if seq == self.last_seq + 1:
-            with translation.override(self.language):
-                payload = relocalise(event["event"])
             self.last_seq = seq
-            await self.send_json(payload)
+            if event["localised"]:
+                with translation.override(self.language):
+                    await self.send_json(relocalise(json.loads(event["text"])))
+            else:
+                await self.send(text_data=event["text"])
         else:
             await self._catch_up(self.last_seq)
 
@@ -200,17 +206,25 @@ class ChatConsumer(PersonalGroupEvents, AsyncJsonWebsocketConsumer):
         await self.close(code=int(CloseCode.FORBIDDEN))
 
     async def _call(self, service, *, ref: dict | None = None, **kwargs):
-        """Run a service in a worker thread; its refusal becomes an error frame."""
+        """Run a service as the person, read afresh, in one call to a worker thread (one
+        checkout of a database connection per frame); a refusal becomes an error frame,
+        and a person who may no longer read the room is cut off."""
 
         def run():
+            user = self._member()
+            if user is None:
+                return None, None, True
             with translation.override(self.language):
                 try:
-                    return service(**kwargs), None
+                    return service(user=user, **kwargs), None, False
                 except ValidationError as error:
-                    return None, (getattr(error, "code", None) or "invalid", error.messages[0])
+                    code = getattr(error, "code", None) or "invalid"
+                    return None, (code, error.messages[0]), False
 
-        result, refused = await database_sync_to_async(run)()
-        if refused is not None:
+        result, refused, gone = await database_sync_to_async(run)()
+        if gone:
+            await self._cut_off()
+        elif refused is not None:
             await self._error(*refused, **(ref or {}))
         return result
 

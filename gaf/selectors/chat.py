@@ -8,6 +8,7 @@ written out in the active language (gaf.chat_system).
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -165,6 +166,23 @@ def event_payload(event: ChatEvent) -> dict:
         "room": event.room_id,
         "kind": event.kind,
         "message": message_payload(event.message),
+    }
+
+
+def event_doorbell(event: ChatEvent) -> dict:
+    """The channel-layer message that announces a room event to the room's sockets.
+
+    The event is written as JSON text once, here, not once per socket: a socket forwards
+    the text as it is (the in-memory layer copies each message per socket, and a string
+    costs nothing to copy). Only a system message is read again, to be written out in the
+    socket's own language (`relocalise`).
+    """
+    payload = event_payload(event)
+    return {
+        "type": "chat.event",
+        "seq": event.seq,
+        "text": json.dumps(payload),
+        "localised": bool(payload["message"]["system"]),
     }
 
 

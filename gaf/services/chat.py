@@ -41,7 +41,7 @@ from gaf.models import (
     RoundProduct,
     SystemKind,
 )
-from gaf.selectors.chat import event_payload, person_name, room_members, room_path
+from gaf.selectors.chat import event_doorbell, person_name, room_members, room_path
 from hub import notifications
 from hub.abuse import Rate, within_rate
 from hub.websocket import broadcast_on_commit
@@ -94,10 +94,7 @@ def _record(room: ChatRoom, kind: str, message: ChatMessage, now: dt.datetime) -
 
 
 def _broadcast(event: ChatEvent) -> None:
-    payload = event_payload(event)
-    broadcast_on_commit(
-        chat_group(event.room_id), {"type": "chat.event", "seq": event.seq, "event": payload}
-    )
+    broadcast_on_commit(chat_group(event.room_id), event_doorbell(event))
 
 
 # --- Checks ---------------------------------------------------------------------------------
@@ -142,6 +139,8 @@ def _check_rate(user) -> None:
 
 
 def _mentions(room: ChatRoom, body: str, author_id: int | None) -> list[dict]:
+    if "@" not in body:
+        return []  # most messages: the members are not even read
     members = room_members(room=room)
     found = {}
     for mention in find_mentions(body, members):

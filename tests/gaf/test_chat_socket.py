@@ -216,11 +216,42 @@ async def test_messages_arrive_once_in_order_across_retries_gaps_and_reconnectio
     from gaf.live import chat_group
 
     await get_channel_layer().group_send(
-        chat_group(room.pk), {"type": "chat.event", "seq": 9, "event": events[-1]}
+        chat_group(room.pk),
+        {"type": "chat.event", "seq": 9, "text": json.dumps(events[-1]), "localised": False},
     )
     assert await bob.receive_nothing(timeout=0.3)
     await alice.disconnect()
     await bob.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_fan_out_takes_no_trip_to_the_database_thread_per_socket(
+    close_thread_connections, monkeypatch
+):
+    """Channels awaits a connection clean-up on the one sync thread before every handler:
+    with it, each message cost one trip through that thread per socket of the room, queued
+    behind everyone's database work (hub.websocket.DirectDispatch; bench/chat_fanout.py)."""
+    import channels.consumer
+
+    trips = []
+
+    async def counted():
+        trips.append(1)
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted)
+    setup, room, (_family, member), other = await sync_to_async(_world)()
+    sockets = [(await joined(user, room))[0] for user in (member, other, setup.coordinator)]
+    for socket_ in sockets:  # each resume is handled once its ping is answered
+        await socket_.send_json_to({"type": "ping"})
+        await next_of(socket_, "pong")
+    trips.clear()
+    for n in range(3):
+        await sync_to_async(_send)(room, setup.coordinator, f"m{n}")
+    for socket_ in sockets:
+        assert [(await next_of(socket_, "event"))["id"] for _n in range(3)] == [1, 2, 3]
+    assert trips == []
+    for socket_ in sockets:
+        await socket_.disconnect()
 
 
 @pytest.mark.django_db(transaction=True)

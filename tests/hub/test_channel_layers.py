@@ -1,52 +1,87 @@
-"""The embedded channel layer (hub.channel_layers): the expiry sweep no longer runs on every
-receive, so a broadcast to many sockets does not sweep once per socket; expired messages
-still go."""
+"""hub.channel_layers.InMemoryChannelLayer: Channels' in-memory layer with a fan-out whose
+cost grows with the group, not with its square, and the same promises."""
 
 from __future__ import annotations
-
-import asyncio
-
-from channels.layers import InMemoryChannelLayer as ChannelsInMemoryChannelLayer
 
 from hub import channel_layers
 from hub.channel_layers import InMemoryChannelLayer
 
 
-def test_a_broadcast_to_many_sockets_sweeps_once(monkeypatch):
-    sweeps = []
-    original = ChannelsInMemoryChannelLayer._clean_expired
-    monkeypatch.setattr(
-        ChannelsInMemoryChannelLayer,
-        "_clean_expired",
-        lambda layer: sweeps.append(1) or original(layer),
-    )
+class CountingLayer(InMemoryChannelLayer):
+    """Counts the expiry walks over every channel and group (Channels' _clean_expired)."""
 
-    async def broadcast_and_receive():
-        layer = InMemoryChannelLayer()
-        channels = [await layer.new_channel() for _ in range(50)]
+    walks = 0
+
+    def _clean_expired(self):
+        before = self._cleaned_at
+        super()._clean_expired()
+        if self._cleaned_at != before:
+            CountingLayer.walks += 1
+
+
+async def _room(layer, sockets: int) -> list[str]:
+    channels = [await layer.new_channel() for _ in range(sockets)]
+    for number, channel in enumerate(channels):
+        await layer.group_add("gaf.chat.1", channel)
+        await layer.group_add(f"user.{number}", channel)
+    return channels
+
+
+async def test_a_message_reaches_every_socket_of_the_group_once_and_in_order():
+    layer = InMemoryChannelLayer()
+    channels = await _room(layer, 5)
+    for seq in (1, 2):
+        await layer.group_send("gaf.chat.1", {"type": "chat.event", "seq": seq})
+    for channel in channels:
+        assert [(await layer.receive(channel))["seq"] for _ in range(2)] == [1, 2]
+    assert layer.channels == {}  # nothing left behind
+
+
+async def test_each_socket_gets_its_own_copy():
+    layer = InMemoryChannelLayer()
+    first, second = await _room(layer, 2)
+    await layer.group_send("gaf.chat.1", {"type": "chat.event", "data": {"seen": []}})
+    (await layer.receive(first))["data"]["seen"].append("first")
+    assert (await layer.receive(second))["data"]["seen"] == []
+
+
+async def test_a_full_socket_misses_the_message_and_the_others_get_it():
+    layer = InMemoryChannelLayer(capacity=1)
+    slow, fast = await _room(layer, 2)
+    await layer.group_send("gaf.chat.1", {"type": "chat.event", "seq": 1})
+    await layer.receive(fast)
+    await layer.group_send("gaf.chat.1", {"type": "chat.event", "seq": 2})  # slow is full
+    assert (await layer.receive(fast))["seq"] == 2
+    assert (await layer.receive(slow))["seq"] == 1
+    assert layer.channels == {}
+
+
+async def test_the_fan_out_walks_the_process_channels_once_per_interval_not_per_socket():
+    """Channels' layer walked every channel and group on each receive and group_send: with
+    100 sockets in a room, a message cost 101 walks of ~300 entries each."""
+    CountingLayer.walks = 0
+    layer = CountingLayer()
+    channels = await _room(layer, 100)
+    for seq in range(1, 4):
+        await layer.group_send("gaf.chat.1", {"type": "chat.event", "seq": seq})
         for channel in channels:
-            await layer.group_add("gaf.round.1", channel)
-        await layer.group_send("gaf.round.1", {"type": "round.state", "version": 1})
-        return [await layer.receive(channel) for channel in channels]
-
-    received = asyncio.run(broadcast_and_receive())
-    assert received == [{"type": "round.state", "version": 1}] * 50
-    assert len(sweeps) == 1  # Channels' own layer: 51 (the send, then each receive)
+            assert (await layer.receive(channel))["seq"] == seq
+    assert CountingLayer.walks == 1
 
 
-def test_expired_messages_still_go(monkeypatch):
-    clock = [1000.0]
-    monkeypatch.setattr(channel_layers, "monotonic", lambda: clock[0])
+async def test_expired_messages_and_their_sockets_still_go(monkeypatch):
+    monkeypatch.setattr(channel_layers, "CLEAN_INTERVAL_SECONDS", 0)
+    layer = InMemoryChannelLayer(expiry=-1)  # every message is expired as soon as it is sent
+    gone, listening = await _room(layer, 2)
+    await layer.send(gone, {"type": "chat.event", "seq": 1})
+    await layer.group_send("gaf.chat.9", {"type": "nothing"})  # runs the walk
+    assert gone not in layer.channels
+    assert gone not in layer.groups["gaf.chat.1"]
+    assert listening in layer.groups["gaf.chat.1"]
 
-    async def scenario():
-        layer = InMemoryChannelLayer(expiry=0)
-        layer._clean_expired()  # a sweep now: the next within the interval is skipped
-        await layer.send("gaf.round.stale", {"type": "round.state", "version": 1})
-        await asyncio.sleep(0.01)  # the message's time is up (expiry 0)
-        layer._clean_expired()
-        kept_within_the_interval = "gaf.round.stale" in layer.channels
-        clock[0] += channel_layers.SWEEP_INTERVAL_SECONDS
-        layer._clean_expired()
-        return kept_within_the_interval, "gaf.round.stale" in layer.channels
 
-    assert asyncio.run(scenario()) == (True, False)
+def test_it_is_still_the_channels_layer():
+    """hub.websocket and hub.health tell the embedded mode by isinstance of Channels' class."""
+    from channels.layers import InMemoryChannelLayer as Channels
+
+    assert isinstance(InMemoryChannelLayer(), Channels)

@@ -2,8 +2,9 @@
 
 Run against any settings (DEBUG off included): `python -m tests.integration.seed_round
 --families 8`. Builds through the real services (tests/gaf/factories.py) and prints one JSON
-line: the round, its products, and per family its id, an API token (verified address) and a
-signed-in session key for the round's WebSocket.
+line: the round, its products, the group's slug and the chat rooms of the group and of the
+round, and per family its id, its person's id and name, an API token (verified address) and
+a signed-in session key for the WebSockets.
 
 By default the round has two products and no orders. `--products N` adds products sold by
 the case, by the half kilo, with a volume discount (bench/round_fanout.py); `--ordered` has
@@ -37,7 +38,8 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from gaf import services  # noqa: E402
-from gaf.models import RoundProduct  # noqa: E402
+from gaf.models import ChatRoom, RoundProduct  # noqa: E402
+from gaf.selectors.chat import person_name  # noqa: E402
 from gaf.services import Tier  # noqa: E402
 from hub import services as hub_services  # noqa: E402
 from tests.gaf.factories import (  # noqa: E402
@@ -91,7 +93,15 @@ def seed(families: int, *, products_count: int = 2, ordered: bool = False) -> di
         families_made.append((family, user))
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         _token, secret = hub_services.api_token_create(user=user, name="prova")
-        members.append({"family": family.pk, "token": secret, "session": signed_in_session(user)})
+        members.append(
+            {
+                "family": family.pk,
+                "user": user.pk,
+                "name": person_name(user=user),
+                "token": secret,
+                "session": signed_in_session(user),
+            }
+        )
     round_products = list(
         RoundProduct.objects.filter(round=round).order_by("pk").values_list("pk", flat=True)
     )
@@ -110,7 +120,14 @@ def seed(families: int, *, products_count: int = 2, ordered: bool = False) -> di
             )
         # The live pages' state after each order: nobody listens yet.
         transaction.get_connection().run_on_commit.clear()
-    return {"round": round.pk, "round_products": round_products, "families": members}
+    return {
+        "round": round.pk,
+        "round_products": round_products,
+        "group_slug": setup.group.slug,
+        "group_room": ChatRoom.objects.get(group=setup.group, round__isnull=True).pk,
+        "round_room": ChatRoom.objects.get(round=round).pk,
+        "families": members,
+    }
 
 
 def main() -> None:
