@@ -463,7 +463,11 @@ def main() -> None:
         print("migrating, seeding...", flush=True)
         manage("migrate", "--noinput", env=base_env, timeout=900)
         seeded = run_module(
-            "tests.integration.seed_round", "--families", str(arguments.clients), env=base_env
+            "tests.integration.seed_round",
+            "--families",
+            str(arguments.clients),
+            env=base_env,
+            timeout=1800,
         )
         data = json.loads(seeded.strip().splitlines()[-1])
         print(

@@ -209,7 +209,7 @@ class DirectDispatch:
     to the one thread that runs all sync_to_async work, where it queues behind the database
     calls of every socket of the process. Every chat message is handled by every socket of
     its room, so 100 sockets meant 100 trips through that thread per message, and the
-    fan-out fell minutes behind at 10 messages a second (bench/chat_fanout.py).
+    fan-out fell more than a minute behind at 10 messages a second (bench/chat_fanout.py).
     database_sync_to_async already closes stale connections before and after each call,
     which is the only place these consumers use one.
     """
