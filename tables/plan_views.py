@@ -82,7 +82,9 @@ def objective_detail(request: HttpRequest, slug: str, objective_id: int) -> Http
     plan = _plan_or_404(request, slug)
     objective = _objective_or_404(plan, objective_id)
     context = _plan_context(request, plan)
-    context["detail"] = plan_selectors.objective_detail(objective, urls=PageUrls(request))
+    context["detail"] = plan_selectors.objective_detail(
+        objective, urls=PageUrls(request), user=request.user
+    )
     return render(request, "tables/plan/objective.html", context)
 
 
