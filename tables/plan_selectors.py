@@ -372,3 +372,20 @@ def initiative_options(plan: PianoFamily) -> list[InitiativePage]:
         .order_by("title")
         .only("id", "title", "live")
     )
+
+
+def linkable_objectives(user, proposal) -> list[Objective]:
+    """The objectives this person may link the proposal to: those of the plans of the
+    proposal's network (or its table's municipality) that they edit (two queries)."""
+    table = proposal.table
+    plans = PianoFamily.objects.filter(network_id=table.network_id)
+    if table.municipality_id:
+        plans = plans | PianoFamily.objects.filter(municipality_id=table.municipality_id)
+    editable = [p.pk for p in plans if plan_rules.can_edit_plan(user, p)]
+    if not editable:
+        return []
+    return list(
+        Objective.objects.filter(plan_id__in=editable)
+        .select_related("plan", "macro_area")
+        .order_by("plan__title", "macro_area__code", "order", "pk")
+    )
