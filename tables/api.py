@@ -217,7 +217,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 class ObjectiveSerializer(serializers.ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    macro_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    macro_area = serializers.SlugRelatedField(slug_field="code", read_only=True)
     area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -581,7 +581,7 @@ class ObjectiveListView(generics.ListAPIView):
         return (
             Objective.objects.filter(plan=plan)
             .select_related("plan", "macro_area", "area")
-            .order_by("macro_area__pk", "order", "pk")
+            .order_by("macro_area__code", "order", "pk")
         )
 
 
