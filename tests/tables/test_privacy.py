@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from events.feeds import calendar_feed_token_rotate
 from hub.notifications.models import Notification
-from tables import services
+from tables import api_urls as tables_api_urls
+from tables import services, urls_plan
 from tables import urls as tables_urls
 from tables.models import (
     Comment,
@@ -29,10 +30,8 @@ from tables.models import (
     Role,
     Table,
 )
-from tests.hub.factories import UserFactory
-from tables import api_urls as tables_api_urls
-from tables import urls_plan
 from tables.services import plan as plan_services
+from tests.hub.factories import UserFactory
 from tests.tables.factories import area, make_table
 from tests.tables.plan_factories import make_plan
 
@@ -131,6 +130,7 @@ def world():
     outsider.save()
     services.comment_create(by=member, proposal=proposal, body=m("@Ospite Esterno guarda"))
     # The approved proposal becomes an action of the network's public Piano Family.
+    proposal.refresh_from_db()
     plan = make_plan(network=table.network, published=True)
     objective = plan.objectives.get()
     action = plan_services.objective_link_proposal(objective=objective, proposal=proposal, by=boss)
@@ -262,7 +262,13 @@ def _api_and_plan_urls(world) -> list[str]:
                 "tables-meeting": [world["meeting"].pk, world["upcoming"].pk],
                 "plans-objective": [world["objective"].pk],
             }.get(pattern.name, [proposal.pk, world["draft"].pk])
-            urls += [reverse(f"api:{pattern.name}", kwargs={**kwargs, "id": i}) for i in ids]
+            urls += [
+                reverse(
+                    f"api:{pattern.name}",
+                    kwargs={**{k: kwargs[k] for k in names if k != "id"}, "id": i},
+                )
+                for i in ids
+            ]
         else:
             urls.append(reverse(f"api:{pattern.name}", kwargs={k: kwargs[k] for k in names}))
     plan_kwargs = {
