@@ -12,6 +12,7 @@ workflow does not allow, or a comment on a locked proposal, answers 409 with its
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers
@@ -391,13 +392,13 @@ class ProposalListView(generics.ListAPIView):
         values = data.validated_data
         area = Area.objects.filter(slug=values["area"]).first()
         if area is None:
-            raise exceptions.ValidationError({"area": ["Area sconosciuta."]})
+            raise exceptions.ValidationError({"area": [_("Area sconosciuta.")]})
         age_bands = list(AgeBand.objects.filter(slug__in=values["age_bands"]))
         if len(age_bands) != len(set(values["age_bands"])):
-            raise exceptions.ValidationError({"age_bands": ["Fascia d'età sconosciuta."]})
+            raise exceptions.ValidationError({"age_bands": [_("Fascia d'età sconosciuta.")]})
         municipalities = list(Municipality.objects.filter(pk__in=values["municipalities"]))
         if len(municipalities) != len(set(values["municipalities"])):
-            raise exceptions.ValidationError({"municipalities": ["Comune sconosciuto."]})
+            raise exceptions.ValidationError({"municipalities": [_("Comune sconosciuto.")]})
         proposal = services.proposal_create(
             by=request.user,
             table=table,
@@ -479,7 +480,7 @@ class CommentListView(generics.ListAPIView):
             parent = Comment.objects.filter(proposal=proposal, pk=values["parent"]).first()
             if parent is None:
                 raise exceptions.ValidationError(
-                    {"parent": ["Si risponde a un commento della stessa proposta."]}
+                    {"parent": [_("Si risponde a un commento della stessa proposta.")]}
                 )
         comment = services.comment_create(
             by=request.user,
