@@ -247,3 +247,19 @@ class DecisionForm(forms.Form):
         self.fields["meeting"].choices = [("", "—")] + [
             (m.pk, f"{m.title} ({m.starts_at:%d/%m/%Y})") for m in meetings
         ]
+
+
+class LinkObjectiveForm(forms.Form):
+    objective = forms.TypedChoiceField(label=_("Obiettivo del Piano Family"), coerce=int)
+    title = forms.CharField(
+        label=_("Titolo dell'azione (facoltativo)"),
+        required=False,
+        max_length=200,
+        help_text=_("Se lo lasci vuoto, l'azione prende il titolo della proposta."),
+    )
+
+    def __init__(self, *args, objectives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].choices = [
+            (o.pk, f"{o.plan.title} — {o.title}") for o in objectives
+        ]

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from associations.models import Association, InitiativePage
 from hub.models import Area, MacroArea, Municipality, Network
 from hub.page_urls import PageUrls
-from tables import plan_rules
+from tables import links, plan_rules, rules
 from tables.models import Objective, ObjectiveAction, PianoFamily, ProgressUpdate, Status
 from tables.plan_report import (
     ObjectiveInput,
@@ -185,6 +186,47 @@ def plan_report(
 class ActionView:
     action: ObjectiveAction
     initiative_url: str | None  # None: no initiative, or not published
+    # The linked proposal only when the person may see it (a private table's proposal is
+    # shown to non-members as a proposal of a private table, without title or link).
+    proposal: object | None = None
+    hidden_proposal: bool = False
+
+    @property
+    def proposal_url(self) -> str | None:
+        return links.proposal_path(self.proposal) if self.proposal is not None else None
+
+    @property
+    def title(self) -> str:
+        return _("Proposta di un tavolo riservato") if self.hidden_proposal else self.action.title
+
+
+def _proposal_shown(action: ObjectiveAction, user) -> tuple[object | None, bool]:
+    """(the proposal to show, whether a linked proposal is hidden from this person)."""
+    if action.proposal_id is None:
+        return None, False
+    proposal = action.proposal
+    if proposal is None:
+        return None, False
+    if rules.can_view_proposal(user, proposal):
+        return proposal, False
+    return None, True
+
+
+def visible_actions(objective: Objective, user) -> list[dict]:
+    """An objective's actions as the API shows them to `user`."""
+    actions = objective.actions.prefetch_related("proposal__table", "proposal__authorships")
+    rows = []
+    for action in actions.order_by("order", "pk"):
+        proposal, hidden = _proposal_shown(action, user)
+        rows.append(
+            {
+                "title": _("Proposta di un tavolo riservato") if hidden else action.title,
+                "status": action.status,
+                "weight": action.weight,
+                "proposal": proposal.pk if proposal is not None else None,
+            }
+        )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -197,14 +239,16 @@ class ObjectiveDetail:
 
 
 def objective_detail(
-    objective: Objective, *, urls: PageUrls, on: date | None = None
+    objective: Objective, *, urls: PageUrls, on: date | None = None, user=None
 ) -> ObjectiveDetail:
     """An objective with its actions (and their initiatives and proposals) and its updates
     (with their authors), in a fixed number of queries."""
     same = Objective.objects.filter(pk=objective.pk)
     municipalities = list(objective.municipalities.order_by("name"))
     actions = list(
-        objective.actions.select_related("initiative").prefetch_related("proposal").all()
+        objective.actions.select_related("initiative")
+        .prefetch_related("proposal__table", "proposal__authorships")
+        .all()
     )
     updates = list(objective.updates.select_related("author").order_by("-date", "-pk"))
     [inputs] = _objective_inputs(same, {objective.pk: [m.pk for m in municipalities]})
@@ -234,8 +278,11 @@ def objective_detail(
                 initiative_url=urls.relative(action.initiative.url_path)
                 if action.initiative is not None and action.initiative.live
                 else None,
+                proposal=shown[0],
+                hidden_proposal=shown[1],
             )
             for action in actions
+            for shown in [_proposal_shown(action, user)]
         ],
         updates=updates,
     )
@@ -324,4 +371,21 @@ def initiative_options(plan: PianoFamily) -> list[InitiativePage]:
         .distinct()
         .order_by("title")
         .only("id", "title", "live")
+    )
+
+
+def linkable_objectives(user, proposal) -> list[Objective]:
+    """The objectives this person may link the proposal to: those of the plans of the
+    proposal's network (or its table's municipality) that they edit (two queries)."""
+    table = proposal.table
+    plans = PianoFamily.objects.filter(network_id=table.network_id)
+    if table.municipality_id:
+        plans = plans | PianoFamily.objects.filter(municipality_id=table.municipality_id)
+    editable = [p.pk for p in plans if plan_rules.can_edit_plan(user, p)]
+    if not editable:
+        return []
+    return list(
+        Objective.objects.filter(plan_id__in=editable)
+        .select_related("plan", "macro_area")
+        .order_by("plan__title", "macro_area__code", "order", "pk")
     )

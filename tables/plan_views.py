@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,6 +36,14 @@ def _plan_or_404(request: HttpRequest, slug: str) -> PianoFamily:
     plan = plan_selectors.plan_for(request.user, slug)
     if plan is None:
         raise Http404
+    return plan
+
+
+def _editable_plan(request: HttpRequest, slug: str) -> PianoFamily:
+    """The plan, for those who edit it (network staff and the coordinators of its table)."""
+    plan = _plan_or_404(request, slug)
+    if not plan_rules.can_edit_plan(request.user, plan):
+        raise PermissionDenied
     return plan
 
 
@@ -82,7 +90,9 @@ def objective_detail(request: HttpRequest, slug: str, objective_id: int) -> Http
     plan = _plan_or_404(request, slug)
     objective = _objective_or_404(plan, objective_id)
     context = _plan_context(request, plan)
-    context["detail"] = plan_selectors.objective_detail(objective, urls=PageUrls(request))
+    context["detail"] = plan_selectors.objective_detail(
+        objective, urls=PageUrls(request), user=request.user
+    )
     return render(request, "tables/plan/objective.html", context)
 
 
@@ -193,7 +203,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _plan_or_404(request, slug)
+    plan = _editable_plan(request, slug)
     form = _plan_form(request, plan)
     if request.method == "POST":
         ok, _plan = submit(
@@ -219,7 +229,7 @@ def _refused(request: HttpRequest, plan: PianoFamily, error) -> HttpResponse:
 
 @require_POST
 def plan_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _plan_or_404(request, slug)
+    plan = _editable_plan(request, slug)
     publish = request.POST.get("publish", "1") != "0"
     try:
         if publish:
@@ -276,7 +286,7 @@ def _objective_form(
 
 @require_http_methods(["GET", "POST"])
 def objective_create(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _plan_or_404(request, slug)
+    plan = _editable_plan(request, slug)
     form = _objective_form(request, plan)
     if request.method == "POST":
         ok, objective = submit(
@@ -295,7 +305,7 @@ def objective_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def objective_edit(request: HttpRequest, slug: str, objective_id: int) -> HttpResponse:
-    plan = _plan_or_404(request, slug)
+    plan = _editable_plan(request, slug)
     objective = _objective_or_404(plan, objective_id)
     form = _objective_form(request, plan, objective)
     if request.method == "POST":
@@ -315,7 +325,7 @@ def objective_edit(request: HttpRequest, slug: str, objective_id: int) -> HttpRe
 
 @require_POST
 def objective_delete(request: HttpRequest, slug: str, objective_id: int) -> HttpResponse:
-    plan = _plan_or_404(request, slug)
+    plan = _editable_plan(request, slug)
     objective = _objective_or_404(plan, objective_id)
     services.objective_delete(objective=objective, by=request.user)
     messages.success(request, _("Obiettivo eliminato."))
@@ -343,7 +353,7 @@ def _action_form(request: HttpRequest, plan: PianoFamily, action=None) -> Action
 
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest, slug: str, objective_id: int) -> HttpResponse:
-    plan = _plan_or_404(request, slug)
+    plan = _editable_plan(request, slug)
     objective = _objective_or_404(plan, objective_id)
     form = _action_form(request, plan)
     if request.method == "POST":
@@ -363,7 +373,7 @@ def action_create(request: HttpRequest, slug: str, objective_id: int) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, slug: str, objective_id: int, action_id: int):
-    plan = _plan_or_404(request, slug)
+    plan = _editable_plan(request, slug)
     objective = _objective_or_404(plan, objective_id)
     action = plan_selectors.action_for(objective, action_id)
     if action is None:
@@ -391,7 +401,7 @@ def action_edit(request: HttpRequest, slug: str, objective_id: int, action_id: i
 
 @require_POST
 def action_delete(request: HttpRequest, slug: str, objective_id: int, action_id: int):
-    plan = _plan_or_404(request, slug)
+    plan = _editable_plan(request, slug)
     objective = _objective_or_404(plan, objective_id)
     action = plan_selectors.action_for(objective, action_id)
     if action is None:
@@ -406,7 +416,7 @@ def action_delete(request: HttpRequest, slug: str, objective_id: int, action_id:
 
 @require_http_methods(["GET", "POST"])
 def update_create(request: HttpRequest, slug: str, objective_id: int) -> HttpResponse:
-    plan = _plan_or_404(request, slug)
+    plan = _editable_plan(request, slug)
     objective = _objective_or_404(plan, objective_id)
     form = ProgressUpdateForm(
         request.POST if request.method == "POST" else None,
@@ -436,7 +446,7 @@ def update_create(request: HttpRequest, slug: str, objective_id: int) -> HttpRes
 
 @require_POST
 def update_delete(request: HttpRequest, slug: str, objective_id: int, update_id: int):
-    plan = _plan_or_404(request, slug)
+    plan = _editable_plan(request, slug)
     objective = _objective_or_404(plan, objective_id)
     update = plan_selectors.update_for(objective, update_id)
     if update is None:

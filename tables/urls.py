@@ -60,6 +60,11 @@ COMMENTER = access.object_policy(
 )
 MODERATOR = access.object_policy("tables.rules.can_moderate", "the table's coordinators")
 ENDORSER = access.object_policy("tables.rules.can_endorse", "the table's members and coordinators")
+LINKER = access.object_policy(
+    "tables.plan_rules.can_edit_plan",
+    "the table's coordinators and network staff who edit the Piano Family, for an approved "
+    "proposal",
+)
 DECIDER = access.object_policy(
     "tables.rules.can_record_decision", "the table's coordinators, for a submitted proposal"
 )
@@ -113,6 +118,7 @@ urlpatterns = [
     _route(P + "versioni/", proposals.proposal_compare, "proposal_compare", PROPOSAL_READER),
     _route(P + "versioni/ripristina/", proposals.proposal_restore, "proposal_restore", EDITOR),
     _route(P + "decisione/", proposals.proposal_decision, "proposal_decision", DECIDER),
+    _route(P + "obiettivo/", proposals.proposal_link_objective, "proposal_link_objective", LINKER),
     # Discussion.
     _route(P + "commenti/", discussion.comments_since, "comments", PROPOSAL_READER),
     _route(P + "commenti/nuovo/", discussion.comment_create, "comment_create", COMMENTER),

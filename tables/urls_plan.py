@@ -19,6 +19,12 @@ def _route(route_str, view, name, policy):
 PLAN = "<slug:slug>/"
 OBJECTIVE = PLAN + "obiettivi/<int:objective_id>/"
 STAFF = access.STAFF
+# A plan is edited by network staff and by the coordinators of its table (the network's
+# intercommunal table, the municipality's table): the views ask tables.plan_rules.
+EDITOR = access.object_policy(
+    "tables.plan_rules.can_edit_plan",
+    "network staff and the coordinators of the plan's intercommunal or municipal table",
+)
 
 urlpatterns = [
     _route("", views.plan_index, "index", access.PUBLIC),
@@ -27,25 +33,27 @@ urlpatterns = [
     _route(PLAN + "cruscotto/", views.dashboard, "dashboard", access.PUBLIC),
     _route(PLAN + "relazione.csv", views.plan_csv, "plan_csv", access.PUBLIC),
     _route(PLAN + "relazione.pdf", views.plan_pdf, "plan_pdf", access.PUBLIC),
-    _route(PLAN + "modifica/", views.plan_edit, "plan_edit", STAFF),
-    _route(PLAN + "pubblicazione/", views.plan_publish, "plan_publish", STAFF),
-    _route(PLAN + "obiettivi/nuovo/", views.objective_create, "objective_create", STAFF),
+    _route(PLAN + "modifica/", views.plan_edit, "plan_edit", EDITOR),
+    _route(PLAN + "pubblicazione/", views.plan_publish, "plan_publish", EDITOR),
+    _route(PLAN + "obiettivi/nuovo/", views.objective_create, "objective_create", EDITOR),
     _route(OBJECTIVE, views.objective_detail, "objective", access.PUBLIC),
-    _route(OBJECTIVE + "modifica/", views.objective_edit, "objective_edit", STAFF),
-    _route(OBJECTIVE + "elimina/", views.objective_delete, "objective_delete", STAFF),
-    _route(OBJECTIVE + "azioni/nuova/", views.action_create, "action_create", STAFF),
-    _route(OBJECTIVE + "azioni/<int:action_id>/modifica/", views.action_edit, "action_edit", STAFF),
+    _route(OBJECTIVE + "modifica/", views.objective_edit, "objective_edit", EDITOR),
+    _route(OBJECTIVE + "elimina/", views.objective_delete, "objective_delete", EDITOR),
+    _route(OBJECTIVE + "azioni/nuova/", views.action_create, "action_create", EDITOR),
+    _route(
+        OBJECTIVE + "azioni/<int:action_id>/modifica/", views.action_edit, "action_edit", EDITOR
+    ),
     _route(
         OBJECTIVE + "azioni/<int:action_id>/elimina/",
         views.action_delete,
         "action_delete",
-        STAFF,
+        EDITOR,
     ),
-    _route(OBJECTIVE + "aggiornamenti/nuovo/", views.update_create, "update_create", STAFF),
+    _route(OBJECTIVE + "aggiornamenti/nuovo/", views.update_create, "update_create", EDITOR),
     _route(
         OBJECTIVE + "aggiornamenti/<int:update_id>/elimina/",
         views.update_delete,
         "update_delete",
-        STAFF,
+        EDITOR,
     ),
 ]

@@ -18,7 +18,8 @@ STATUS_CONFLICT = "tables_status_not_allowed"
 LOCKED = "tables_locked"
 FROZEN = "tables_minutes_frozen"
 STALE = "tables_stale_version"
-CONFLICTS = (STATUS_CONFLICT, LOCKED, FROZEN, STALE)
+NOT_LINKABLE = "tables_proposal_not_linkable"
+CONFLICTS = (STATUS_CONFLICT, LOCKED, FROZEN, STALE, NOT_LINKABLE)
 
 
 class Conflict(ValidationError):

@@ -23,12 +23,22 @@ from django.utils.translation import gettext as _
 from hub.models import Area, MacroArea, Municipality, Network
 from hub.validation import check_decimal_digits
 from tables import plan_rules, plan_selectors, progress
-from tables.models import Objective, ObjectiveAction, PianoFamily, ProgressUpdate, Status
+from tables import rules as table_rules
+from tables.models import (
+    Objective,
+    ObjectiveAction,
+    PianoFamily,
+    ProgressUpdate,
+    ProposalStatus,
+    Status,
+)
 from tables.models.plan import INDICATOR_DIGITS, MAX_PERIOD_YEARS, YEAR_MAX, YEAR_MIN
+from tables.services._common import NOT_LINKABLE, Conflict
 
 # The models an objective's action may link as its proposal, by "app_label.model".
-# TODO(issue 13, item 5): "tables.proposal" once the tables' proposals exist.
+# The proposals that may become an objective's action: a table's, once approved.
 LINKABLE_PROPOSALS: frozenset[str] = frozenset({"tables.proposal"})
+LINKABLE_STATUSES = (ProposalStatus.APPROVED, ProposalStatus.IN_PROGRESS, ProposalStatus.COMPLETED)
 
 
 def _value_problems() -> dict[str, str]:
@@ -430,14 +440,28 @@ def objective_link_proposal(
 ) -> ObjectiveAction:
     """Link a table's approved proposal to the objective, as one of its actions.
 
-    The decision on a proposal (issue 13, item 5) calls this when the table approves it
-    for the plan; until then LINKABLE_PROPOSALS names the model it will be.
+    Only an approved proposal (or one in progress or completed) is linked; whoever links it
+    edits the plan and sees the proposal. A private table's proposal is not named on the
+    public plan: its action takes a neutral title unless one is given.
     """
     _require_editor(by, objective.plan)
     if proposal._meta.label_lower not in LINKABLE_PROPOSALS:
         raise ValidationError(
             {"proposal": [_("Si collegano a un obiettivo solo le proposte dei tavoli.")]}
         )
+    if not table_rules.can_view_proposal(by, proposal):
+        raise PermissionDenied(_("Non puoi collegare questa proposta."))
+    if proposal.status not in LINKABLE_STATUSES:
+        raise Conflict(
+            _(
+                "Si collega a un obiettivo solo una proposta approvata, in corso o conclusa: "
+                "questa è «%(status)s»."
+            )
+            % {"status": proposal.get_status_display()},
+            code=NOT_LINKABLE,
+        )
+    if not title and not proposal.table.is_public:
+        title = _("Proposta approvata dal tavolo")
     proposal_type = ContentType.objects.get_for_model(proposal)
     if objective.actions.filter(proposal_type=proposal_type, proposal_id=proposal.pk).exists():
         raise ValidationError({"proposal": [_("Questa proposta è già collegata all'obiettivo.")]})

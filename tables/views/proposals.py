@@ -13,10 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hub.form_errors import error_messages, refusal_status, submit
-from tables import presentation, rules, selectors, services, workflow
-from tables.forms import CoauthorForm, CommentForm, DecisionForm, ProposalForm, StatusForm
+from tables import plan_selectors, presentation, rules, selectors, services, workflow
+from tables.forms import (
+    CoauthorForm,
+    CommentForm,
+    DecisionForm,
+    LinkObjectiveForm,
+    ProposalForm,
+    StatusForm,
+)
 from tables.links import proposal_path
 from tables.models import ProposalStatus, Role
+from tables.services import plan as plan_services
 from tables.views._common import forbidden, proposal_or_404, require, table_or_404
 
 
@@ -155,7 +163,22 @@ def proposal_page_response(
         context["decision_form"] = forms.get("decision_form") or DecisionForm(
             meetings=selectors.open_meetings(table)
         )
+    if forms.get("link_form") is not None:
+        context["link_form"] = forms["link_form"]
+    elif can_link_objective(user, proposal):
+        objectives = plan_selectors.linkable_objectives(user, proposal)
+        if objectives:
+            context["link_form"] = forms.get("link_form") or LinkObjectiveForm(
+                objectives=objectives
+            )
     return TemplateResponse(request, "tables/proposal.html", context, status=status)
+
+
+def can_link_objective(user, proposal) -> bool:
+    """The table's coordinators and network staff, for an approved proposal."""
+    return proposal.status in plan_services.LINKABLE_STATUSES and (
+        rules.is_coordinator(user, proposal.table) or bool(getattr(user, "is_staff", False))
+    )
 
 
 @require_GET
@@ -295,3 +318,33 @@ def proposal_decision(request: HttpRequest, slug: str, proposal_id: int) -> Http
     status = refusal_status(general[0]) if general else 400
     proposal = proposal_or_404(request, table, proposal_id)
     return proposal_page_response(request, table, proposal, decision_form=form, status=status)
+
+
+@require_POST
+def proposal_link_objective(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
+    table = table_or_404(request, slug)
+    proposal = proposal_or_404(request, table, proposal_id)
+    require(rules.is_coordinator(request.user, table) or request.user.is_staff)
+    objectives = plan_selectors.linkable_objectives(request.user, proposal)
+    form = LinkObjectiveForm(request.POST, objectives=objectives)
+    by_id = {o.pk: o for o in objectives}
+
+    def link(data):
+        return plan_services.objective_link_proposal(
+            objective=by_id[data["objective"]],
+            proposal=proposal,
+            by=request.user,
+            title=data["title"],
+        )
+
+    try:
+        ok, _action = submit(form, link)
+    except PermissionDenied as error:
+        return forbidden(request, error)
+    if ok:
+        messages.success(request, _("Proposta collegata all'obiettivo del Piano Family."))
+        return redirect(proposal_path(proposal, table))
+    general = form.errors.as_data().get("__all__", [])
+    status = refusal_status(general[0]) if general else 400
+    proposal = proposal_or_404(request, table, proposal_id)
+    return proposal_page_response(request, table, proposal, link_form=form, status=status)

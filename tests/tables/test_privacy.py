@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from events.feeds import calendar_feed_token_rotate
 from hub.notifications.models import Notification
-from tables import services
+from tables import api_urls as tables_api_urls
+from tables import services, urls_plan
 from tables import urls as tables_urls
 from tables.models import (
     Comment,
@@ -29,8 +30,10 @@ from tables.models import (
     Role,
     Table,
 )
+from tables.services import plan as plan_services
 from tests.hub.factories import UserFactory
 from tests.tables.factories import area, make_table
+from tests.tables.plan_factories import make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +129,15 @@ def world():
     outsider.full_name = "Ospite Esterno"
     outsider.save()
     services.comment_create(by=member, proposal=proposal, body=m("@Ospite Esterno guarda"))
+    # The approved proposal becomes an action of the network's public Piano Family.
+    proposal.refresh_from_db()
+    plan = make_plan(network=table.network, published=True)
+    objective = plan.objectives.get()
+    action = plan_services.objective_link_proposal(objective=objective, proposal=proposal, by=boss)
     return {
+        "plan": plan,
+        "objective": objective,
+        "action": action,
         "private": private,
         "public": public,
         "table": table,
@@ -236,3 +247,63 @@ def test_members_see_it_and_non_members_are_told_nothing(client, world):
         MARK in " ".join([n.title, n.body, n.url, n.place_label]) for n in outsider_notes
     )
     assert Notification.objects.filter(user=world["private"].member, title__contains=MARK).exists()
+
+
+def _api_and_plan_urls(world) -> list[str]:
+    """Every API route of the tables and the plans, and every Piano Family page and export,
+    with the private table's real ids (the plan itself is public)."""
+    table, proposal, plan = world["table"], world["proposal"], world["plan"]
+    urls = []
+    for pattern in tables_api_urls.api_patterns:
+        names = set(pattern.pattern.converters)
+        kwargs = {"slug": plan.slug if pattern.name.startswith("plans") else table.slug}
+        if "id" in names:
+            ids = {
+                "tables-meeting": [world["meeting"].pk, world["upcoming"].pk],
+                "plans-objective": [world["objective"].pk],
+            }.get(pattern.name, [proposal.pk, world["draft"].pk])
+            urls += [
+                reverse(
+                    f"api:{pattern.name}",
+                    kwargs={**{k: kwargs[k] for k in names if k != "id"}, "id": i},
+                )
+                for i in ids
+            ]
+        else:
+            urls.append(reverse(f"api:{pattern.name}", kwargs={k: kwargs[k] for k in names}))
+    plan_kwargs = {
+        "slug": plan.slug,
+        "objective_id": world["objective"].pk,
+        "action_id": world["action"].pk,
+        "update_id": 1,
+    }
+    for pattern in urls_plan.urlpatterns:
+        names = pattern.pattern.converters
+        urls.append(
+            reverse(f"piano_family:{pattern.name}", kwargs={n: plan_kwargs[n] for n in names})
+        )
+    return urls
+
+
+@pytest.mark.parametrize("who", ["visitor", "outsider"])
+def test_the_api_and_the_piano_family_show_nothing_of_a_private_table(client, world, who):
+    user = world["outsider"] if who == "outsider" else None
+    if user is not None:
+        client.force_login(user)
+    checked = 0
+    for url in _api_and_plan_urls(world):
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, {"body": "x", "to_status": "submitted"})
+            assert response.status_code < 500, (method, url)
+            assert not _leaks(response), f"{method.upper()} {url} shows the private table"
+            checked += 1
+    assert checked > 40
+
+
+def test_a_member_reads_the_private_table_through_the_api(client, world):
+    client.force_login(world["private"].observer)
+    response = client.get(f"/api/v1/table-proposals/{world['proposal'].pk}/comments/")
+    assert response.status_code == 200 and MARK in response.content.decode()
+    plan, objective = world["plan"], world["objective"]
+    page = client.get(reverse("piano_family:objective", args=[plan.slug, objective.pk]))
+    assert MARK in page.content.decode()
