@@ -16,6 +16,7 @@ from events.api_urls import api_patterns as events_api_patterns
 from gaf.api_urls import api_patterns as gaf_api_patterns
 from hub import access, api, security, views
 from hub.notifications import urls as notification_urls
+from search.api_urls import api_patterns as search_api_patterns
 
 router = SimpleRouter()
 # (prefix, viewset, policy): the policy covers every route the router makes for it.
@@ -62,6 +63,7 @@ api_patterns = [
     *associations_api_patterns,
     *events_api_patterns,
     *gaf_api_patterns,
+    *search_api_patterns,
     *router.urls,
 ]
 
@@ -114,6 +116,7 @@ urlpatterns = [
     path("", include("associations.urls")),
     path("", include("events.urls")),
     path("", include("gaf.urls")),
+    path("", include("search.urls")),
 ]
 
 if settings.DEBUG:
