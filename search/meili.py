@@ -124,7 +124,7 @@ class MeilisearchEngine:
             "page": query.page,
             "hitsPerPage": query.per_page,
             "attributesToRetrieve": RETRIEVED,
-            "attributesToHighlight": ["title"],
+            "attributesToHighlight": ["title", "text"],
             "attributesToCrop": ["text"],
             "cropLength": CROP_WORDS,
             "cropMarker": "…",
