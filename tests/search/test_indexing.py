@@ -139,7 +139,7 @@ def test_a_past_event_is_not_indexed(association, django_capture_on_commit_callb
 def gaf(django_capture_on_commit_callbacks):
     setup = make_group()
     supplier, apples, eggs = make_orchard_catalogue(setup)
-    family, member = make_member(setup)
+    _family, member = make_member(setup)
     with django_capture_on_commit_callbacks(execute=True):
         round = make_round(setup, supplier, [apples, eggs])
     return setup, round, member

@@ -82,7 +82,7 @@ def test_a_rebuild_swaps_atomically_while_people_search(meilisearch):
                 totals.append(result.total)
                 if result.degraded:
                     errors.append(AssertionError("answered by the database engine"))
-        except BaseException as error:  # noqa: BLE001 (reported below)
+        except BaseException as error:  # reported below
             errors.append(error)
         finally:
             connection.close()
