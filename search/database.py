@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 
@@ -172,8 +172,9 @@ def _rows(records: Sequence[dict]):
     return documents, values, dates
 
 
-def write(records: Sequence[dict], delete_ids: Sequence[str] = ()) -> None:
-    """Store `records` (replacing the documents with their ids) and remove `delete_ids`."""
+def write(records: Sequence[dict], delete_ids: Sequence[str] = (), *, fresh: bool = False) -> None:
+    """Store `records` (replacing the documents with their ids) and remove `delete_ids`.
+    `fresh`: the table holds none of them (a rebuild), nothing to replace."""
     with transaction.atomic():
         for start in range(0, len(delete_ids), BATCH):
             SearchDocument.objects.filter(pk__in=delete_ids[start : start + BATCH]).delete()
@@ -181,6 +182,11 @@ def write(records: Sequence[dict], delete_ids: Sequence[str] = ()) -> None:
             batch = records[start : start + BATCH]
             ids = [record["id"] for record in batch]
             documents, values, dates = _rows(batch)
+            if fresh:
+                SearchDocument.objects.bulk_create(documents)
+                SearchFacetValue.objects.bulk_create(values)
+                SearchDate.objects.bulk_create(dates)
+                continue
             SearchFacetValue.objects.filter(document_id__in=ids).delete()
             SearchDate.objects.filter(document_id__in=ids).delete()
             SearchDocument.objects.bulk_create(
@@ -204,11 +210,11 @@ def write(records: Sequence[dict], delete_ids: Sequence[str] = ()) -> None:
 
 def replace_all(records: Sequence[dict]) -> None:
     """Every document replaced by `records`, at once for every reader (one transaction)."""
-    with transaction.atomic():
-        SearchDate.objects.all().delete()
-        SearchFacetValue.objects.all().delete()
-        SearchDocument.objects.all().delete()
-        write(records)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Plain DELETEs: Django's delete() would first load every document (to cascade).
+        for model in (SearchDate, SearchFacetValue, SearchDocument):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608 (table names from the models)
+        write(records, fresh=True)
 
 
 def checksums() -> dict[str, str]:

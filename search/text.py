@@ -16,6 +16,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 # Articles, prepositions and conjunctions: ignored in queries by both engines (Meilisearch's
 # stopWords setting), so "laboratorio bici per bambini a Orbassano" asks for four words.
@@ -36,15 +37,24 @@ MAX_TERM_LENGTH = 40
 Part = tuple[str, bool]
 
 
+@cache
 def _fold_char(character: str) -> str:
     decomposed = unicodedata.normalize("NFKD", character)
     base = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return "".join(c if c.isalnum() else " " for c in base)
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]")
+
+
 def fold(text: str) -> str:
-    """Lower case, accents removed, every character that is not a letter or digit a space."""
-    return "".join(_fold_char(c) for c in text)
+    """Lower case, accents removed, every character that is not a letter or digit a space.
+
+    The same as folding each character alone (`_fold_char`, which highlighting uses to
+    keep positions), in a few passes over the whole text."""
+    decomposed = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return _NOT_ALPHANUMERIC.sub(" ", decomposed.lower())
 
 
 def _fold_with_positions(text: str) -> tuple[str, list[int]]:
