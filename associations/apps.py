@@ -7,8 +7,11 @@ class AssociationsConfig(AppConfig):
     verbose_name = _("Associazioni")
 
     def ready(self):
+        from associations import search_documents
         from associations.selectors import follows_of
         from hub import profile
+
+        search_documents.register()
 
         profile.register_section(
             "associations/profile_follows.html",

@@ -10,13 +10,14 @@ class EventsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from associations.selectors import register_upcoming_events
-        from events import feeds, home, proposals, selectors, signals
+        from events import feeds, home, proposals, search_documents, selectors, signals
         from events.selectors import association_upcoming
         from hub import home as hub_home
         from hub import profile
         from hub.roles import refresh_staff_group
 
         signals.connect()
+        search_documents.register()
         register_upcoming_events(association_upcoming)
         hub_home.register_section("events/home_upcoming.html", home.home_context)
         profile.register_section("events/profile_calendar.html", feeds.profile_calendar_context)

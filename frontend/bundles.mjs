@@ -16,6 +16,7 @@ export const BUNDLES = {
   "gaf-chat": "src/gaf-chat.js",
   "gaf-round": "src/gaf-round.js",
   "notification-bell": "src/notification-bell.js",
+  "search-suggest": "src/search-suggest.js",
   "tables-comments": "src/tables-comments.js",
 };
 

@@ -13,6 +13,7 @@ class GafConfig(AppConfig):
         from gaf.notifications import register_kinds
         from gaf.presenters import profile_groups_context
         from gaf.rounds import ROUND_CONFLICTS
+        from gaf.search_documents import register as register_search
         from hub import api_errors, notifications, profile
 
         calendar_sources.register("gaf.pickups", pickup_days_for)
@@ -26,3 +27,4 @@ class GafConfig(AppConfig):
         api_errors.register_conflict_codes(*ROUND_CONFLICTS)
         profile.register_section("gaf/profile_groups.html", profile_groups_context)
         register_kinds(render_email=render_emails)
+        register_search()

@@ -50,6 +50,14 @@ def family_id_of(user) -> int | None:
     return membership.family_id if membership is not None else None
 
 
+def viewable_group_ids(user) -> list[int]:
+    """The groups whose rounds the user may see: their family's, every one for a
+    superuser (as can_view_round)."""
+    if _is_superuser(user):
+        return list(PurchaseGroup.objects.values_list("pk", flat=True))
+    return sorted(_memberships(user))
+
+
 def is_member(user, group: PurchaseGroup) -> bool:
     return _membership(user, group.pk) is not None
 

@@ -14,6 +14,17 @@ from django.conf import settings
 from django.db import connection
 
 
+class Degraded(Exception):
+    """A check's service is down but the hub still serves without it (search answers from
+    the database engine while Meilisearch is away): reported, without a 503 that would take
+    the whole hub out of a load balancer."""
+
+    def __init__(self, backend: str, detail: str):
+        super().__init__(detail)
+        self.backend = backend
+        self.detail = detail
+
+
 @dataclass(frozen=True)
 class CheckResult:
     name: str
@@ -21,10 +32,12 @@ class CheckResult:
     backend: str
     detail: str
     latency_ms: float
+    degraded: bool = False
 
     def as_dict(self) -> dict:
         return {
             "ok": self.ok,
+            "degraded": self.degraded,
             "backend": self.backend,
             "detail": self.detail,
             "latency_ms": round(self.latency_ms, 1),
@@ -85,11 +98,14 @@ def check_task_broker() -> tuple[str, str]:
 
 
 def check_search() -> tuple[str, str]:
-    from search.backends import get_backend
+    from search.backends import health
 
-    backend = get_backend()
-    backend.ping()
-    return backend.name, "ping"
+    state = health()
+    if not state.ok:
+        raise RuntimeError(state.detail)
+    if state.degraded:
+        raise Degraded(state.backend, state.detail)
+    return state.backend, state.detail
 
 
 CHECKS: dict[str, Callable[[], tuple[str, str]]] = {
@@ -104,9 +120,12 @@ def _run_one(name: str, check: Callable[[], tuple[str, str]], timeout: float) ->
     started = time.perf_counter()
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"healthz-{name}")
     future = pool.submit(_in_thread, check)
+    degraded = False
     try:
         backend, detail = future.result(timeout=timeout)
         ok = True
+    except Degraded as error:
+        backend, detail, ok, degraded = error.backend, error.detail[:300], False, True
     except FutureTimeout:
         backend, detail, ok = "?", f"no answer within {timeout:g} s", False
     except Exception as error:
@@ -114,7 +133,9 @@ def _run_one(name: str, check: Callable[[], tuple[str, str]], timeout: float) ->
     finally:
         # Never wait for a hung check: the answer must come within the timeout.
         pool.shutdown(wait=False, cancel_futures=True)
-    return CheckResult(name, ok, backend, detail, (time.perf_counter() - started) * 1000)
+    return CheckResult(
+        name, ok, backend, detail, (time.perf_counter() - started) * 1000, degraded=degraded
+    )
 
 
 def _in_thread(check):

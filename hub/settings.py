@@ -184,6 +184,8 @@ Q_CLUSTER = {
 MEILISEARCH_URL = env_url("MEILISEARCH_URL", schemes={"http", "https"})
 MEILISEARCH_API_KEY = env_str("MEILISEARCH_API_KEY")
 MEILISEARCH_INDEX_PREFIX = env_str("MEILISEARCH_INDEX_PREFIX", "hub")
+# A query waits this long for Meilisearch, then the database engine answers (search.backends).
+MEILISEARCH_TIMEOUT_SECONDS = 1.5
 if MEILISEARCH_URL and not DEBUG and not MEILISEARCH_API_KEY:
     raise ConfigError("MEILISEARCH_API_KEY", "is required with MEILISEARCH_URL in production")
 

@@ -16,6 +16,7 @@ from events.api_urls import api_patterns as events_api_patterns
 from gaf.api_urls import api_patterns as gaf_api_patterns
 from hub import access, api, security, views
 from hub.notifications import urls as notification_urls
+from search.api_urls import api_patterns as search_api_patterns
 from tables.api_urls import api_patterns as tables_api_patterns
 
 router = SimpleRouter()
@@ -64,6 +65,7 @@ api_patterns = [
     *events_api_patterns,
     *gaf_api_patterns,
     *tables_api_patterns,
+    *search_api_patterns,
     *router.urls,
 ]
 
@@ -118,6 +120,7 @@ urlpatterns = [
     path("", include("gaf.urls")),
     path("piano-family/", include("tables.urls_plan")),
     path("", include("tables.urls")),
+    path("", include("search.urls")),
 ]
 
 if settings.DEBUG:

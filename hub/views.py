@@ -37,12 +37,15 @@ FAMILY_DETAILS = ("children", "memberships__user")
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     results = run_checks()
-    down = [result.name for result in results if not result.ok]
+    down = [result.name for result in results if not result.ok and not result.degraded]
+    degraded = [result.name for result in results if result.degraded]
     body = {
-        "status": "ok" if not down else "down",
+        "status": "down" if down else "degraded" if degraded else "ok",
         "down": down,
+        "degraded": degraded,
         "checks": {result.name: result.as_dict() for result in results},
     }
+    # Degraded is still serving: 200, so a load balancer keeps the hub in.
     return JsonResponse(body, status=200 if not down else 503)
 
 

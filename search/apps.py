@@ -8,6 +8,9 @@ class SearchConfig(AppConfig):
     verbose_name = _("Ricerca")
 
     def ready(self):
+        from search import signals
         from search.backends import _reset_on_setting_change
 
         setting_changed.connect(_reset_on_setting_change)
+        # The kinds the apps registered (and any registered later) get their signals.
+        signals.connect()

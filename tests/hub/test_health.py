@@ -12,6 +12,7 @@ def test_all_up_answers_200(client):
     body = response.json()
     assert body["status"] == "ok"
     assert body["down"] == []
+    assert body["degraded"] == []
     assert set(body["checks"]) == {"database", "channel_layer", "task_broker", "search"}
     assert body["checks"]["channel_layer"]["backend"] == "InMemoryChannelLayer"
     assert body["checks"]["search"]["backend"] == "database"
@@ -43,11 +44,18 @@ def test_unreachable_channel_layer_answers_503_naming_it(client):
 
 
 @override_settings(MEILISEARCH_URL="http://127.0.0.1:1", MEILISEARCH_API_KEY="x")
-def test_unreachable_meilisearch_answers_503_naming_search(client):
+def test_unreachable_meilisearch_is_reported_degraded_not_down(client):
+    """Search still answers, from the database engine: the hub stays in the load balancer."""
     response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["down"] == ["search"]
-    assert response.json()["checks"]["search"]["ok"] is False
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["down"] == []
+    assert body["degraded"] == ["search"]
+    assert body["checks"]["search"]["ok"] is False
+    assert body["checks"]["search"]["degraded"] is True
+    assert body["checks"]["search"]["backend"] == "database"
+    assert "database engine" in body["checks"]["search"]["detail"]
 
 
 @pytest.mark.redis
