@@ -1,0 +1,40 @@
+"""Tables (tavoli): intercommunal and municipal tables, their meetings, the proposals they
+co-design, the discussion of each proposal and the table's decisions.
+
+Visibility is decided in one place, tables.rules; state changes only through
+tables.services.
+"""
+
+from tables.models.discussion import MAX_COMMENT_DEPTH, Comment, Endorsement, Stance
+from tables.models.meetings import AgendaItem, Attendance, Meeting, Minutes
+from tables.models.proposals import (
+    Proposal,
+    ProposalCoAuthor,
+    ProposalStatus,
+    ProposalStatusChange,
+    ProposalVersion,
+    TableDecision,
+)
+from tables.models.tables import Invitation, Membership, MembershipRequest, Role, Table
+
+__all__ = [
+    "MAX_COMMENT_DEPTH",
+    "AgendaItem",
+    "Attendance",
+    "Comment",
+    "Endorsement",
+    "Invitation",
+    "Meeting",
+    "Membership",
+    "MembershipRequest",
+    "Minutes",
+    "Proposal",
+    "ProposalCoAuthor",
+    "ProposalStatus",
+    "ProposalStatusChange",
+    "ProposalVersion",
+    "Role",
+    "Stance",
+    "Table",
+    "TableDecision",
+]
