@@ -5,6 +5,7 @@ Visibility is decided in one place, tables.rules; state changes only through
 tables.services.
 """
 
+from tables.models.coedit import CoeditDocument, CoeditSnapshot, CoeditUpdate
 from tables.models.discussion import MAX_COMMENT_DEPTH, Comment, Endorsement, Stance
 from tables.models.meetings import AgendaItem, Attendance, Meeting, Minutes
 from tables.models.proposals import (
@@ -21,6 +22,9 @@ __all__ = [
     "MAX_COMMENT_DEPTH",
     "AgendaItem",
     "Attendance",
+    "CoeditDocument",
+    "CoeditSnapshot",
+    "CoeditUpdate",
     "Comment",
     "Endorsement",
     "Invitation",
