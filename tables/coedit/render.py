@@ -60,7 +60,7 @@ def safe_href(value) -> str | None:
     if not isinstance(value, str) or len(value) > 2000:
         return None
     cleaned = value.strip()
-    if any(ord(char) < 32 or char.isspace() and char != " " for char in cleaned):
+    if any(ord(char) < 32 or (char.isspace() and char != " ") for char in cleaned):
         return None
     try:
         parts = urlsplit(cleaned)

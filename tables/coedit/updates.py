@@ -14,16 +14,18 @@ The layout (yjs/src/utils/encoding.js, readClientsStructRefs and readDeleteSet):
                 ranges × (varuint clock, varuint length))
 
 `check_update` refuses, before the document sees anything:
-- an item under a root the document kind does not write (another document's state carries
-  the hub's `meta` root, which only the server writes);
-- an item whose origin, right origin or parent the server has not got and the update does
-  not bring (an update built on another document, or on a state the server never had: Yjs
-  would keep it pending for ever);
-- a client's structs starting past what the server has of that client (a gap), or Skip
-  structs among new ones (a gap inside the update);
-- content kinds the editor never produces (sub-documents, binary) and type kinds outside
-  the XML the editor uses;
-- deletions of ranges the server has not got and the update does not bring.
+- ("wrong_document") an item under a root the document kind does not write: another
+  document's state carries the hub's `meta` root, which only the server writes;
+- ("forbidden_content") content kinds the editor never produces (sub-documents, binary) and
+  type kinds outside the XML the editor uses;
+- ("missing_dependencies") an update that depends on what the server has not got and the
+  update does not bring: a client's structs starting past what the server has of that client,
+  Skip structs (gaps) among new ones, an item whose origin, right origin or parent is
+  unknown, deletions of unknown ranges. Yjs would keep such an update pending, perhaps for
+  ever. A client that edited offline sends such updates legitimately (its first edits after
+  reconnecting may overtake its sync step 2): the consumer answers with its sync step 1, and
+  the client's step 2 brings everything, or shows (by its `meta` root) that the update was
+  built on another document.
 """
 
 from __future__ import annotations
@@ -247,11 +249,11 @@ def check_update(
         for client, clock in item.refs:
             if not known(client, clock):
                 raise UpdateRefused(
-                    "wrong_document", f"an item refers to {client}:{clock}, unknown here"
+                    "missing_dependencies", f"an item refers to {client}:{clock}, unknown here"
                 )
     for client, ranges in facts.deletes.items():
         for clock, length in ranges:
             if length and not known(client, clock + length - 1):
                 raise UpdateRefused(
-                    "wrong_document", f"a deletion of {client}:{clock}+{length}, unknown here"
+                    "missing_dependencies", f"a deletion of {client}:{clock}+{length}, unknown here"
                 )
