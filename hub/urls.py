@@ -114,6 +114,7 @@ urlpatterns = [
     path("", include("associations.urls")),
     path("", include("events.urls")),
     path("", include("gaf.urls")),
+    path("", include("tables.urls_coedit")),
 ]
 
 if settings.DEBUG:

@@ -36,6 +36,7 @@ from pycrdt import Doc
 from hub.websocket import CloseCode, PersonalGroupEvents, user_group
 from tables.coedit import protocol, rooms, rules, services
 from tables.coedit.content import WRITABLE_ROOTS
+from tables.coedit.presence import person_label
 from tables.coedit.protocol import (
     AwarenessEntry,
     AwarenessMessage,
@@ -50,7 +51,6 @@ logger = logging.getLogger(__name__)
 
 # A socket may announce this many awareness client ids (a page reloaded in place keeps one).
 MAX_AWARENESS_IDS = 4
-PALETTE = ("#0066cc", "#d1344c", "#008055", "#995c00", "#6f42c1", "#1a7f86", "#b02a7a", "#5c6f82")
 
 
 def error_message(code: str) -> str:
@@ -70,11 +70,6 @@ def error_message(code: str) -> str:
         "not_allowed": _("Non puoi più modificare questo documento: lo vedi in sola lettura."),
     }
     return messages.get(code, messages["malformed"])
-
-
-def person_label(user) -> dict:
-    name = user.full_name.strip() or _("Componente %(number)s") % {"number": user.pk}
-    return {"id": user.pk, "name": name, "color": PALETTE[user.pk % len(PALETTE)]}
 
 
 class DocumentConsumer(PersonalGroupEvents, AsyncWebsocketConsumer):

@@ -40,7 +40,12 @@ def test_committed_bundles_are_built_from_the_sources(tmp_path):
         timeout=120,
     )
     built = sorted(path.name for path in tmp_path.iterdir())
-    assert built == ["gaf-chat.js", "gaf-round.js", "notification-bell.js"]
+    assert built == [
+        "coedit-editor.js",
+        "gaf-chat.js",
+        "gaf-round.js",
+        "notification-bell.js",
+    ]
     for name in built:
         assert (STATIC / name).read_text() == (tmp_path / name).read_text(), (
             f"hub/static/hub/{name} is out of date: run `npm run bundle` in frontend/"
