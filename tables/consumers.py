@@ -146,7 +146,8 @@ class DocumentConsumer(PersonalGroupEvents, AsyncWebsocketConsumer):
         try:
             check_update(facts, state=self.room.vector, writable_roots=WRITABLE_ROOTS)
         except UpdateRefused as refused:
-            if refused.code != "missing_dependencies":
+            if refused.code != "missing_dependencies" or message.step == protocol.SYNC_STEP2:
+                # A step 2 answers the server's step 1: asking again would loop.
                 raise
             # Normal for a client that edited offline: its first update after reconnecting
             # may arrive before its sync step 2, which will bring it all. The server's step 1

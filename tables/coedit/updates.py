@@ -247,6 +247,13 @@ def check_update(
         if item.root is not None and item.root not in writable_roots:
             raise UpdateRefused("wrong_document", f"an item under the root {item.root!r}")
         for client, clock in item.refs:
+            if client == item.client and clock >= item.clock >= state.get(client, 0):
+                # A client's new item can only follow what that client wrote before it
+                # (pycrdt splitting a character in two writes such an item: Yrs keeps it
+                # pending for ever).
+                raise UpdateRefused(
+                    "missing_dependencies", f"an item of {client} refers to itself or later"
+                )
             if not known(client, clock):
                 raise UpdateRefused(
                     "missing_dependencies", f"an item refers to {client}:{clock}, unknown here"

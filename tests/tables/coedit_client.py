@@ -144,7 +144,7 @@ class YClient:
                 paragraph.children.append(XmlText(text))
                 return
             node = texts[0]
-            length = len(str(node))
+            length = sum(len(chunk) for chunk, _a in node.diff() if isinstance(chunk, str))
             if length > 5 and self.random.random() < 0.2:
                 start = self.random.randrange(length - 2)
                 del node[start : start + 2]
