@@ -10,8 +10,8 @@ when each update reaches it, for the benchmark's send → arrival times.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import base64
+import contextlib
 import os
 import random
 import struct
