@@ -8,11 +8,12 @@ update with content gets an error frame).
 
 Every update is read and checked against the room's document before anything else
 (tables.coedit.updates: well-formed, within limits, for this document), then stored by
-tables.coedit.services.update_append, which checks again in its locking query that the
-person may still write. Only then is it applied to the room's document, sent to the others
-and acknowledged to the sender ({"type": "ack", "seq": n} in a hub frame). An update that
-depends on what the server has not got yet is answered with {"type": "resync"} and the
-server's sync step 1 (the client's step 2 brings the rest, the update included). Refused input gets
+tables.coedit.services.update_append (in the process's writer thread, tables.coedit.rooms),
+which checks in its locking query that the person may still write. Only then is it applied
+to the room's document, sent to the others and acknowledged to the sender ({"type": "ack",
+"seq": n} in a hub frame). An update that depends on what the server has not got yet is
+answered with {"type": "resync"} and the server's sync step 1 (the client's step 2 brings
+the rest, the update included). Refused input gets
 {"type": "error", "code", "message"}, is logged, leaves the document untouched and the
 connection usable; a person who may no longer write is told so and continues read-only (or
 is closed with 4403 if they may no longer read either).
@@ -161,7 +162,7 @@ class DocumentConsumer(PersonalGroupEvents, AsyncWebsocketConsumer):
             await self._ack(None)
             return
         self._probe(message.payload)
-        seq = await database_sync_to_async(services.update_append)(
+        seq = await rooms.store(
             document_id=self.document_id, user_id=self.me["id"], data=message.payload
         )
         if seq is None:

@@ -19,11 +19,14 @@ Applying an update twice is harmless in Yjs, so a room only tracks which numbers
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.db import InterfaceError, OperationalError, connection
 from pycrdt import Doc
 
 from tables.coedit import protocol, services
@@ -146,6 +149,29 @@ class Room:
 
 
 _rooms: dict[int, Room] = {}
+
+# Updates are stored by one thread of their own per process, which keeps its database
+# connection: `database_sync_to_async` gives the connection back to the pool and takes it
+# again (with the pool's health check) around every call, which cost more than storing a
+# keystroke's update. Storing is serial per process anyway (one document row lock at a time).
+_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coedit-writer")
+
+
+def _append(document_id: int, user_id: int, data: bytes) -> int | None:
+    try:
+        return services.update_append(document_id=document_id, user_id=user_id, data=data)
+    except (OperationalError, InterfaceError):
+        # A broken connection (PostgreSQL restarted): the next update takes a fresh one.
+        connection.close()
+        raise
+
+
+async def store(*, document_id: int, user_id: int, data: bytes) -> int | None:
+    """services.update_append in the writer thread."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(
+        _writer, functools.partial(_append, document_id, user_id, data)
+    )
 
 
 async def join(document_id: int, socket) -> Room:

@@ -7,9 +7,9 @@
 - The minutes of a meeting: read by whoever may see the table; written by the table's members
   and coordinators until a coordinator approves them (then they are frozen).
 
-`writable_by(user_id)` is the same rule as a condition on CoeditDocument rows, so that the
-service that stores an update checks it in the very query that locks the document: a member
-removed mid-session cannot write one update more, and the check costs no extra round trip.
+`writable_document_sql` is the same writing rule as one SQL query, with which the service
+that stores an update locks the document: a member removed mid-session cannot write one
+update more, and the check costs no extra round trip.
 
 These answers match tables.rules (can_view_proposal, can_edit_proposal, can_view_meeting);
 when the two branches meet, the object-level functions below delegate to it (issue 14).
@@ -18,7 +18,6 @@ when the two branches meet, the object-level functions below delegate to it (iss
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
 
 from hub.rules import is_person
 from tables.models import (
@@ -79,40 +78,53 @@ def can_write_document(user, target: Proposal | Meeting) -> bool:
     return not Minutes.objects.filter(meeting=target, approved_at__isnull=False).exists()
 
 
-def writable_by(user_id: int) -> Q:
-    """CoeditDocument rows that the person `user_id` may write now, as a condition."""
-    person = get_user_model().objects.filter(pk=user_id, is_active=True)
-    superuser = Exists(person.filter(is_superuser=True))
-    active = Exists(person)
+def writable_document_sql(*, for_update: bool) -> str:
+    """The query that stores an update starts with: the document's `last_seq` if the person
+    %(user)s may write the document %(document)s now, else no row. Plain SQL, built once: it
+    runs for every update, and compiling the same condition through the ORM cost more than
+    running it."""
+    names = {
+        "document": CoeditDocument._meta.db_table,
+        "user": get_user_model()._meta.db_table,
+        "proposal": Proposal._meta.db_table,
+        "meeting": Meeting._meta.db_table,
+        "membership": Membership._meta.db_table,
+        "coauthor": ProposalCoAuthor._meta.db_table,
+        "minutes": Minutes._meta.db_table,
+    }
+    editable = ", ".join(f"'{status}'" for status in EDITABLE_STATUSES)
+    writers = ", ".join(f"'{role}'" for role in WRITER_ROLES)
+    # Only table names from the models and the constants above go into the text; the
+    # person and the document are parameters.
+    superuser = (
+        f"EXISTS (SELECT 1 FROM {names['user']} su WHERE su.id = %(user)s AND su.is_superuser)"  # noqa: S608
+    )
 
-    def role_at(table_ref: str, roles) -> Exists:
-        return Exists(
-            Membership.objects.filter(table_id=OuterRef(table_ref), user_id=user_id, role__in=roles)
+    def role_at(table: str, roles: str) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM {names['membership']} mb WHERE mb.table_id = {table} "  # noqa: S608
+            f"AND mb.user_id = %(user)s AND mb.role IN ({roles}))"
         )
 
-    proposal_writers = (
-        superuser
-        | role_at("proposal__table_id", [Role.COORDINATOR])
-        | (
-            role_at("proposal__table_id", [Role.MEMBER])
-            & Exists(
-                ProposalCoAuthor.objects.filter(
-                    proposal_id=OuterRef("proposal_id"), user_id=user_id
-                )
-            )
-        )
-    )
-    minutes_open = ~Exists(
-        Minutes.objects.filter(meeting_id=OuterRef("meeting_id"), approved_at__isnull=False)
-    )
-    return active & (
-        (
-            Q(kind=CoeditDocument.Kind.PROPOSAL, proposal__status__in=EDITABLE_STATUSES)
-            & proposal_writers
-        )
-        | (
-            Q(kind=CoeditDocument.Kind.MINUTES)
-            & minutes_open
-            & (superuser | role_at("meeting__table_id", WRITER_ROLES))
-        )
-    )
+    sql = f"""
+        SELECT d.last_seq FROM {names["document"]} d
+        WHERE d.id = %(document)s
+          AND EXISTS (SELECT 1 FROM {names["user"]} u WHERE u.id = %(user)s AND u.is_active)
+          AND (
+            (d.kind = '{CoeditDocument.Kind.PROPOSAL}' AND EXISTS (
+              SELECT 1 FROM {names["proposal"]} p
+              WHERE p.id = d.proposal_id AND p.status IN ({editable})
+                AND ({superuser}
+                     OR {role_at("p.table_id", f"'{Role.COORDINATOR}'")}
+                     OR ({role_at("p.table_id", f"'{Role.MEMBER}'")}
+                         AND EXISTS (SELECT 1 FROM {names["coauthor"]} ca
+                                     WHERE ca.proposal_id = p.id AND ca.user_id = %(user)s)))))
+            OR (d.kind = '{CoeditDocument.Kind.MINUTES}' AND EXISTS (
+              SELECT 1 FROM {names["meeting"]} mt
+              WHERE mt.id = d.meeting_id
+                AND NOT EXISTS (SELECT 1 FROM {names["minutes"]} mn
+                                WHERE mn.meeting_id = mt.id AND mn.approved_at IS NOT NULL)
+                AND ({superuser} OR {role_at("mt.table_id", writers)})))
+          )
+    """  # noqa: S608
+    return sql + (" FOR UPDATE OF d" if for_update else "")
