@@ -16,7 +16,7 @@ protocol) inserts a character at a random place every 1/rate s, phases spread. F
 - convergence: after a settling pause, the share of clients whose text equals what a
   newcomer loads from the server (must be 100 %);
 - server CPU (user + system seconds over the run, and as % of one core) and peak RSS,
-  summed over the server's process group.
+  summed over the server's process and its descendants.
 
 RESULT: both servers' figures and the ratio of the hub's p99 to the reference's (goal <= 2).
 
@@ -62,16 +62,18 @@ SETTLE_SECONDS = 3.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-class ProcessGroupSampler(threading.Thread):
-    """CPU seconds and peak RSS of every process in a process group (from /proc)."""
+class ProcessTreeSampler(threading.Thread):
+    """CPU seconds and peak RSS of a process and all its descendants (from /proc): the hub's
+    launcher starts Daphne in a session of its own."""
 
-    def __init__(self, pgid: int):
+    def __init__(self, root: int):
         super().__init__(daemon=True)
-        self.pgid = pgid
+        self.root = root
         self.peak_rss = 0
         self.stopping = threading.Event()
 
     def _members(self):
+        stats, children = {}, {}
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
@@ -80,8 +82,14 @@ class ProcessGroupSampler(threading.Thread):
             except OSError:
                 continue
             fields = stat.rsplit(")", 1)[1].split()
-            if int(fields[2]) == self.pgid:
-                yield entry, fields
+            stats[int(entry)] = fields
+            children.setdefault(int(fields[1]), []).append(int(entry))
+        todo = [self.root]
+        while todo:
+            pid = todo.pop()
+            if pid in stats:
+                yield pid, stats[pid]
+            todo.extend(children.get(pid, []))
 
     def cpu_seconds(self) -> float:
         return sum(int(f[11]) + int(f[12]) for _pid, f in self._members()) / CLOCK_TICKS
@@ -170,7 +178,7 @@ async def workload(make_peer, *, clients: int, rate: float, seconds: float, samp
 
 
 def run_workload(make_peer, pgid: int, args) -> dict:
-    sampler = ProcessGroupSampler(pgid)
+    sampler = ProcessTreeSampler(pgid)
     sampler.start()
     try:
         return asyncio.run(

@@ -86,9 +86,7 @@ class DocumentConsumer(PersonalGroupEvents, AsyncWebsocketConsumer):
             return
         self.document_id, self.can_write, self.me = opened
         self.room = await rooms.join(self.document_id, self)
-        self.group = services.group_name(self.document_id)
         self.personal = user_group(self.me["id"])
-        await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(self.personal, self.channel_name)
         await self.accept()
         await self._hello()
@@ -102,7 +100,6 @@ class DocumentConsumer(PersonalGroupEvents, AsyncWebsocketConsumer):
         room = getattr(self, "room", None)
         if room is None:
             return
-        await self.channel_layer.group_discard(self.group, self.channel_name)
         await self.channel_layer.group_discard(self.personal, self.channel_name)
         gone = room.awareness_of(self.channel_name)
         await rooms.leave(room, self)
@@ -172,16 +169,7 @@ class DocumentConsumer(PersonalGroupEvents, AsyncWebsocketConsumer):
         rooms.edited(self.room, author_id=self.me["id"])
         frame = protocol.sync_update(message.payload)
         await self.room.send_all(frame, skip=self)
-        if rooms.crosses_processes():
-            await self.channel_layer.group_send(
-                self.group,
-                {
-                    "type": "coedit.update",
-                    "seq": seq,
-                    "data": message.payload,
-                    "origin": rooms.PROCESS_TOKEN,
-                },
-            )
+        await self.room.publish({"type": "coedit.update", "seq": seq, "data": message.payload})
         await self._ack(seq)
 
     def _brings_nothing(self, facts) -> bool:
@@ -213,36 +201,9 @@ class DocumentConsumer(PersonalGroupEvents, AsyncWebsocketConsumer):
 
     async def _share_awareness(self, frame: bytes, *, include_self: bool):
         await self.room.send_all(frame, skip=None if include_self else self)
-        if rooms.crosses_processes():
-            await self.channel_layer.group_send(
-                self.group,
-                {"type": "coedit.awareness", "frame": frame, "origin": rooms.PROCESS_TOKEN},
-            )
+        await self.room.publish({"type": "coedit.awareness", "frame": frame})
 
     # --- Events from the channel layer --------------------------------------------------------
-
-    async def coedit_update(self, event):
-        """An update stored by another process, or the hub's own change (a restored
-        version): the room applies it once; every socket forwards it to its client."""
-        if event.get("origin") == rooms.PROCESS_TOKEN:
-            return
-        room, seq = self.room, event["seq"]
-        if not room.has(seq):
-            room.apply(event["data"], seq)
-            if room.has_gap:
-                await self._forward(await room.catch_up())
-        await self.send_frame(protocol.sync_update(event["data"]))
-
-    async def coedit_awareness(self, event):
-        if event.get("origin") == rooms.PROCESS_TOKEN:
-            return
-        frame = event["frame"]
-        try:
-            entries = protocol.decode_message(frame).entries
-        except (ProtocolError, AttributeError):
-            return
-        self.room.awareness_set(entries, None)
-        await self.send_frame(frame)
 
     async def access_revoked(self, event):
         scope = event.get("scope", "")

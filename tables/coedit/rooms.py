@@ -19,6 +19,7 @@ Applying an update twice is harmless in Yjs, so a room only tracks which numbers
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import uuid
@@ -58,6 +59,8 @@ class Room:
         self.catching_up = asyncio.Lock()
         self.last_author: int | None = None
         self.version_timer: asyncio.TimerHandle | None = None
+        self.channel: str | None = None
+        self.listener: asyncio.Task | None = None
 
     # --- The document ---------------------------------------------------------------------
 
@@ -119,6 +122,69 @@ class Room:
         for socket in list(self.sockets):
             if socket is not skip:
                 await socket.send_frame(frame)
+
+    async def publish(self, event: dict) -> None:
+        """Send an event to the rooms of this document in the other processes."""
+        if crosses_processes():
+            await get_channel_layer().group_send(
+                services.group_name(self.document_id), {**event, "origin": PROCESS_TOKEN}
+            )
+
+    # --- Listening to the channel layer ----------------------------------------------------
+    #
+    # One channel per room and process, in the document's group: an update from another
+    # process costs one message here, however many sockets this process holds for it.
+
+    async def listen(self) -> None:
+        layer = get_channel_layer()
+        self.channel = await layer.new_channel("coedit.room.")
+        await layer.group_add(services.group_name(self.document_id), self.channel)
+        self.listener = asyncio.get_running_loop().create_task(self._listen(layer))
+
+    async def _listen(self, layer) -> None:
+        while True:
+            try:
+                event = await layer.receive(self.channel)
+                if event.get("origin") == PROCESS_TOKEN:
+                    continue
+                if event.get("type") == "coedit.update":
+                    await self.remote_update(event["seq"], event["data"])
+                elif event.get("type") == "coedit.awareness":
+                    await self.remote_awareness(event["frame"])
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("coedit: room %s could not handle an event", self.document_id)
+                await asyncio.sleep(1)
+
+    async def remote_update(self, seq: int, data: bytes) -> None:
+        """An update stored by another process, or the hub's own change (a restored
+        version): apply it once, send it to this process's sockets."""
+        if not self.has(seq):
+            self.apply(data, seq)
+        await self.send_all(protocol.sync_update(data))
+        if self.has_gap:
+            for missed in await self.catch_up():
+                await self.send_all(protocol.sync_update(missed))
+
+    async def remote_awareness(self, frame: bytes) -> None:
+        try:
+            message = protocol.decode_message(frame)
+        except protocol.ProtocolError:
+            return
+        if isinstance(message, protocol.AwarenessMessage):
+            self.awareness_set(message.entries, None)
+            await self.send_all(frame)
+
+    async def stop_listening(self) -> None:
+        if self.listener is not None:
+            self.listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.listener
+        if self.channel is not None:
+            await get_channel_layer().group_discard(
+                services.group_name(self.document_id), self.channel
+            )
 
     # --- Awareness --------------------------------------------------------------------------
 
@@ -186,7 +252,10 @@ async def join(document_id: int, socket) -> Room:
             room.loaded.set()
             raise
         room.load(stored)
-        room.loaded.set()
+        try:
+            await room.listen()
+        finally:
+            room.loaded.set()
         return room
     room.sockets.add(socket)
     await room.loaded.wait()
@@ -198,6 +267,7 @@ async def leave(room: Room, socket) -> None:
     if room.sockets or _rooms.get(room.document_id) is not room:
         return
     del _rooms[room.document_id]
+    await room.stop_listening()
     if room.version_timer is not None:
         room.version_timer.cancel()
     if room.since_snapshot:
@@ -209,6 +279,14 @@ async def leave(room: Room, socket) -> None:
 
 def open_rooms() -> dict[int, Room]:
     return dict(_rooms)
+
+
+async def forget_all() -> None:
+    """Drop every room without a word to anyone, as a process that dies does (the tests'
+    restart): what is not in the database is gone."""
+    for room in list(_rooms.values()):
+        await room.stop_listening()
+    _rooms.clear()
 
 
 # --- Versions after a pause in editing --------------------------------------------------------

@@ -347,7 +347,7 @@ async def test_a_restart_loses_nothing_acknowledged(world):
     await anna.pump()
     expected = anna.text()
     # The process dies without closing anything: its rooms vanish.
-    rooms._rooms.clear()
+    await rooms.forget_all()
     bruno = await connected(world.coauthor, proposal_path(world.proposal))
     assert bruno.text() == expected
     assert await sync_to_async(stored_text)(document_id) == expected
