@@ -4,8 +4,9 @@ by every socket of this process that edits it (a "room").
 Scale-out: updates cross processes through the channel layer, with the database as the
 record. Every stored update has its number (`seq`, gap-free per document). A process that
 stored one sends it to its own sockets at once and, when the channel layer reaches other
-processes (Redis), to the document's group `coedit.<id>`; the other processes apply it and
-send it to their sockets. The layer may drop messages (it is at-most-once): a room notices a
+processes (Redis), to the document's group `coedit.<id>`, in which each process's room has
+one channel of its own (not one per socket); the other processes apply it and send it to
+their sockets. The layer may drop messages (it is at-most-once): a room notices a
 gap in the numbers it has applied and reads what is missing from the database; clients ask
 again every `RESYNC_SECONDS` (Yjs sync step 1, answered from a room that first catches up
 with the database), so a dropped message is healed even when no later one reveals the gap.
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -217,27 +217,55 @@ class Room:
 _rooms: dict[int, Room] = {}
 
 # Updates are stored by one thread of their own per process, which keeps its database
-# connection: `database_sync_to_async` gives the connection back to the pool and takes it
-# again (with the pool's health check) around every call, which cost more than storing a
-# keystroke's update. Storing is serial per process anyway (one document row lock at a time).
+# connection (`database_sync_to_async` gives the connection back to the pool and takes it
+# again, with the pool's health check, around every call), and what arrives while it is
+# busy is stored together in its next transaction (a group commit): every hop between the
+# event loop and a thread waits for the GIL, so one transaction per keystroke could not keep
+# up with ten people typing.
 _writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coedit-writer")
+_waiting: list[tuple[int, int, bytes, asyncio.Future]] = []
+_flushing: list[asyncio.Task] = []
 
 
-def _append(document_id: int, user_id: int, data: bytes) -> int | None:
+def _append(items: list[tuple[int, int, bytes]]) -> list[int | None]:
     try:
-        return services.update_append(document_id=document_id, user_id=user_id, data=data)
+        return services.updates_append(items)
     except (OperationalError, InterfaceError):
-        # A broken connection (PostgreSQL restarted): the next update takes a fresh one.
+        # A broken connection (PostgreSQL restarted): the next batch takes a fresh one.
         connection.close()
         raise
 
 
-async def store(*, document_id: int, user_id: int, data: bytes) -> int | None:
-    """services.update_append in the writer thread."""
+async def _flush() -> None:
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(
-        _writer, functools.partial(_append, document_id, user_id, data)
-    )
+    try:
+        while _waiting:
+            batch = list(_waiting)
+            _waiting.clear()
+            items = [(document_id, user_id, data) for document_id, user_id, data, _f in batch]
+            try:
+                numbers = await loop.run_in_executor(_writer, _append, items)
+            except Exception as error:
+                for *_item, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for (*_item, future), seq in zip(batch, numbers, strict=True):
+                if not future.done():
+                    future.set_result(seq)
+    finally:
+        _flushing.clear()
+
+
+async def store(*, document_id: int, user_id: int, data: bytes) -> int | None:
+    """Store an update (services.updates_append, in the writer thread, with whatever else
+    is waiting); its number, or None if the person may not write."""
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+    _waiting.append((document_id, user_id, data, future))
+    if not _flushing or _flushing[0].done() or _flushing[0].get_loop() is not loop:
+        _flushing[:] = [loop.create_task(_flush())]
+    return await future
 
 
 async def join(document_id: int, socket) -> Room:
