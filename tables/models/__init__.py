@@ -4,6 +4,7 @@ co-design, the discussion of each proposal and the table's decisions; the Piano 
 tables.services.
 """
 
+from tables.models.coedit import CoeditDocument, CoeditSnapshot, CoeditUpdate
 from tables.models.discussion import MAX_COMMENT_DEPTH, Comment, Endorsement, Stance
 from tables.models.meetings import AgendaItem, Attendance, Meeting, Minutes
 from tables.models.plan import (
@@ -27,6 +28,9 @@ __all__ = [
     "MAX_COMMENT_DEPTH",
     "AgendaItem",
     "Attendance",
+    "CoeditDocument",
+    "CoeditSnapshot",
+    "CoeditUpdate",
     "Comment",
     "Endorsement",
     "Invitation",

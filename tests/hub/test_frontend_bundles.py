@@ -41,6 +41,7 @@ def test_committed_bundles_are_built_from_the_sources(tmp_path):
     )
     built = sorted(path.name for path in tmp_path.iterdir())
     assert built == [
+        "coedit-editor.js",
         "gaf-chat.js",
         "gaf-round.js",
         "notification-bell.js",
