@@ -34,6 +34,7 @@ from tables.models import (
     Minutes,
     Proposal,
 )
+from tables.services.proposals import proposal_update
 
 logger = logging.getLogger(__name__)
 
@@ -270,15 +271,14 @@ def proposal_version_from_document(*, proposal: Proposal, by) -> int | None:
     """Save the proposal's document as the proposal's body: a new version when the text
     changed since the last one. Returns the document's update number it saved, or None.
 
-    The version itself is tables' (issue 13): `tables.services.proposal_update(by=by,
-    proposal=proposal, body=text)` makes it, with its number, diff and notifications. This
-    branch has not got it yet: until the two meet, the text is written to Proposal.body
-    here (issue 14: the lead replaces the two lines marked below by that call)."""
+    The version itself is tables' (issue 13): `tables.services.proposal_update` makes it,
+    with its number, diff and the notifications of those who endorsed or commented; it
+    refuses (PermissionDenied, Conflict) what tables.rules refuses, which coedit.rules
+    mirrors."""
     document = _lock_for_update().filter(proposal=proposal).first()
     if document is None or document.last_seq <= document.version_seq:
         return None
     rendered = render_state(state_bytes(stored_state(document_id=document.pk)))
-    # issue 14: tables.services.proposal_update(by=by, proposal=proposal, body=rendered.text)
-    Proposal.objects.filter(pk=proposal.pk).update(body=rendered.text, updated_at=timezone.now())
+    proposal_update(by=by, proposal=proposal, body=rendered.text)
     CoeditDocument.objects.filter(pk=document.pk).update(version_seq=document.last_seq)
     return document.last_seq
