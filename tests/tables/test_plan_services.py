@@ -323,18 +323,12 @@ def test_an_action_needs_words_or_an_initiative_and_links_only_published_ones():
     assert ObjectiveAction.objects.count() == 1
 
 
-def test_only_table_proposals_link_to_an_objective(monkeypatch):
-    """The hook for issue 13, item 5: until tables.Proposal exists, another model stands in
-    for it here."""
+def test_only_table_proposals_link_to_an_objective():
+    """Another model is refused; the real linking (approved proposals only) is tested in
+    tests/tables/test_api.py."""
     staff = staff_user()
     objective = make_objective(make_plan(by=staff), by=staff)
     stand_in = MacroArea.objects.get(code="D")
     with pytest.raises(ValidationError, match="solo le proposte dei tavoli"):
         services.objective_link_proposal(objective=objective, proposal=stand_in, by=staff)
-    monkeypatch.setattr(services, "LINKABLE_PROPOSALS", frozenset({"hub.macroarea"}))
-    action = services.objective_link_proposal(objective=objective, proposal=stand_in, by=staff)
-    assert action.proposal == stand_in and action.status == Status.IN_PROGRESS
-    assert action.title == str(stand_in)
-    with pytest.raises(ValidationError, match="già collegata"):
-        services.objective_link_proposal(objective=objective, proposal=stand_in, by=staff)
-    assert objective.actions.count() == 1
+    assert objective.actions.count() == 0
