@@ -4,7 +4,7 @@
 // Run with `npm test` (node --test); tests/hub/test_frontend_bundles.py runs it in the suite.
 
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { afterEach, test } from "node:test";
 
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
@@ -37,6 +37,15 @@ class FakeSocket {
   }
 }
 
+// Awareness renews itself on an interval: every provider made here is destroyed after its test.
+const made = [];
+afterEach(() => {
+  for (const provider of made.splice(0)) {
+    provider.destroy();
+    provider.awareness.destroy();
+  }
+});
+
 function make({ canWrite = true } = {}) {
   const doc = new Y.Doc();
   const timers = [];
@@ -55,6 +64,7 @@ function make({ canWrite = true } = {}) {
     onStatus: (state) => states.push(state),
     onError: (error) => errors.push(error),
   });
+  made.push(provider);
   provider.connect();
   const socket = FakeSocket.made.at(-1);
   socket.open();
