@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models.functions import StrIndex
 from django.utils import timezone
 
 from search import text
@@ -67,9 +68,13 @@ def _matching(
     documents = SearchDocument.objects.filter(_with_value("visible_to", scopes))
     if terms:
         *whole, last = terms
-        for term in whole:
-            documents = documents.filter(words__contains=f" {term} ")
-        documents = documents.filter(words__contains=f" {last}")
+        # INSTR on SQLite, STRPOS on PostgreSQL: a plain substring search, several times
+        # faster than LIKE (which folds case, needlessly: the words are folded already).
+        needles = [f" {term} " for term in whole] + [f" {last}"]
+        for number, needle in enumerate(needles):
+            documents = documents.alias(
+                **{f"at_{number}": StrIndex("words", Value(needle))}
+            ).filter(**{f"at_{number}__gt": 0})
     for facet, values in query.filters.items():
         if facet != without and values:
             documents = documents.filter(_with_value(facet, values))
@@ -183,9 +188,7 @@ def write(records: Sequence[dict], delete_ids: Sequence[str] = (), *, fresh: boo
             ids = [record["id"] for record in batch]
             documents, values, dates = _rows(batch)
             if fresh:
-                SearchDocument.objects.bulk_create(documents)
-                SearchFacetValue.objects.bulk_create(values)
-                SearchDate.objects.bulk_create(dates)
+                _insert(documents, values, dates)
                 continue
             SearchFacetValue.objects.filter(document_id__in=ids).delete()
             SearchDate.objects.filter(document_id__in=ids).delete()
@@ -206,6 +209,43 @@ def write(records: Sequence[dict], delete_ids: Sequence[str] = (), *, fresh: boo
             )
             SearchFacetValue.objects.bulk_create(values, ignore_conflicts=True)
             SearchDate.objects.bulk_create(dates)
+
+
+def _insert(documents, values, dates) -> None:
+    """Plain INSERTs of new rows (executemany): a rebuild writes a hundred thousand facet
+    values, and bulk_create spends most of its time preparing each row in Python."""
+    document_fields = [
+        SearchDocument._meta.get_field(name)
+        for name in (
+            "id", "kind", "title", "record", "checksum", "title_words", "words",
+            "date_start", "updated_at",
+        )
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        for model, fields, rows in (
+            (SearchDocument, document_fields, documents),
+            (
+                SearchFacetValue,
+                [SearchFacetValue._meta.get_field(n) for n in ("document", "facet", "value")],
+                values,
+            ),
+            (SearchDate, [SearchDate._meta.get_field(n) for n in ("document", "at")], dates),
+        ):
+            if not rows:
+                continue
+            columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+            placeholders = ", ".join(["%s"] * len(fields))
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608 (names from the models)
+                [
+                    [
+                        field.get_db_prep_save(getattr(row, field.attname), connection)
+                        for field in fields
+                    ]
+                    for row in rows
+                ],
+            )
 
 
 def replace_all(records: Sequence[dict]) -> None:

@@ -52,6 +52,19 @@ def test_seed_demo_twice_changes_nothing(settings, capsys):
         assert network.associations.count() >= 3
         assert Family.objects.filter(municipality__networks=network).count() >= 3
 
+    # The demo's content is in the search index (no task runs while seeding).
+    from django.contrib.auth.models import AnonymousUser
+
+    from search import selectors
+    from search.query import parse
+
+    everything = selectors.search(parse({}), user=AnonymousUser())
+    kinds = {item.value: item.count for item in everything.facets["kind"]}
+    assert kinds["association"] == Association.objects.count()
+    assert kinds["initiative"] > 0 and kinds["event"] > 0
+    assert "product" not in kinds  # the GAF's products are for its members only
+    assert selectors.search(parse({"q": "bruinese"}), user=AnonymousUser()).total > 0
+
 
 def test_demo_accounts_log_in(client, settings):
     settings.DEBUG = True
