@@ -367,6 +367,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["hub.api_schema.only_public_api"],
+    # Several models have a "status": each choice set gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStatusEnum": "tables.models.proposals.ProposalStatus",
+        "MeetingStatusEnum": "tables.models.meetings.Meeting.Status",
+        "PlanStatusEnum": "tables.models.plan.PianoFamily.PlanStatus",
+        "ObjectiveStatusEnum": "tables.models.plan.Status",
+        "EventStatusEnum": "events.models.EventPage.Status",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

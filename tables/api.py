@@ -49,7 +49,7 @@ COMMENT_ERROR_FIELDS = {"parent": ("parent",), "body": ("body",), "stance": ("st
 
 class TableSerializer(serializers.ModelSerializer):
     network = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    municipality = serializers.StringRelatedField(read_only=True)
+    municipality = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Table
@@ -198,7 +198,7 @@ class StatusInputSerializer(serializers.Serializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     network = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    municipality = serializers.StringRelatedField(read_only=True)
+    municipality = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = PianoFamily
