@@ -55,7 +55,7 @@ def test_the_page_shows_hits_facets_and_no_inline_script(client, documents):
     assert "Note di prova" in html  # the kind's label, from the registry
     assert inline_scripts(html) == []
     assert not re.search(r"\son[a-z]+\s*=", html)
-    assert '<script type="module" src="/static/hub/search-suggest.js"></script>' in html
+    assert '<script type="module" src="/static/hub/search-suggest.js" nonce="' in html
 
 
 def test_a_member_sees_the_private_hit(client, documents):

@@ -71,7 +71,7 @@ def test_the_bell_costs_a_page_one_query(client, alice, django_assert_num_querie
         html = client.get(reverse("notification_preferences")).content.decode()
     assert _bell_count(html) == "3"
     assert 'aria-label="Notifiche: 3 da leggere"' in html
-    assert '<script type="module" src="/static/hub/notification-bell.js"></script>' in html
+    assert '<script type="module" src="/static/hub/notification-bell.js" nonce="' in html
 
 
 def test_visitors_have_no_bell(client, db):
