@@ -40,6 +40,10 @@ def channel_layer_config(url: str, *, prefix: str = "hub:channels") -> dict:
                 }
             ],
             "prefix": prefix,
+            # A co-editing room has one channel per process for all its sockets
+            # (tables.coedit.rooms): a burst of typing from ten people must not overflow it
+            # (the layer drops what is over capacity; the room heals from the database, later).
+            "channel_capacity": {"coedit.room.*": 2000},
         },
     }
 

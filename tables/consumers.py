@@ -74,6 +74,9 @@ def error_message(code: str) -> str:
 
 
 class DocumentConsumer(PersonalGroupEvents, AsyncWebsocketConsumer):
+    # The room sends to a socket once it is accepted (tables.coedit.rooms.Room.send_all).
+    accepted = False
+
     async def connect(self):
         kwargs = self.scope["url_route"]["kwargs"]
         self.kind = kwargs["kind"]
@@ -89,6 +92,7 @@ class DocumentConsumer(PersonalGroupEvents, AsyncWebsocketConsumer):
         self.personal = user_group(self.me["id"])
         await self.channel_layer.group_add(self.personal, self.channel_name)
         await self.accept()
+        self.accepted = True
         await self._hello()
         if self.can_write:
             await self.send_frame(protocol.sync_step1(self.room.state_vector()))

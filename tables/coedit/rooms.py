@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -38,6 +39,10 @@ logger = logging.getLogger(__name__)
 # Marks this process's own messages on the channel layer.
 PROCESS_TOKEN = uuid.uuid4().hex
 RESYNC_SECONDS = 15
+# A room that crosses processes checks the database for missed updates this often, for
+# this long after the last update it stored or received.
+TAIL_CHECK_SECONDS = 1.0
+TAIL_WATCH_SECONDS = 10.0
 
 
 def crosses_processes() -> bool:
@@ -61,6 +66,8 @@ class Room:
         self.version_timer: asyncio.TimerHandle | None = None
         self.channel: str | None = None
         self.listener: asyncio.Task | None = None
+        self.watcher: asyncio.Task | None = None
+        self.active_at = 0.0  # monotonic time of the last update stored or received
 
     # --- The document ---------------------------------------------------------------------
 
@@ -80,6 +87,7 @@ class Room:
         return bool(self.ahead)
 
     def apply(self, data: bytes, seq: int | None) -> None:
+        self.active_at = time.monotonic()
         self.doc.apply_update(data)
         self.vector = decode_state_vector(self.doc.get_state())
         if seq is not None:
@@ -119,9 +127,21 @@ class Room:
     # --- Sending ----------------------------------------------------------------------------
 
     async def send_all(self, frame: bytes, *, skip=None) -> None:
+        """Send a frame to this process's sockets of the document. A socket that joined but
+        is not accepted yet is left out (its sync step, right after, brings what the room
+        has), and one socket failing (closing meanwhile) never keeps the frame from the
+        others."""
         for socket in list(self.sockets):
-            if socket is not skip:
+            if socket is skip or not getattr(socket, "accepted", True):
+                continue
+            try:
                 await socket.send_frame(frame)
+            except Exception:
+                logger.warning(
+                    "coedit: a socket of document %s could not be sent a frame",
+                    self.document_id,
+                    exc_info=True,
+                )
 
     async def publish(self, event: dict) -> None:
         """Send an event to the rooms of this document in the other processes."""
@@ -139,7 +159,30 @@ class Room:
         layer = get_channel_layer()
         self.channel = await layer.new_channel("coedit.room.")
         await layer.group_add(services.group_name(self.document_id), self.channel)
-        self.listener = asyncio.get_running_loop().create_task(self._listen(layer))
+        loop = asyncio.get_running_loop()
+        self.listener = loop.create_task(self._listen(layer))
+        if crosses_processes():
+            self.watcher = loop.create_task(self._watch())
+
+    async def _watch(self) -> None:
+        """While people edit, check the database for updates this room has not received:
+        the layer drops messages when a channel is over capacity, and a dropped update
+        that no later one reveals (the last of a burst) would otherwise wait for the
+        clients' next resync. One query a second per open document and process, only
+        within `TAIL_WATCH_SECONDS` of the last update."""
+        while True:
+            await asyncio.sleep(TAIL_CHECK_SECONDS)
+            if time.monotonic() - self.active_at > TAIL_WATCH_SECONDS and not self.has_gap:
+                continue
+            try:
+                missed = await self.catch_up()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("coedit: room %s could not catch up", self.document_id)
+                continue
+            for data in missed:
+                await self.send_all(protocol.sync_update(data))
 
     async def _listen(self, layer) -> None:
         while True:
@@ -155,7 +198,6 @@ class Room:
                 raise
             except Exception:
                 logger.exception("coedit: room %s could not handle an event", self.document_id)
-                await asyncio.sleep(1)
 
     async def remote_update(self, seq: int, data: bytes) -> None:
         """An update stored by another process, or the hub's own change (a restored
@@ -177,10 +219,11 @@ class Room:
             await self.send_all(frame)
 
     async def stop_listening(self) -> None:
-        if self.listener is not None:
-            self.listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.listener
+        for task in (self.listener, self.watcher):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self.channel is not None:
             await get_channel_layer().group_discard(
                 services.group_name(self.document_id), self.channel
