@@ -290,11 +290,11 @@ async def _flush() -> None:
                 numbers = await loop.run_in_executor(_writer, _append, items)
             except Exception as error:
                 for *_item, future in batch:
-                    if not future.done():
+                    if not future.done() and future.get_loop() is loop:
                         future.set_exception(error)
                 continue
             for (*_item, future), seq in zip(batch, numbers, strict=True):
-                if not future.done():
+                if not future.done() and future.get_loop() is loop:
                     future.set_result(seq)
     finally:
         _flushing.clear()
@@ -304,6 +304,9 @@ async def store(*, document_id: int, user_id: int, data: bytes) -> int | None:
     """Store an update (services.updates_append, in the writer thread, with whatever else
     is waiting); its number, or None if the person may not write."""
     loop = asyncio.get_running_loop()
+    # What an event loop that has ended left waiting (its sockets are gone) is dropped: a
+    # result set on its futures would fail, and fail the whole batch with it.
+    _waiting[:] = [item for item in _waiting if item[3].get_loop() is loop]
     future = loop.create_future()
     _waiting.append((document_id, user_id, data, future))
     if not _flushing or _flushing[0].done() or _flushing[0].get_loop() is not loop:

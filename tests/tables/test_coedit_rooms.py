@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+from pycrdt import Doc, Text
+
+from tables.coedit import rooms, services
 from tables.coedit.rooms import Room
+from tables.models import CoeditDocument
+from tests.tables.coedit_world import make_world
 
 
 class Socket:
@@ -25,3 +33,29 @@ async def test_a_socket_not_yet_accepted_or_failing_never_keeps_a_frame_from_the
     await room.send_all(b"frame", skip=sender)
     assert [socket.frames for socket in others] == [[b"frame"], [b"frame"]]
     assert joining.frames == [] and sender.frames == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_update_is_stored_after_an_ended_event_loop_left_one_waiting():
+    """An event loop that ended (a test's, or a server's that stopped) with an update still
+    waiting for the writer must not keep the next loop's updates from being stored and
+    acknowledged."""
+    world = make_world(body="Testo.")
+    document_id = services.document_open(
+        kind=CoeditDocument.Kind.PROPOSAL, target=world.proposal
+    ).pk
+    ended = asyncio.new_event_loop()
+    stale = ended.create_future()
+    stale.add_done_callback(lambda _future: None)  # the task that awaited it, in its day
+    ended.close()
+    rooms._waiting.append((document_id, world.author.pk, b"stale", stale))
+    try:
+        doc = Doc()
+        doc["scratch"] = Text("parola")
+        update = doc.get_update()
+        stored = rooms.store(document_id=document_id, user_id=world.author.pk, data=update)
+        seq = asyncio.run(asyncio.wait_for(stored, 20))
+    finally:
+        rooms._waiting.clear()
+    assert seq == CoeditDocument.objects.get(pk=document_id).last_seq
+    assert seq is not None
