@@ -7,7 +7,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from hub.notifications import selectors
 from hub.notifications.services import live_messages
-from hub.websocket import DirectDispatch, PersonalGroupEvents, user_group
+from hub.websocket import ClosedSocketSends, DirectDispatch, PersonalGroupEvents, user_group
 
 # What a `notification` event may carry to the browser (hub.notifications.services.live_messages).
 NOTIFICATION_FIELDS = ("id", "kind", "title", "body", "url", "place_label", "unread")
@@ -22,7 +22,9 @@ def _missed(user, last_id: int) -> tuple[list[dict], int]:
     return live_messages(selectors.notifications_after(user, last_id), {user.pk: unread}), unread
 
 
-class NotificationsConsumer(PersonalGroupEvents, DirectDispatch, AsyncJsonWebsocketConsumer):
+class NotificationsConsumer(
+    ClosedSocketSends, PersonalGroupEvents, DirectDispatch, AsyncJsonWebsocketConsumer
+):
     """Pushes the person's new notifications and unread count (group `user.<id>`).
 
     The route's policy (authenticated) is enforced by hub.access.PolicyGuard before this

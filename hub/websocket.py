@@ -37,6 +37,11 @@ from redis.exceptions import RedisError
 
 from hub.outages import OutageLog
 
+try:  # Daphne's WebSocket protocol (autobahn) raises this on a send to a closed connection.
+    from autobahn.exception import Disconnected as _SocketGone
+except ImportError:  # another ASGI server
+    _SocketGone = ()
+
 logger = logging.getLogger(__name__)
 
 RELAY_INTERVAL_SECONDS = 0.25
@@ -219,6 +224,20 @@ class DirectDispatch:
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+
+class ClosedSocketSends:
+    """Mixin for consumers that send to a socket from events (broadcasts, room fan-out): a
+    frame sent between the client closing the connection and the server handling the
+    disconnect is dropped, as one sent a moment later would be, instead of failing the
+    consumer with a traceback ("Attempt to send on a closed protocol") and losing the
+    disconnect's clean-up."""
+
+    async def send(self, *args, **kwargs):
+        try:
+            await super().send(*args, **kwargs)
+        except _SocketGone:
+            logger.debug("websocket: a frame for a socket that has just closed was dropped")
 
 
 class PersonalGroupEvents:

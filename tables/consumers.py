@@ -34,7 +34,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from pycrdt import Doc
 
-from hub.websocket import CloseCode, PersonalGroupEvents, user_group
+from hub.websocket import CloseCode, ClosedSocketSends, PersonalGroupEvents, user_group
 from tables.coedit import protocol, rooms, rules, services
 from tables.coedit.content import WRITABLE_ROOTS
 from tables.coedit.presence import person_label
@@ -73,7 +73,7 @@ def error_message(code: str) -> str:
     return messages.get(code, messages["malformed"])
 
 
-class DocumentConsumer(PersonalGroupEvents, AsyncWebsocketConsumer):
+class DocumentConsumer(ClosedSocketSends, PersonalGroupEvents, AsyncWebsocketConsumer):
     # The room sends to a socket once it is accepted (tables.coedit.rooms.Room.send_all).
     accepted = False
 

@@ -48,13 +48,21 @@ from gaf.selectors.chat import (
     relocalise,
     room_by_id,
 )
-from hub.websocket import CloseCode, DirectDispatch, PersonalGroupEvents, user_group
+from hub.websocket import (
+    CloseCode,
+    ClosedSocketSends,
+    DirectDispatch,
+    PersonalGroupEvents,
+    user_group,
+)
 
 # Frames that change something: the service call reads the person afresh itself (_call).
 CHANGING_FRAMES = frozenset({"send", "edit", "delete", "pin", "read"})
 
 
-class ChatConsumer(PersonalGroupEvents, DirectDispatch, AsyncJsonWebsocketConsumer):
+class ChatConsumer(
+    ClosedSocketSends, PersonalGroupEvents, DirectDispatch, AsyncJsonWebsocketConsumer
+):
     async def connect(self):
         self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
         self.language = socket_language(self.scope)

@@ -365,3 +365,41 @@ def test_daphne_sends_the_registered_close_codes():
     # Without the change, autobahn refuses the code outright.
     with pytest.raises(Exception, match="invalid close code 1013"):
         WebSocketProtocol.sendClose(WebSocketProtocol(), code=1013)
+
+
+@pytest.mark.parametrize(
+    "consumer_path",
+    [
+        "hub.consumers.NotificationsConsumer",
+        "gaf.consumers.chat.ChatConsumer",
+        "gaf.consumers.round_pool.RoundPoolConsumer",
+        "tables.consumers.DocumentConsumer",
+    ],
+)
+async def test_a_frame_for_a_socket_that_has_just_closed_is_dropped_quietly(consumer_path):
+    """Daphne raises on a send between the client closing and the disconnect being handled;
+    a broadcast landing then must not fail the consumer (a traceback, no clean-up)."""
+    from autobahn.exception import Disconnected
+    from django.utils.module_loading import import_string
+
+    consumer = import_string(consumer_path)()
+    sent = []
+
+    async def closed(message):
+        raise Disconnected("Attempt to send on a closed protocol")
+
+    async def open_(message):
+        sent.append(message)
+
+    consumer.base_send = closed
+    await consumer.send(text_data="{}")
+    consumer.base_send = open_
+    await consumer.send(text_data="{}")
+    assert sent == [{"type": "websocket.send", "text": "{}"}]
+
+    async def broken(message):
+        raise ValueError("Socket has not been accepted, so cannot send over it")
+
+    consumer.base_send = broken
+    with pytest.raises(ValueError):
+        await consumer.send(text_data="{}")
