@@ -8,10 +8,12 @@ class AssociationsConfig(AppConfig):
 
     def ready(self):
         from associations import search_documents
+        from associations.notifications import register_kinds
         from associations.selectors import follows_of
         from hub import profile
 
         search_documents.register()
+        register_kinds()
 
         profile.register_section(
             "associations/profile_follows.html",

@@ -37,8 +37,10 @@ from associations.models import (
     Invitation,
     JoinRequest,
 )
+from associations.notifications import JOIN_TO_REVIEW
+from hub import notifications
 from hub.models import Area, Municipality, Network
-from hub.roles import staff_emails, staff_group
+from hub.roles import STAFF_REVIEW_PLACE, staff_group, staff_user_ids
 from hub.tasks import queue_email_on_commit
 from hub.urls_absolute import absolute_url, page_url
 
@@ -133,13 +135,20 @@ def join_request_submit(*, data: JoinRequestData) -> JoinRequest:
     queue_email_on_commit(
         to=[request.contact_email], template="associations/email/join_received", context=context
     )
-    recipients = staff_emails()
-    if recipients:
-        queue_email_on_commit(
-            to=recipients,
-            template="associations/email/join_to_review",
-            context={**context, "admin_url": absolute_url("/admin/joinrequest/")},
+    notifications.notify(
+        users=staff_user_ids(),
+        kind=JOIN_TO_REVIEW,
+        title=_("Nuova richiesta di adesione da esaminare: «%(name)s»") % {"name": request.name},
+        body=_(
+            "«%(name)s» chiede di aderire alla rete %(network)s (richiesta n. %(number)s): "
+            "approvala o respingila, con una motivazione."
         )
+        % {"name": request.name, "network": data.network, "number": request.pk},
+        url=reverse("joinrequest:inspect", args=[request.pk]),
+        place=STAFF_REVIEW_PLACE,
+        place_label=_("Revisioni dello staff"),
+        key=f"associations:join:{request.pk}",
+    )
     return request
 
 

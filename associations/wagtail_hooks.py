@@ -238,7 +238,7 @@ class JoinRequestInspectView(InspectView):
 
 class JoinRequestViewSet(ModelViewSet):
     model = JoinRequest
-    # The staff e-mail about a new request links to /admin/joinrequest/.
+    # The staff's notification of a new request links to its inspect page.
     name = "joinrequest"
     icon = "mail"
     menu_label = gettext_lazy("Richieste di adesione")

@@ -11,6 +11,8 @@ class EventsConfig(AppConfig):
 
         from associations.selectors import register_upcoming_events
         from events import feeds, home, proposals, search_documents, selectors, signals
+        from events.notification_emails import render_emails
+        from events.notifications import register_kinds
         from events.selectors import association_upcoming
         from hub import home as hub_home
         from hub import profile
@@ -18,6 +20,7 @@ class EventsConfig(AppConfig):
 
         signals.connect()
         search_documents.register()
+        register_kinds(render_email=render_emails)
         register_upcoming_events(association_upcoming)
         hub_home.register_section("events/home_upcoming.html", home.home_context)
         profile.register_section("events/profile_calendar.html", feeds.profile_calendar_context)

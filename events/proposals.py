@@ -36,9 +36,10 @@ from wagtail.rich_text import RichText
 
 from events import recurrence as rec
 from events.models import EventPage, EventProposal, MunicipalEventsIndexPage
-from hub import dates
+from events.notifications import PROPOSAL_TO_REVIEW
+from hub import dates, notifications
 from hub.models import Municipality
-from hub.roles import staff_emails
+from hub.roles import STAFF_REVIEW_PLACE, staff_user_ids
 from hub.tasks import queue_email_on_commit
 
 MAX_PENDING = 5
@@ -193,16 +194,16 @@ def proposal_submit(*, user, data: ProposalData, today: date | None = None) -> E
     queue_email_on_commit(
         to=[proposal.contact_email], template="events/email/proposal_received", context=context
     )
-    recipients = staff_emails()
-    if recipients:
-        queue_email_on_commit(
-            to=recipients,
-            template="events/email/proposal_to_review",
-            context={
-                **context,
-                "admin_url": _absolute(reverse("eventproposal:inspect", args=[proposal.pk])),
-            },
-        )
+    notifications.notify(
+        users=staff_user_ids(),
+        kind=PROPOSAL_TO_REVIEW,
+        title=_("Nuova proposta di evento da esaminare: «%(title)s»") % {"title": proposal.title},
+        body=_("%(when)s, %(venue)s, %(municipality)s.") % context,
+        url=reverse("eventproposal:inspect", args=[proposal.pk]),
+        place=STAFF_REVIEW_PLACE,
+        place_label=_("Revisioni dello staff"),
+        key=f"events:proposal:{proposal.pk}",
+    )
     return proposal
 
 

@@ -12,15 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import feed_parts, rsvp, rules, selectors
 from events.models import EventOccurrence, EventPage, Registration
+from events.notification_emails import render_subject
+from events.notifications import REGISTRATION, registration_place
 from events.schedule import (  # noqa: F401  (the page's schedule, read by services' callers)
     ROME,
     _bounds,
@@ -33,6 +36,7 @@ from events.schedule import (  # noqa: F401  (the page's schedule, read by servi
     occurrence_rows,
     rome_midnight,
 )
+from hub import dates, notifications
 
 
 def _fingerprint(values: dict) -> str:
@@ -278,14 +282,18 @@ def _promote(event: EventPage, *, now: datetime) -> list[Registration]:
     return promoted
 
 
-def _notify_on_commit(registration: Registration, kind: str) -> None:
-    """Queue the e-mail about `kind` once committed (events.tasks.registration_notify)."""
-    from hub.task_queue import enqueue_on_commit
-
-    enqueue_on_commit(
-        "events.tasks.registration_notify",
-        registration_id=registration.pk,
-        kind=kind,
-        language=translation.get_language() or "it",
-        task_name=f"events:registration:{kind}:{registration.pk}",
+def _notify_on_commit(registration: Registration, what: str) -> None:
+    """Tell the person what happened to their registration (`what`, one of
+    events.notifications.REGISTRATION_EVENTS), through the notification centre: in their
+    inbox, and by e-mail with the event's .ics as they chose (events.notification_emails)."""
+    event = registration.event
+    notifications.notify(
+        users=[registration.user_id],
+        kind=REGISTRATION,
+        title=render_subject(what, {"event": event.title}),
+        body=dates.day_and_time(event.start),
+        url=urlsplit(event.url or "/").path,
+        place=registration_place(event.pk),
+        place_label=event.title,
+        data={"registration": registration.pk, "what": what},
     )

@@ -6,6 +6,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 STAFF_GROUP_NAME = "Staff della rete"
+# The notification place of what the staff is asked to review (join requests, proposals).
+STAFF_REVIEW_PLACE = "staff:review"
 
 # (app label, model names): what network staff maintain in the admin.
 STAFF_MODEL_PERMISSIONS = [
@@ -41,13 +43,10 @@ def refresh_staff_group(*, app_config=None, using="default", **kwargs) -> None:
     staff_group()
 
 
-def staff_emails() -> list[str]:
-    return (
-        list(
-            Group.objects.get(name=STAFF_GROUP_NAME)
-            .user_set.filter(is_active=True)
-            .values_list("email", flat=True)
-        )
-        if Group.objects.filter(name=STAFF_GROUP_NAME).exists()
-        else []
+def staff_user_ids() -> list[int]:
+    """The active members of the network staff (who review join requests and proposals)."""
+    return list(
+        Group.objects.filter(name=STAFF_GROUP_NAME, user__is_active=True)
+        .order_by("user__id")
+        .values_list("user__id", flat=True)
     )

@@ -38,8 +38,10 @@ CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 CODE_MAX_LENGTH = 64
 
 # A kind's own e-mail: given the notifications of that kind about to be e-mailed at once,
-# (subject, body) for each notification id; those it leaves out get the hub's plain e-mail.
-EmailRenderer = Callable[[list], dict[int, tuple[str, str]]]
+# (subject, body) or (subject, body, attachments) for each notification id, attachments
+# being (filename, content, mimetype) triples (an event's .ics); those it leaves out get the
+# hub's plain e-mail.
+EmailRenderer = Callable[[list], dict[int, tuple]]
 
 
 @dataclass(frozen=True)

@@ -453,14 +453,15 @@ def notifications_email_now(
                 renderer = get_kind(code).render_email
                 own = renderer(notifications) if renderer else {}
                 for notification in notifications:
-                    subject, body = own.get(notification.pk) or _render(
+                    subject, body, *attached = own.get(notification.pk) or _render(
                         EMAIL_TEMPLATE, _context(notification)
                     )
-                    messages.append(
-                        EmailMessage(
-                            subject, body, settings.DEFAULT_FROM_EMAIL, [notification.user.email]
-                        )
+                    message = EmailMessage(
+                        subject, body, settings.DEFAULT_FROM_EMAIL, [notification.user.email]
                     )
+                    for filename, content, mimetype in attached[0] if attached else ():
+                        message.attach(filename, content, mimetype)
+                    messages.append(message)
         sent = get_connection().send_messages(messages) or 0
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
     return sent

@@ -349,6 +349,18 @@ async def leave(room: Room, socket) -> None:
         await database_sync_to_async(services.compaction_request)(document_id=room.document_id)
     if room.last_author is not None:
         await database_sync_to_async(_save_version)(room.document_id, room.last_author)
+    if not _rooms:
+        await release_writer()
+
+
+async def release_writer() -> None:
+    """With no document open in this process, the writer thread gives its database
+    connection back (after what it is storing: it runs one thing at a time, in order)."""
+    await asyncio.get_running_loop().run_in_executor(_writer, _close_connection)
+
+
+def _close_connection() -> None:
+    connection.close()  # the connection of the thread this runs in
 
 
 def open_rooms() -> dict[int, Room]:
@@ -361,6 +373,7 @@ async def forget_all() -> None:
     for room in list(_rooms.values()):
         await room.stop_listening()
     _rooms.clear()
+    await release_writer()
 
 
 # --- Versions after a pause in editing --------------------------------------------------------

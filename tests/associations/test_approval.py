@@ -31,7 +31,7 @@ from associations.models import (
     Invitation,
     JoinRequest,
 )
-from hub.models import Area, StandardPage
+from hub.models import Area, Notification, StandardPage
 from hub.roles import staff_group
 from tests.associations.factories import make_association
 from tests.hub.factories import MunicipalityFactory, NetworkFactory, UserFactory
@@ -103,9 +103,13 @@ def test_submission_emails_the_requester_and_the_staff(
     assert "Polisportiva Collinare" not in received.body
     assert "Rete Collinare" in received.body
     assert str(request.pk) in received.body
+    # The staff hear through the notification centre (inbox, bell, e-mail as they chose),
+    # and the notification leads to the request in the admin.
     to_review = by_recipient[(staff.email,)]
     assert "da esaminare" in to_review.subject
-    assert "http://testserver/admin/joinrequest/" in to_review.body
+    (notice,) = Notification.objects.filter(user=staff, kind="associations.join_to_review")
+    assert notice.url == f"/admin/joinrequest/inspect/{request.pk}/"
+    assert f"/notifiche/{notice.pk}/" in to_review.body
 
 
 # --- Approval -------------------------------------------------------------------------------

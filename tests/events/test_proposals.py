@@ -19,6 +19,7 @@ from events.models import (
     MunicipalEventsIndexPage,
 )
 from events.recurrence import ROME
+from hub.models import Notification
 from hub.roles import staff_group
 from tests.associations.factories import make_association
 from tests.events.factories import make_event
@@ -131,8 +132,13 @@ def test_a_resident_proposes_and_staff_and_the_resident_are_emailed(
     assert timezone.localtime(proposal.end, ROME).time() == time(12)
     (received,) = [m for m in mailoutbox if m.to == ["residente@example.org"]]
     assert "Camminata del quartiere" in received.subject
+    # The staff hear through the notification centre: inbox, bell, and their e-mail
+    # (the link opens the notification, which leads to the proposal in the admin).
     (to_review,) = [m for m in mailoutbox if m.to == ["staff-rete@example.org"]]
-    assert f"/admin/eventproposal/inspect/{proposal.pk}/" in to_review.body
+    assert "Camminata del quartiere" in to_review.subject
+    (notice,) = Notification.objects.filter(user=staff, kind="events.proposal_to_review")
+    assert notice.url == f"/admin/eventproposal/inspect/{proposal.pk}/"
+    assert f"/notifiche/{notice.pk}/" in to_review.body
     mine = client.get(MINE_URL).content.decode()
     assert "Camminata del quartiere" in mine and "In attesa" in mine
     profile = client.get(reverse("profile")).content.decode()

@@ -23,6 +23,7 @@ from associations import services as association_services
 from associations.models import AssociationMembership
 from events import selectors, services
 from events.models import EventPage, Registration
+from hub.models import Notification
 from hub.tasks import send_templated_email
 from tests.associations.factories import approver, make_association
 from tests.events.factories import make_event, publish
@@ -217,9 +218,12 @@ def test_confirmation_carries_the_event_as_ics_and_is_sent_after_commit(
     person = UserFactory(full_name="Giulia Bianchi")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         register(event, user=person, seats=2)
-    assert mail.outbox == [] and len(callbacks) == 1
+    assert mail.outbox == [] and callbacks
     for callback in callbacks:
         callback()
+    # Through the notification centre: in the person's inbox too.
+    (notice,) = Notification.objects.filter(user=person, kind="events.registration")
+    assert notice.title == "Iscrizione confermata: Laboratorio di ceramica per famiglie"
     (message,) = mail.outbox
     assert message.to == [person.email]
     assert message.subject == "Iscrizione confermata: Laboratorio di ceramica per famiglie"
@@ -257,13 +261,20 @@ def test_waiting_and_promotion_emails(association, django_capture_on_commit_call
 
 
 @pytest.mark.django_db
-def test_an_email_about_a_state_that_changed_since_is_not_sent(event):
-    from events.tasks import registration_notify
-
-    registration = register(event)
-    services.registration_cancel(registration=registration, by=registration.user)
-    assert registration_notify(registration_id=registration.pk, kind="confirmed") is False
-    assert registration_notify(registration_id=987654, kind="confirmed") is False
+def test_a_confirmation_e_mailed_after_a_cancellation_carries_no_calendar_file(
+    event, django_capture_on_commit_callbacks
+):
+    person = UserFactory()
+    with django_capture_on_commit_callbacks(execute=False) as confirmed:
+        registration = register(event, user=person)
+    with django_capture_on_commit_callbacks(execute=False) as cancelled:
+        services.registration_cancel(registration=registration, by=person)
+    for callback in [*confirmed, *cancelled]:
+        callback()
+    subjects = {message.subject.split(":")[0]: message for message in mail.outbox}
+    assert "Iscrizione confermata" in subjects
+    # The place is gone by the time the confirmation leaves: no event for the calendar.
+    assert subjects["Iscrizione confermata"].attachments == []
 
 
 def test_templated_email_keeps_working_without_attachments_and_takes_binary_ones():

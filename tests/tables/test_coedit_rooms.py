@@ -54,7 +54,14 @@ def test_an_update_is_stored_after_an_ended_event_loop_left_one_waiting():
         doc["scratch"] = Text("parola")
         update = doc.get_update()
         stored = rooms.store(document_id=document_id, user_id=world.author.pk, data=update)
-        seq = asyncio.run(asyncio.wait_for(stored, 20))
+
+        async def store_then_release():
+            try:
+                return await asyncio.wait_for(stored, 20)
+            finally:
+                await rooms.release_writer()
+
+        seq = asyncio.run(store_then_release())
     finally:
         rooms._waiting.clear()
     assert seq == CoeditDocument.objects.get(pk=document_id).last_seq
