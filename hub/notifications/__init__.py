@@ -3,13 +3,15 @@ person something. Its public interface is this module:
 
     register_kind(code, *, label, default="email", always=False)   # in AppConfig.ready()
     notify(*, users, kind, title, body="", url="", place="", place_label="", actor=None,
-           key="")                                                   # from a service
+           key="", data=None, topic="", topic_label="")               # from a service
 
 `notify` creates one notification per person (never for the actor) in the caller's
 transaction; once it commits each person's bell is updated live, and the notification is
 e-mailed at once or waits for the daily or weekly digest, as they chose for that kind in
 that place (hub.notifications.registry.Delivery). A non-empty `key` makes it idempotent per
-person: a second notify with the same key for the same person creates nothing.
+person: a second notify with the same key for the same person creates nothing. A `topic`
+says what in the place it is about ("tables:proposal:7", labelled `topic_label`): a digest
+shows one block per topic within each place.
 
 Inside: registry (kinds and deliveries), models (the hub app's Notification and
 NotificationPreference), selectors, services, digests (period boundaries, grouping), tasks
@@ -39,6 +41,8 @@ def notify(
     actor=None,
     key: str = "",
     data: dict | None = None,
+    topic: str = "",
+    topic_label: str = "",
 ) -> list:
     """Notify each of `users` (people or their ids); returns the notifications created.
 
@@ -61,4 +65,6 @@ def notify(
         actor=actor,
         key=key,
         data=data,
+        topic=topic,
+        topic_label=topic_label,
     )

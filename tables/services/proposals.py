@@ -234,6 +234,7 @@ def _notify_changed(proposal: Proposal, *, by, version: ProposalVersion) -> None
         return
     notify_table(
         proposal.table,
+        proposal=proposal,
         users=people,
         kind=kinds.PROPOSAL_CHANGED,
         title=_("La proposta «%(title)s» è cambiata (versione %(number)s)")
@@ -354,6 +355,7 @@ def coauthor_add(*, by, proposal: Proposal, user) -> ProposalCoAuthor:
         fail("user", _("È già coautore della proposta."))
     notify_table(
         proposal.table,
+        proposal=proposal,
         users=[user.pk],
         kind=kinds.STATUS,
         title=_("Sei coautore della proposta «%(title)s»") % {"title": proposal.title},
@@ -431,6 +433,7 @@ def proposal_set_status(
     change = _move(proposal, by=by, to_status=to_status, note=note)
     notify_table(
         proposal.table,
+        proposal=proposal,
         users=_status_audience(proposal),
         kind=kinds.STATUS,
         title=_("«%(title)s»: ora è «%(status)s»")
@@ -518,6 +521,7 @@ def decision_record(
     }
     notify_table(
         proposal.table,
+        proposal=proposal,
         users=proposal_viewers(proposal, audience),
         kind=kinds.STATUS,
         title=_("Il tavolo ha deciso: «%(title)s» è %(outcome)s")

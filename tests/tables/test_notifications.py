@@ -1,0 +1,73 @@
+"""How the tables' notifications reach people: digests grouped by proposal (issue 13, 7),
+mentions always at once."""
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from hub.notifications import services as centre
+from hub.notifications.models import Notification
+from tables import services
+from tables.notifications import COMMENT, MEETING, STATUS, place_of
+from tests.tables.factories import make_meeting, make_proposal, make_table
+
+pytestmark = pytest.mark.django_db
+
+ROME = ZoneInfo("Europe/Rome")
+
+
+def tomorrow_morning() -> dt.datetime:
+    today = timezone.now().astimezone(ROME).date()
+    return dt.datetime.combine(today + dt.timedelta(days=1), dt.time(7), tzinfo=ROME)
+
+
+def blocks(body: str) -> list[tuple[str, list[str]]]:
+    """The digest's proposal blocks: (block label, the titles listed under it)."""
+    found, current = [], None
+    for line in body.splitlines():
+        if match := re.fullmatch(r"-- (.+) --", line):
+            current = (match.group(1), [])
+            found.append(current)
+        elif line.startswith("== "):
+            current = None
+        elif current is not None and line.startswith("- "):
+            current[1].append(line.split(" · ", 1)[1])
+    return found
+
+
+def test_a_daily_digest_shows_one_block_per_proposal_newest_first():
+    setup = make_table()
+    table, member = setup.table, setup.member
+    setup.coordinator.full_name = "Carla Verdi"
+    setup.coordinator.save()
+    centre.notification_preferences_set(
+        user=member,
+        choices={(kind, place_of(table.pk)): "daily" for kind in (COMMENT, STATUS, MEETING)},
+    )
+    school = make_proposal(setup, title="Doposcuola condiviso")
+    summer = make_proposal(setup, title="Centro estivo")
+    for proposal, body in [(school, "Primo"), (summer, "Secondo"), (school, "Terzo")]:
+        services.comment_create(by=setup.coordinator, proposal=proposal, body=body)
+    make_meeting(setup, title="Riunione di marzo")
+    mail.outbox.clear()
+
+    assert centre.digest_send(delivery="daily", now=tomorrow_morning()) == 1
+
+    (digest,) = [m for m in mail.outbox if m.to == [member.email]]
+    found = blocks(digest.body)
+    assert [label for label, _titles in found] == [
+        "Riunione «Riunione di marzo»",
+        "Proposta «Doposcuola condiviso»",
+        "Proposta «Centro estivo»",
+    ]
+    assert found[0][1][0].startswith("Riunione convocata: Riunione di marzo")
+    assert found[1][1] == ["Nuovo commento di Carla Verdi su «Doposcuola condiviso»"] * 2
+    assert found[2][1] == ["Nuovo commento di Carla Verdi su «Centro estivo»"]
+    # Every notification of the period is in it, once, under its table's name, newest first.
+    assert digest.body.count(f"== {table.name} ==") == 1
+    assert digest.body.index("Terzo") < digest.body.index("Primo")
+    assert not Notification.objects.filter(user=member, emailed_at__isnull=True).exists()
