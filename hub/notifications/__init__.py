@@ -1,7 +1,7 @@
 """The hub's notification centre (DESIGN.md, "Notifications"): the one way any app tells a
 person something. Its public interface is this module:
 
-    register_kind(code, *, label, default="email", always=False)   # in AppConfig.ready()
+    register_kind(code, *, label, default="email", always=False, immediate=False)  # ready()
     notify(*, users, kind, title, body="", url="", place="", place_label="", actor=None,
            key="", data=None, topic="", topic_label="")               # from a service
 

@@ -381,6 +381,11 @@ def notification_preferences_set(
             )
         elif delivery == Delivery.OFF and kind.always:
             errors[field] = _("Questo tipo di notifica non si può disattivare: arriva sempre.")
+        elif delivery in DIGESTS and kind.immediate:
+            errors[field] = _(
+                "Questo tipo di notifica arriva subito: per e-mail o solo nella casella, "
+                "mai nel riepilogo."
+            )
     if errors:
         raise ValidationError(errors)
 

@@ -7,10 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from hub import notifications
 from hub.notifications import services as centre
-from hub.notifications.models import Notification
+from hub.notifications.models import Notification, NotificationPreference
+from hub.notifications.registry import get_kind
 from tables import services
 from tables.notifications import COMMENT, MEETING, STATUS, place_of
 from tests.tables.factories import make_meeting, make_proposal, make_table
@@ -71,3 +74,48 @@ def test_a_daily_digest_shows_one_block_per_proposal_newest_first():
     assert digest.body.count(f"== {table.name} ==") == 1
     assert digest.body.index("Terzo") < digest.body.index("Primo")
     assert not Notification.objects.filter(user=member, emailed_at__isnull=True).exists()
+
+
+def test_a_mention_is_e_mailed_at_once_whatever_the_digest_chosen(
+    django_capture_on_commit_callbacks,
+):
+    setup = make_table()
+    proposal = make_proposal(setup)
+    setup.member.full_name = "Anna Bianchi"
+    setup.member.save()
+    place = place_of(setup.table.pk)
+    # Digests chosen for every kind of this table, mentions included (rows written before
+    # mentions became immediate, or around the service): the mention still goes at once.
+    centre.notification_preferences_set(
+        user=setup.member, choices={(COMMENT, place): "weekly", (STATUS, place): "daily"}
+    )
+    NotificationPreference.objects.create(
+        user=setup.member, kind=notifications.MENTION, place=place, delivery="weekly"
+    )
+    NotificationPreference.objects.create(
+        user=setup.member, kind=notifications.MENTION, place="", delivery="daily"
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_create(
+            by=setup.coordinator, proposal=proposal, body="@Anna Bianchi, che ne pensi?"
+        )
+    (mention,) = Notification.objects.filter(user=setup.member)
+    assert (mention.kind, mention.delivery) == (notifications.MENTION, "email")
+    assert mention.emailed_at is not None
+    assert [m.to for m in mail.outbox] == [[setup.member.email]]
+    assert "ti ha menzionato" in mail.outbox[0].subject
+
+
+def test_nobody_can_choose_a_digest_for_mentions():
+    setup = make_table()
+    mention = get_kind(notifications.MENTION)
+    assert [value for value, _label in mention.choices] == ["email", "inbox"]
+    for delivery in ("daily", "weekly"):
+        with pytest.raises(ValidationError) as refused:
+            centre.notification_preferences_set(
+                user=setup.member,
+                choices={(notifications.MENTION, place_of(setup.table.pk)): delivery},
+            )
+        assert "arriva subito" in str(refused.value)
+    assert not NotificationPreference.objects.filter(user=setup.member).exists()
