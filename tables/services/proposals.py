@@ -37,6 +37,7 @@ from tables.models import (
     Table,
     TableDecision,
 )
+from tables.services import plan as plan_services
 from tables.services._common import (
     STALE,
     STATUS_CONFLICT,
@@ -402,6 +403,8 @@ def _move(proposal: Proposal, *, by, to_status: str, note: str) -> ProposalStatu
             fields.append("published_at")
     proposal.status = to_status
     proposal.save(update_fields=fields)
+    # The Piano Family's actions linked to the proposal follow it, in this transaction.
+    plan_services.actions_follow_proposal(proposal=proposal)
     return change
 
 
