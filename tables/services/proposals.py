@@ -481,6 +481,15 @@ def decision_record(
         fail("meeting", _("La riunione non è di questo tavolo."))
     if meeting.status == Meeting.Status.CANCELLED:
         fail("meeting", _("La riunione è stata annullata."))
+    if meeting.starts_at > timezone.now():
+        fail(
+            "meeting",
+            _(
+                "La riunione «%(title)s» non è ancora cominciata: il tavolo decide quando "
+                "si riunisce."
+            )
+            % {"title": meeting.title},
+        )
     if outcome not in TableDecision.Outcome.values:
         fail("outcome", _("Scegli l'esito: approvata o respinta."))
     for name, value in (
