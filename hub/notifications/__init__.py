@@ -4,6 +4,7 @@ person something. Its public interface is this module:
     register_kind(code, *, label, default="email", always=False, immediate=False)  # ready()
     notify(*, users, kind, title, body="", url="", place="", place_label="", actor=None,
            key="", data=None, topic="", topic_label="")               # from a service
+    withdraw(*, users, place)     # what they may no longer see leaves inbox and digests
 
 `notify` creates one notification per person (never for the actor) in the caller's
 transaction; once it commits each person's bell is updated live, and the notification is
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from hub.notifications.registry import Delivery, register_kind
 
-__all__ = ["MENTION", "Delivery", "notify", "register_kind"]
+__all__ = ["MENTION", "Delivery", "notify", "register_kind", "withdraw"]
 
 # The hub's own kind for @mentions, whatever the app (chat, table comments): always
 # notified, whatever the person chose for the other kinds.
@@ -68,3 +69,11 @@ def notify(
         topic=topic,
         topic_label=topic_label,
     )
+
+
+def withdraw(*, users, place: str) -> int:
+    """Delete the notifications of `place` for `users` (inbox and pending digests alike):
+    for a place they may no longer see. Returns how many were deleted."""
+    from hub.notifications import services
+
+    return services.notifications_withdraw(users=users, place=place)

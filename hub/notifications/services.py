@@ -308,6 +308,29 @@ def _deliver_on_commit(created: list[Notification]) -> None:
         )
 
 
+# --- Withdraw -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notifications_withdraw(*, users, place: str) -> int:
+    """Forget `place` for these people (people or ids): its notifications, read or not,
+    e-mailed or waiting for a digest, and their choices for it. What they may no longer see
+    (a private table they left) leaves their inbox, their next digest and their choices
+    page. Returns how many notifications; their bells get the new unread counts after the
+    commit."""
+    if not place:
+        raise ValueError("withdrawing needs a place")
+    user_ids = _user_ids(users, None)
+    if not user_ids:
+        return 0
+    NotificationPreference.objects.filter(user_id__in=user_ids, place=place).delete()
+    deleted, _by_model = Notification.objects.filter(user_id__in=user_ids, place=place).delete()
+    if deleted:
+        for user_id in user_ids:
+            _announce_unread(user_id)
+    return deleted
+
+
 # --- Read and unread ------------------------------------------------------------------------
 
 

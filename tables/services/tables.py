@@ -13,12 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hub import notifications
 from hub.tasks import queue_email_on_commit
 from hub.urls_absolute import absolute_url
 from tables import notifications as kinds
 from tables import rules
 from tables.links import table_path
 from tables.models import Invitation, Membership, MembershipRequest, Role, Table
+from tables.notifications import place_of
 from tables.services._common import fail, member_ids, notify_table, unique_slug
 
 INVITATION_VALIDITY = dt.timedelta(days=14)
@@ -322,3 +324,7 @@ def membership_remove(*, by, membership: Membership) -> None:
     ):
         fail(None, _("Il tavolo resterebbe senza coordinatori: nominane prima un altro."))
     membership.delete()
+    if not membership.table.is_public:
+        # Who leaves a private table sees nothing of it any more: not in their inbox, not
+        # in their next digest (issue 13, 8).
+        notifications.withdraw(users=[membership.user_id], place=place_of(membership.table_id))

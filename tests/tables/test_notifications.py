@@ -15,6 +15,7 @@ from hub.notifications import services as centre
 from hub.notifications.models import Notification, NotificationPreference
 from hub.notifications.registry import get_kind
 from tables import services
+from tables.models import Membership, Role, Table
 from tables.notifications import COMMENT, MEETING, STATUS, place_of
 from tests.tables.factories import make_meeting, make_proposal, make_table
 
@@ -119,3 +120,49 @@ def test_nobody_can_choose_a_digest_for_mentions():
             )
         assert "arriva subito" in str(refused.value)
     assert not NotificationPreference.objects.filter(user=setup.member).exists()
+
+
+def test_who_leaves_a_private_table_keeps_nothing_of_it_in_inbox_digest_or_choices(
+    client, django_capture_on_commit_callbacks
+):
+    private = make_table(visibility=Table.Visibility.PRIVATE)
+    public = make_table()
+    member, place = private.member, place_of(private.table.pk)
+    centre.notification_preferences_set(
+        user=member, choices={(COMMENT, place): "daily"}, place_labels={place: "Riservato"}
+    )
+    proposal = make_proposal(private, title="Proposta riservata Ortica")
+    services.comment_create(by=private.coordinator, proposal=proposal, body="Ortica")
+    make_meeting(private, title="Riunione riservata Ortica")
+    Membership.objects.create(table=public.table, user=member, role=Role.MEMBER)
+    elsewhere = make_meeting(public, title="Riunione pubblica")
+    assert Notification.objects.filter(user=member, place=place).count() == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_remove(
+            by=private.coordinator,
+            membership=Membership.objects.get(table=private.table, user=member),
+        )
+
+    assert not Notification.objects.filter(user=member, place=place).exists()
+    assert not NotificationPreference.objects.filter(user=member, place=place).exists()
+    # What they still see stays.
+    assert Notification.objects.filter(user=member, title__contains=elsewhere.title).exists()
+    client.force_login(member)
+    for url in ("/notifiche/", "/notifiche/preferenze/"):
+        page = client.get(url).content.decode()
+        assert "Ortica" not in page and private.table.name not in page, url
+        assert "Riservato" not in page
+    mail.outbox.clear()
+    centre.digest_send(delivery="daily", now=tomorrow_morning())
+    assert not any("Ortica" in m.body for m in mail.outbox)
+
+
+def test_who_leaves_a_public_table_keeps_their_notifications():
+    setup = make_table()
+    make_meeting(setup, title="Riunione aperta")
+    services.membership_remove(
+        by=setup.coordinator,
+        membership=Membership.objects.get(table=setup.table, user=setup.member),
+    )
+    assert Notification.objects.filter(user=setup.member, kind=MEETING).exists()
