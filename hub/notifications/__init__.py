@@ -4,7 +4,8 @@ person something. Its public interface is this module:
     register_kind(code, *, label, default="email", always=False, immediate=False)  # ready()
     notify(*, users, kind, title, body="", url="", place="", place_label="", actor=None,
            key="", data=None, topic="", topic_label="")               # from a service
-    withdraw(*, users, place)     # what they may no longer see leaves inbox and digests
+    withdraw(*, users=None, place, keep=())  # what they may no longer see: gone from
+                                             # inbox, digests and choices
 
 `notify` creates one notification per person (never for the actor) in the caller's
 transaction; once it commits each person's bell is updated live, and the notification is
@@ -71,9 +72,10 @@ def notify(
     )
 
 
-def withdraw(*, users, place: str) -> int:
-    """Delete the notifications of `place` for `users` (inbox and pending digests alike):
-    for a place they may no longer see. Returns how many were deleted."""
+def withdraw(*, users=None, place: str, keep=()) -> int:
+    """Delete the notifications of `place` for `users` (None: everyone but `keep`), inbox
+    and pending digests alike, and their choices for it: for a place they may no longer
+    see. Returns how many notifications were deleted."""
     from hub.notifications import services
 
-    return services.notifications_withdraw(users=users, place=place)
+    return services.notifications_withdraw(users=users, place=place, keep=keep)

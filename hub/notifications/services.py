@@ -312,14 +312,21 @@ def _deliver_on_commit(created: list[Notification]) -> None:
 
 
 @transaction.atomic
-def notifications_withdraw(*, users, place: str) -> int:
-    """Forget `place` for these people (people or ids): its notifications, read or not,
+def notifications_withdraw(*, users=None, place: str, keep=()) -> int:
+    """Forget `place` for these people (people or ids; None: everyone but `keep`): its
+    notifications, read or not,
     e-mailed or waiting for a digest, and their choices for it. What they may no longer see
     (a private table they left) leaves their inbox, their next digest and their choices
     page. Returns how many notifications; their bells get the new unread counts after the
     commit."""
     if not place:
         raise ValueError("withdrawing needs a place")
+    if users is None:
+        # Everyone who heard from the place or chose for it, but `keep`.
+        kept = set(_user_ids(keep, None))
+        heard = Notification.objects.filter(place=place).values_list("user_id", flat=True)
+        chose = NotificationPreference.objects.filter(place=place).values_list("user_id", flat=True)
+        users = sorted({*heard, *chose} - kept)
     user_ids = _user_ids(users, None)
     if not user_ids:
         return 0

@@ -79,8 +79,13 @@ def table_update(*, by, table: Table, name: str, description: str, visibility: s
         fail("name", _("Dai un nome al tavolo."))
     if visibility not in Table.Visibility.values:
         fail("visibility", _("Scegli chi può vedere il tavolo."))
+    made_private = table.is_public and visibility == Table.Visibility.PRIVATE
     table.name, table.description, table.visibility = name, description.strip(), visibility
     table.save(update_fields=["name", "description", "visibility"])
+    if made_private:
+        # Whoever heard from the table while it was public and is not a member now sees
+        # nothing of it any more (issue 13, 8); search re-reads its documents on this save.
+        notifications.withdraw(place=place_of(table.pk), keep=member_ids(table))
     return table
 
 

@@ -166,3 +166,31 @@ def test_who_leaves_a_public_table_keeps_their_notifications():
         membership=Membership.objects.get(table=setup.table, user=setup.member),
     )
     assert Notification.objects.filter(user=setup.member, kind=MEETING).exists()
+
+
+def test_a_table_made_private_withdraws_what_non_members_heard_of_it():
+    setup = make_table()
+    place = place_of(setup.table.pk)
+    services.membership_request_create(by=setup.outsider, table=setup.table, message="Ciao")
+    request = setup.table.membership_requests.get()
+    services.membership_request_decide(
+        by=setup.coordinator, request=request, approve=False, reason="Tavolo al completo"
+    )
+    assert Notification.objects.filter(user=setup.outsider, place=place).exists()
+    make_meeting(setup, title="Riunione")
+    members_before = set(
+        Notification.objects.filter(place=place)
+        .exclude(user=setup.outsider)
+        .values_list("pk", flat=True)
+    )
+    services.table_update(
+        by=setup.coordinator,
+        table=setup.table,
+        name=setup.table.name,
+        description="",
+        visibility=Table.Visibility.PRIVATE,
+    )
+    assert not Notification.objects.filter(user=setup.outsider, place=place).exists()
+    assert set(Notification.objects.filter(place=place).values_list("pk", flat=True)) == (
+        members_before
+    )
