@@ -37,8 +37,12 @@ def _bound_admin_dates() -> None:
 def _register_notification_kinds() -> None:
     from hub import notifications
 
-    # Mentions are always notified (whatever app they come from): they can go to the inbox
-    # only, or by e-mail, at once or in a digest, but never be turned off.
+    # Mentions are always notified (whatever app they come from), and at once: they go by
+    # e-mail or to the inbox only, never wait for a digest, and are never turned off.
     notifications.register_kind(
-        notifications.MENTION, label=_("menzioni (@nome)"), default="email", always=True
+        notifications.MENTION,
+        label=_("menzioni (@nome)"),
+        default="email",
+        always=True,
+        immediate=True,
     )

@@ -11,9 +11,11 @@ class TablesConfig(AppConfig):
         from hub import api_errors
         from tables.calendar import meetings_for, public_meetings
         from tables.notifications import register_kinds
+        from tables.search_documents import register as register_search
         from tables.services import CONFLICTS
 
         register_kinds()
+        register_search()
         api_errors.register_conflict_codes(*CONFLICTS)
         calendar_sources.register("tables.meetings", meetings_for)
         calendar_sources.register_public(

@@ -8,6 +8,7 @@ meetings) are given by the view, so a form never decides who may see what.
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
@@ -230,7 +231,14 @@ class HideForm(forms.Form):
 
 class DecisionForm(forms.Form):
     meeting = forms.TypedChoiceField(
-        label=_("Riunione"), coerce=int, required=False, empty_value=None
+        label=_("Riunione"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Una riunione del tavolo già cominciata: il tavolo decide quando si riunisce."),
+        error_messages={
+            "invalid_choice": _("Scegli una riunione del tavolo già cominciata e non annullata.")
+        },
     )
     outcome = forms.ChoiceField(
         label=_("Esito"), choices=TableDecision.Outcome.choices, widget=forms.RadioSelect
@@ -245,7 +253,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].choices = [("", "—")] + [
-            (m.pk, f"{m.title} ({m.starts_at:%d/%m/%Y})") for m in meetings
+            (m.pk, f"{m.title} ({timezone.localtime(m.starts_at):%d/%m/%Y})") for m in meetings
         ]
 
 

@@ -36,3 +36,20 @@ def register_kinds() -> None:
 def place_of(table_id: int) -> str:
     """The notification centre's place for a table: choices are made per table."""
     return f"tables:table:{table_id}"
+
+
+def proposal_topic(proposal) -> dict[str, str]:
+    """notify's topic for what is about a proposal: a digest shows one block per proposal
+    within its table, newest first (issue 13, 7)."""
+    return {
+        "topic": f"tables:proposal:{proposal.pk}",
+        "topic_label": _("Proposta «%(title)s»") % {"title": proposal.title},
+    }
+
+
+def meeting_topic(meeting) -> dict[str, str]:
+    """notify's topic for what is about a meeting: one block per meeting in a digest."""
+    return {
+        "topic": f"tables:meeting:{meeting.pk}",
+        "topic_label": _("Riunione «%(title)s»") % {"title": meeting.title},
+    }

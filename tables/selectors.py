@@ -329,9 +329,10 @@ def compare_versions(proposal: Proposal, old: int, new: int) -> list[diff.FieldC
 
 
 def open_meetings(table: Table) -> list[Meeting]:
-    """Meetings a decision can be recorded at: not cancelled, most recent first."""
+    """Meetings a decision can be recorded at: begun already, not cancelled, most recent
+    first (a table decides when it meets, not before)."""
     return list(
-        Meeting.objects.filter(table=table)
+        Meeting.objects.filter(table=table, starts_at__lte=timezone.now())
         .exclude(status=Meeting.Status.CANCELLED)
         .order_by("-starts_at")[:20]
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from tables.models import ProposalStatus as S
+from tables.models import Status as ActionStatus
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     S.DRAFT: (S.DISCUSSION, S.WITHDRAWN),
@@ -41,6 +42,24 @@ COORDINATOR_ONLY = {
     (S.IN_PROGRESS, S.COMPLETED),
     (S.IN_PROGRESS, S.WITHDRAWN),
 }
+
+
+# The status of a Piano Family action linked to a proposal, following the proposal's: an
+# approved proposal has not started yet, a completed one has achieved its action, a
+# withdrawn or rejected one drops it. The statuses before the decision link nothing.
+ACTION_STATUS = {
+    S.APPROVED: ActionStatus.NOT_STARTED,
+    S.IN_PROGRESS: ActionStatus.IN_PROGRESS,
+    S.COMPLETED: ActionStatus.ACHIEVED,
+    S.WITHDRAWN: ActionStatus.DROPPED,
+    S.REJECTED: ActionStatus.DROPPED,
+}
+
+
+def action_status(status: str) -> str | None:
+    """What a linked action's status becomes when its proposal reaches `status` (None:
+    it stays as it is)."""
+    return ACTION_STATUS.get(status)
 
 
 class TransitionError(ValueError):

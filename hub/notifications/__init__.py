@@ -1,15 +1,19 @@
 """The hub's notification centre (DESIGN.md, "Notifications"): the one way any app tells a
 person something. Its public interface is this module:
 
-    register_kind(code, *, label, default="email", always=False)   # in AppConfig.ready()
+    register_kind(code, *, label, default="email", always=False, immediate=False)  # ready()
     notify(*, users, kind, title, body="", url="", place="", place_label="", actor=None,
-           key="")                                                   # from a service
+           key="", data=None, topic="", topic_label="")               # from a service
+    withdraw(*, users=None, place, keep=())  # what they may no longer see: gone from
+                                             # inbox, digests and choices
 
 `notify` creates one notification per person (never for the actor) in the caller's
 transaction; once it commits each person's bell is updated live, and the notification is
 e-mailed at once or waits for the daily or weekly digest, as they chose for that kind in
 that place (hub.notifications.registry.Delivery). A non-empty `key` makes it idempotent per
-person: a second notify with the same key for the same person creates nothing.
+person: a second notify with the same key for the same person creates nothing. A `topic`
+says what in the place it is about ("tables:proposal:7", labelled `topic_label`): a digest
+shows one block per topic within each place.
 
 Inside: registry (kinds and deliveries), models (the hub app's Notification and
 NotificationPreference), selectors, services, digests (period boundaries, grouping), tasks
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 from hub.notifications.registry import Delivery, register_kind
 
-__all__ = ["MENTION", "Delivery", "notify", "register_kind"]
+__all__ = ["MENTION", "Delivery", "notify", "register_kind", "withdraw"]
 
 # The hub's own kind for @mentions, whatever the app (chat, table comments): always
 # notified, whatever the person chose for the other kinds.
@@ -39,6 +43,8 @@ def notify(
     actor=None,
     key: str = "",
     data: dict | None = None,
+    topic: str = "",
+    topic_label: str = "",
 ) -> list:
     """Notify each of `users` (people or their ids); returns the notifications created.
 
@@ -61,4 +67,15 @@ def notify(
         actor=actor,
         key=key,
         data=data,
+        topic=topic,
+        topic_label=topic_label,
     )
+
+
+def withdraw(*, users=None, place: str, keep=()) -> int:
+    """Delete the notifications of `place` for `users` (None: everyone but `keep`), inbox
+    and pending digests alike, and their choices for it: for a place they may no longer
+    see. Returns how many notifications were deleted."""
+    from hub.notifications import services
+
+    return services.notifications_withdraw(users=users, place=place, keep=keep)

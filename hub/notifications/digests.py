@@ -53,6 +53,18 @@ class Item(Protocol):
     place: str
     place_label: str
     created_at: dt.datetime
+    # Optional: what in the place it is about ("tables:proposal:7", "Centro estivo").
+    # topic: str
+    # topic_label: str
+
+
+@dataclass(frozen=True)
+class TopicGroup:
+    """The items of one place about one thing (a table's proposal); topic "" for the rest."""
+
+    topic: str
+    topic_label: str
+    items: Sequence
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,12 @@ class PlaceGroup:
     place: str
     place_label: str
     items: Sequence
+
+    @property
+    def topics(self) -> list[TopicGroup]:
+        """The place's items grouped by topic, the topic with the newest item first (the
+        items are newest first already), each topic's items newest first."""
+        return group_by_topic(self.items)
 
 
 def _newest_first_key(item) -> tuple:
@@ -77,4 +95,21 @@ def group_by_place(items: Iterable[Item]) -> list[PlaceGroup]:
     return [
         PlaceGroup(place, next((i.place_label for i in members if i.place_label), ""), members)
         for place, members in groups.items()
+    ]
+
+
+def group_by_topic(items: Sequence) -> list[TopicGroup]:
+    """`items` (newest first) grouped by their topic, keeping that order: one block per
+    topic, the block whose newest item is newest first. Items without a topic form one
+    block of their own, in its place in that order."""
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(getattr(item, "topic", "") or "", []).append(item)
+    return [
+        TopicGroup(
+            topic,
+            next((label for i in members if (label := getattr(i, "topic_label", ""))), ""),
+            members,
+        )
+        for topic, members in groups.items()
     ]

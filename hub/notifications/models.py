@@ -23,6 +23,10 @@ URL_MAX_LENGTH = 500
 PLACE_MAX_LENGTH = 100
 PLACE_LABEL_MAX_LENGTH = 200
 KEY_MAX_LENGTH = 200
+TOPIC_MAX_LENGTH = 100
+# Where notify keeps a notification's topic in its `data` (no column of its own).
+TOPIC_KEY = "_topic"
+TOPIC_LABEL_KEY = "_topic_label"
 
 
 class Notification(models.Model):
@@ -92,6 +96,15 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def topic(self) -> str:
+        """What in its place it is about (notify's `topic`): digests group by it."""
+        return str((self.data or {}).get(TOPIC_KEY, ""))
+
+    @property
+    def topic_label(self) -> str:
+        return str((self.data or {}).get(TOPIC_LABEL_KEY, ""))
 
 
 class NotificationPreference(models.Model):

@@ -8,7 +8,9 @@ An app registers its kinds once, in its AppConfig.ready():
 
 A person chooses, per kind and per place, how each kind reaches them (Delivery); the kind's
 `default` applies until they choose. An `always` kind cannot be turned off (mentions):
-its choices are every delivery but OFF.
+its choices are every delivery but OFF. An `immediate` kind never waits for a digest
+(mentions): it offers no digest, and a digest chosen for it (before, or for a place)
+means an e-mail at once.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class Kind:
     default: str = Delivery.EMAIL
     always: bool = False
     render_email: EmailRenderer | None = field(default=None, compare=False)
+    immediate: bool = False
 
     @property
     def choices(self) -> list[tuple[str, str]]:
@@ -58,6 +61,7 @@ class Kind:
             (value, label)
             for value, label in Delivery.choices
             if not (self.always and value == Delivery.OFF)
+            and not (self.immediate and value in DIGESTS)
         ]
 
 
@@ -71,6 +75,7 @@ def register_kind(
     default: str = "email",
     always: bool = False,
     render_email: EmailRenderer | None = None,
+    immediate: bool = False,
 ) -> Kind:
     """Declare a kind of notification. Registering the same kind again changes nothing;
     registering a different kind under a code already taken is an error."""
@@ -80,7 +85,9 @@ def register_kind(
         raise ValueError(f"notification kind {code!r}: unknown default delivery {default!r}")
     if always and default == Delivery.OFF:
         raise ValueError(f"notification kind {code!r} is always delivered: it cannot be off")
-    kind = Kind(code, label, Delivery(default), always, render_email)
+    if immediate and default in DIGESTS:
+        raise ValueError(f"notification kind {code!r} is immediate: it has no digest")
+    kind = Kind(code, label, Delivery(default), always, render_email, immediate)
     existing = _kinds.get(code)
     if existing is not None and existing != kind:
         raise ValueError(f"notification kind {code!r} is already registered differently")
@@ -102,9 +109,12 @@ def registered_kinds() -> list[Kind]:
 
 
 def effective_delivery(kind: Kind, chosen: str | None) -> str:
-    """What applies: the person's choice if it is still allowed, else the kind's default."""
+    """What applies: the person's choice if it is still allowed, else the kind's default;
+    for an immediate kind, a digest chosen is an e-mail at once."""
     if chosen is None or chosen not in Delivery.values:
         return kind.default
     if kind.always and chosen == Delivery.OFF:
         return kind.default
+    if kind.immediate and chosen in DIGESTS:
+        return Delivery.EMAIL
     return chosen

@@ -32,6 +32,9 @@ from hub.notifications.models import (
     PLACE_LABEL_MAX_LENGTH,
     PLACE_MAX_LENGTH,
     TITLE_MAX_LENGTH,
+    TOPIC_KEY,
+    TOPIC_LABEL_KEY,
+    TOPIC_MAX_LENGTH,
     URL_MAX_LENGTH,
     Notification,
     NotificationPreference,
@@ -93,6 +96,8 @@ def notify(
     actor=None,
     key: str = "",
     data: dict | None = None,
+    topic: str = "",
+    topic_label: str = "",
     now: dt.datetime | None = None,
 ) -> list[Notification]:
     """See hub.notifications.notify. A fixed number of queries, whatever the number of
@@ -109,6 +114,12 @@ def notify(
     key = key.strip()
     if len(key) > KEY_MAX_LENGTH:
         raise ValueError(f"a key has at most {KEY_MAX_LENGTH} characters")
+    data = dict(data or {})
+    if topic:
+        if len(topic) > TOPIC_MAX_LENGTH:
+            raise ValueError(f"a topic key has at most {TOPIC_MAX_LENGTH} characters")
+        data[TOPIC_KEY] = topic
+        data[TOPIC_LABEL_KEY] = _one_line(topic_label, PLACE_LABEL_MAX_LENGTH)
     actor_id = getattr(actor, "pk", actor)
     user_ids = _user_ids(users, actor_id)
     if not user_ids:
@@ -144,7 +155,7 @@ def notify(
                 place_label=place_label,
                 actor_id=actor_id,
                 key=key,
-                data=data or {},
+                data=data,
                 delivery=deliveries[user_id],
                 created_at=now,
             )
@@ -297,6 +308,36 @@ def _deliver_on_commit(created: list[Notification]) -> None:
         )
 
 
+# --- Withdraw -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notifications_withdraw(*, users=None, place: str, keep=()) -> int:
+    """Forget `place` for these people (people or ids; None: everyone but `keep`): its
+    notifications, read or not,
+    e-mailed or waiting for a digest, and their choices for it. What they may no longer see
+    (a private table they left) leaves their inbox, their next digest and their choices
+    page. Returns how many notifications; their bells get the new unread counts after the
+    commit."""
+    if not place:
+        raise ValueError("withdrawing needs a place")
+    if users is None:
+        # Everyone who heard from the place or chose for it, but `keep`.
+        kept = set(_user_ids(keep, None))
+        heard = Notification.objects.filter(place=place).values_list("user_id", flat=True)
+        chose = NotificationPreference.objects.filter(place=place).values_list("user_id", flat=True)
+        users = sorted({*heard, *chose} - kept)
+    user_ids = _user_ids(users, None)
+    if not user_ids:
+        return 0
+    NotificationPreference.objects.filter(user_id__in=user_ids, place=place).delete()
+    deleted, _by_model = Notification.objects.filter(user_id__in=user_ids, place=place).delete()
+    if deleted:
+        for user_id in user_ids:
+            _announce_unread(user_id)
+    return deleted
+
+
 # --- Read and unread ------------------------------------------------------------------------
 
 
@@ -370,6 +411,11 @@ def notification_preferences_set(
             )
         elif delivery == Delivery.OFF and kind.always:
             errors[field] = _("Questo tipo di notifica non si può disattivare: arriva sempre.")
+        elif delivery in DIGESTS and kind.immediate:
+            errors[field] = _(
+                "Questo tipo di notifica arriva subito: per e-mail o solo nella casella, "
+                "mai nel riepilogo."
+            )
     if errors:
         raise ValidationError(errors)
 
@@ -472,9 +518,10 @@ def notifications_email_now(
 
 def digest_send(*, delivery: str, now: dt.datetime | None = None) -> int:
     """Send each person their digest (daily or weekly): every notification of theirs with
-    that delivery created before the period's end and not e-mailed yet, grouped by place,
-    newest first. One e-mail per person; returns how many were sent. Safe to run twice:
-    a second run finds nothing left to send."""
+    that delivery created before the period's end and not e-mailed yet, grouped by place
+    and, within a place, by topic (a table's proposal), newest first. One e-mail per
+    person; returns how many were sent. Safe to run twice: a second run finds nothing
+    left to send."""
     if delivery not in DIGESTS:
         raise ValueError(f"not a digest delivery: {delivery!r}")
     now = now or timezone.now()
@@ -511,9 +558,15 @@ def _digest_send_one(user_id: int, delivery: str, period, now: dt.datetime) -> i
     groups = [
         {
             "label": group.place_label,
-            "items": [
-                {**_context(item), "created_at": timezone.localtime(item.created_at)}
-                for item in group.items
+            "topics": [
+                {
+                    "label": topic.topic_label,
+                    "items": [
+                        {**_context(item), "created_at": timezone.localtime(item.created_at)}
+                        for item in topic.items
+                    ],
+                }
+                for topic in group.topics
             ],
         }
         for group in group_by_place(items)

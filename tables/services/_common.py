@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from hub import notifications
 from tables.models import Membership, Proposal, ProposalStatus, Role, Table
-from tables.notifications import place_of
+from tables.notifications import meeting_topic, place_of, proposal_topic
 
 # Refusals because of the state of the thing (a 409, for pages and API alike).
 STATUS_CONFLICT = "tables_status_not_allowed"
@@ -90,7 +90,16 @@ def notify_table(
     url: str = "",
     actor=None,
     key: str = "",
+    proposal: Proposal | None = None,
+    meeting=None,
 ) -> None:
+    """Notify in the table's place; about a proposal or a meeting, under its topic (so a
+    digest groups by proposal)."""
+    topic = {}
+    if proposal is not None:
+        topic = proposal_topic(proposal)
+    elif meeting is not None:
+        topic = meeting_topic(meeting)
     notifications.notify(
         users=list(users),
         kind=kind,
@@ -101,4 +110,5 @@ def notify_table(
         place_label=table.name,
         actor=actor,
         key=key,
+        **topic,
     )

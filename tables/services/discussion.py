@@ -22,7 +22,7 @@ from tables.models import (
     ProposalCoAuthor,
     Stance,
 )
-from tables.notifications import place_of
+from tables.notifications import place_of, proposal_topic
 from tables.services._common import (
     LOCKED,
     Conflict,
@@ -109,6 +109,7 @@ def comment_create(
             place_label=proposal.table.name,
             actor=by,
             key=f"tables:comment:{comment.pk}:mention",
+            **proposal_topic(proposal),
         )
     audience = set(
         ProposalCoAuthor.objects.filter(proposal=proposal).values_list("user_id", flat=True)
@@ -117,6 +118,7 @@ def comment_create(
         audience.add(parent.author_id)
     notify_table(
         proposal.table,
+        proposal=proposal,
         users=[i for i in proposal_viewers(proposal, audience) if i not in mentioned],
         kind=kinds.COMMENT,
         title=_("Nuovo commento di %(person)s su «%(title)s»")

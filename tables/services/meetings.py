@@ -76,6 +76,7 @@ def meeting_create(
     meeting = Meeting.objects.create(table=table, created_by=by, **values)
     notify_table(
         table,
+        meeting=meeting,
         users=member_ids(table),
         kind=kinds.MEETING,
         title=_("Riunione convocata: %(title)s, %(when)s")
@@ -115,6 +116,7 @@ def meeting_update(
     if moved:
         notify_table(
             meeting.table,
+            meeting=meeting,
             users=member_ids(meeting.table),
             kind=kinds.MEETING,
             title=_("Riunione cambiata: %(title)s, %(when)s")
@@ -141,6 +143,7 @@ def meeting_cancel(*, by, meeting: Meeting) -> Meeting:
     meeting.refresh_from_db(fields=["sequence"])
     notify_table(
         meeting.table,
+        meeting=meeting,
         users=member_ids(meeting.table),
         kind=kinds.MEETING,
         title=_("Riunione annullata: %(title)s, %(when)s")

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from hub.models import Area, MacroArea, Municipality, Network
 from hub.validation import check_decimal_digits
-from tables import plan_rules, plan_selectors, progress
+from tables import plan_rules, plan_selectors, progress, workflow
 from tables import rules as table_rules
 from tables.models import (
     Objective,
@@ -435,20 +435,27 @@ def objective_link_proposal(
     proposal,
     by,
     title: str = "",
-    status: str = Status.IN_PROGRESS,
+    status: str | None = None,
     weight: int = 1,
 ) -> ObjectiveAction:
     """Link a table's approved proposal to the objective, as one of its actions.
 
     Only an approved proposal (or one in progress or completed) is linked; whoever links it
     edits the plan and sees the proposal. A private table's proposal is not named on the
-    public plan: its action takes a neutral title unless one is given.
+    public plan: its action takes a neutral title unless one is given. The action's status
+    is the proposal's (workflow.action_status) unless one is given, and from then on
+    follows the proposal's (actions_follow_proposal).
     """
     _require_editor(by, objective.plan)
     if proposal._meta.label_lower not in LINKABLE_PROPOSALS:
         raise ValidationError(
             {"proposal": [_("Si collegano a un obiettivo solo le proposte dei tavoli.")]}
         )
+    # Its row locked and read again: a status change that runs meanwhile waits, then moves
+    # this action too (actions_follow_proposal); the checks see the status of now.
+    proposal = (
+        type(proposal).objects.select_for_update().select_related("table").get(pk=proposal.pk)
+    )
     if not table_rules.can_view_proposal(by, proposal):
         raise PermissionDenied(_("Non puoi collegare questa proposta."))
     if proposal.status not in LINKABLE_STATUSES:
@@ -465,6 +472,8 @@ def objective_link_proposal(
     proposal_type = ContentType.objects.get_for_model(proposal)
     if objective.actions.filter(proposal_type=proposal_type, proposal_id=proposal.pk).exists():
         raise ValidationError({"proposal": [_("Questa proposta è già collegata all'obiettivo.")]})
+    if status is None:
+        status = workflow.action_status(proposal.status) or Status.NOT_STARTED
     data = ActionData(title=title or str(proposal), status=status, weight=weight)
     _raise(_action_errors(data))
     action = ObjectiveAction(
@@ -474,6 +483,24 @@ def objective_link_proposal(
     action.order = _next_action_order(objective)
     action.save()
     return action
+
+
+@transaction.atomic(savepoint=False)
+def actions_follow_proposal(*, proposal) -> int:
+    """Give every action linked to `proposal` the status that follows from the proposal's
+    (approved: not started; in progress; completed: achieved; withdrawn or rejected:
+    dropped); returns how many changed. Called by the tables' services whenever a proposal
+    changes status, in their transaction (one query)."""
+    status = workflow.action_status(proposal.status)
+    if status is None:
+        return 0
+    return (
+        ObjectiveAction.objects.filter(
+            proposal_type=ContentType.objects.get_for_model(proposal), proposal_id=proposal.pk
+        )
+        .exclude(status=status)
+        .update(status=status)
+    )
 
 
 # --- Progress updates -------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from tables.models import (
     Table,
     TableDecision,
 )
+from tables.services import plan as plan_services
 from tables.services._common import (
     STALE,
     STATUS_CONFLICT,
@@ -234,6 +235,7 @@ def _notify_changed(proposal: Proposal, *, by, version: ProposalVersion) -> None
         return
     notify_table(
         proposal.table,
+        proposal=proposal,
         users=people,
         kind=kinds.PROPOSAL_CHANGED,
         title=_("La proposta «%(title)s» è cambiata (versione %(number)s)")
@@ -354,6 +356,7 @@ def coauthor_add(*, by, proposal: Proposal, user) -> ProposalCoAuthor:
         fail("user", _("È già coautore della proposta."))
     notify_table(
         proposal.table,
+        proposal=proposal,
         users=[user.pk],
         kind=kinds.STATUS,
         title=_("Sei coautore della proposta «%(title)s»") % {"title": proposal.title},
@@ -400,6 +403,8 @@ def _move(proposal: Proposal, *, by, to_status: str, note: str) -> ProposalStatu
             fields.append("published_at")
     proposal.status = to_status
     proposal.save(update_fields=fields)
+    # The Piano Family's actions linked to the proposal follow it, in this transaction.
+    plan_services.actions_follow_proposal(proposal=proposal)
     return change
 
 
@@ -431,6 +436,7 @@ def proposal_set_status(
     change = _move(proposal, by=by, to_status=to_status, note=note)
     notify_table(
         proposal.table,
+        proposal=proposal,
         users=_status_audience(proposal),
         kind=kinds.STATUS,
         title=_("«%(title)s»: ora è «%(status)s»")
@@ -475,6 +481,15 @@ def decision_record(
         fail("meeting", _("La riunione non è di questo tavolo."))
     if meeting.status == Meeting.Status.CANCELLED:
         fail("meeting", _("La riunione è stata annullata."))
+    if meeting.starts_at > timezone.now():
+        fail(
+            "meeting",
+            _(
+                "La riunione «%(title)s» non è ancora cominciata: il tavolo decide quando "
+                "si riunisce."
+            )
+            % {"title": meeting.title},
+        )
     if outcome not in TableDecision.Outcome.values:
         fail("outcome", _("Scegli l'esito: approvata o respinta."))
     for name, value in (
@@ -518,6 +533,7 @@ def decision_record(
     }
     notify_table(
         proposal.table,
+        proposal=proposal,
         users=proposal_viewers(proposal, audience),
         kind=kinds.STATUS,
         title=_("Il tavolo ha deciso: «%(title)s» è %(outcome)s")

@@ -13,12 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hub import notifications
 from hub.tasks import queue_email_on_commit
 from hub.urls_absolute import absolute_url
 from tables import notifications as kinds
 from tables import rules
 from tables.links import table_path
 from tables.models import Invitation, Membership, MembershipRequest, Role, Table
+from tables.notifications import place_of
 from tables.services._common import fail, member_ids, notify_table, unique_slug
 
 INVITATION_VALIDITY = dt.timedelta(days=14)
@@ -77,8 +79,13 @@ def table_update(*, by, table: Table, name: str, description: str, visibility: s
         fail("name", _("Dai un nome al tavolo."))
     if visibility not in Table.Visibility.values:
         fail("visibility", _("Scegli chi può vedere il tavolo."))
+    made_private = table.is_public and visibility == Table.Visibility.PRIVATE
     table.name, table.description, table.visibility = name, description.strip(), visibility
     table.save(update_fields=["name", "description", "visibility"])
+    if made_private:
+        # Whoever heard from the table while it was public and is not a member now sees
+        # nothing of it any more (issue 13, 8); search re-reads its documents on this save.
+        notifications.withdraw(place=place_of(table.pk), keep=member_ids(table))
     return table
 
 
@@ -322,3 +329,7 @@ def membership_remove(*, by, membership: Membership) -> None:
     ):
         fail(None, _("Il tavolo resterebbe senza coordinatori: nominane prima un altro."))
     membership.delete()
+    if not membership.table.is_public:
+        # Who leaves a private table sees nothing of it any more: not in their inbox, not
+        # in their next digest (issue 13, 8).
+        notifications.withdraw(users=[membership.user_id], place=place_of(membership.table_id))

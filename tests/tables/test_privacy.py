@@ -307,3 +307,67 @@ def test_a_member_reads_the_private_table_through_the_api(client, world):
     plan, objective = world["plan"], world["objective"]
     page = client.get(reverse("piano_family:objective", args=[plan.slug, objective.pk]))
     assert MARK in page.content.decode()
+
+
+# --- Search (the database engine: the one every deployment has) -----------------------------
+
+
+@pytest.fixture
+def indexed_world(request, django_capture_on_commit_callbacks, settings):
+    """The world with every change indexed, as the tasks after each commit do."""
+    settings.MEILISEARCH_URL = None
+    with django_capture_on_commit_callbacks(execute=True):
+        return request.getfixturevalue("world")
+
+
+def _search_urls() -> list[tuple[str, dict]]:
+    asks = [{"q": MARK}, {"q": MARK.lower()}, {"q": "Proposta"}, {"q": "Verbale"}]
+    asks += [{"tipo": kind} for kind in ("table", "proposal", "minutes")]
+    urls = [(url, params) for url in ("/cerca/", "/api/v1/search/") for params in asks]
+    urls.append(("/api/v1/search/suggest/", {"q": MARK[:6]}))
+    return urls
+
+
+# Asked instead of the marker: what the answer says of a query that matches nothing.
+PROBE = "QZXNESSUNO0000"
+
+
+def _marks(body: bytes, mark: str) -> int:
+    return body.count(mark.encode()) + body.count(mark.lower().encode())
+
+
+@pytest.mark.parametrize("who", ["visitor", "outsider"])
+def test_search_finds_nothing_of_a_private_table_for_a_non_member(client, indexed_world, who):
+    if who == "outsider":
+        client.force_login(indexed_world["outsider"])
+    for url, params in _search_urls():
+        response = client.get(url, params)
+        assert response.status_code == 200, (url, params)
+        if not any(MARK.lower() in value.lower() for value in params.values()):
+            assert not _leaks(response), f"GET {url} {params} shows the private table"
+            continue
+        # The page and the API repeat what was asked: the marker may appear only as often
+        # as a query that matches nothing appears in its own answer.
+        probe = client.get(
+            url,
+            {
+                k: v.replace(MARK, PROBE).replace(MARK.lower(), PROBE.lower())
+                for k, v in params.items()
+            },
+        )
+        assert _marks(response.content, MARK) == _marks(probe.content, PROBE), (
+            f"GET {url} {params} shows the private table"
+        )
+    # The public table's proposal is there for everyone.
+    found = client.get("/api/v1/search/", {"q": "Proposta pubblica"}).content.decode()
+    assert "Proposta pubblica" in found
+
+
+def test_members_find_their_private_table_s_content(client, indexed_world):
+    client.force_login(indexed_world["private"].observer)
+    body = client.get("/api/v1/search/", {"q": MARK}).content.decode()
+    for text in ("Tavolo", "Proposta", "Verbale: Riunione"):
+        assert f"{text} {MARK}" in body, text
+    assert "Bozza" not in body  # drafts are never indexed
+    page = client.get("/cerca/", {"q": MARK}).content.decode()
+    assert f"Proposta <mark>{MARK}</mark>" in page

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from hub.models import AgeBand
 from hub.notifications.models import Notification
-from tables import services
+from tables import selectors, services
 from tables.models import (
     ProposalCoAuthor,
     ProposalStatus,
@@ -205,6 +205,25 @@ def test_a_decision_needs_a_meeting_of_the_table(setup):
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.SUBMITTED
     assert not TableDecision.objects.exists()
+
+
+def test_a_decision_waits_for_the_meeting_to_begin(setup):
+    proposal = submitted(setup)
+    upcoming = make_meeting(setup, days=2, title="Tavolo di giugno")
+    with pytest.raises(ValidationError) as refused:
+        services.decision_record(
+            by=setup.coordinator, proposal=proposal, meeting=upcoming, outcome="approved"
+        )
+    assert (
+        "«Tavolo di giugno» non è ancora cominciata"
+        in refused.value.error_dict["meeting"][0].message
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.SUBMITTED
+    assert not TableDecision.objects.exists()
+    # The decision form offers only the meetings that have begun.
+    begun = make_meeting(setup, days=-1)
+    assert selectors.open_meetings(setup.table) == [begun]
 
 
 def test_a_decision_at_a_meeting_moves_the_proposal_and_puts_it_on_the_agenda(setup):

@@ -67,6 +67,30 @@ def test_grouped_by_place_newest_first():
     ]
 
 
+class TopicItem(Item):
+    def __init__(self, pk, topic, label, when):
+        super().__init__(pk, "tables:table:1", "Tavolo", when)
+        self.topic, self.topic_label = topic, label
+
+
+def test_within_a_place_grouped_by_topic_the_newest_first():
+    items = [
+        TopicItem(1, "tables:proposal:1", "Proposta «A»", rome(2026, 10, 25, 9)),
+        TopicItem(2, "tables:proposal:2", "Proposta «B»", rome(2026, 10, 25, 10)),
+        TopicItem(3, "tables:proposal:1", "Proposta «A»", rome(2026, 10, 25, 11)),
+        TopicItem(4, "", "", rome(2026, 10, 25, 8)),
+    ]
+    (group,) = group_by_place(items)
+    assert [(t.topic_label, [i.pk for i in t.items]) for t in group.topics] == [
+        ("Proposta «A»", [3, 1]),
+        ("Proposta «B»", [2]),
+        ("", [4]),
+    ]
+    # Items that say nothing of a topic make one block.
+    (plain,) = group_by_place([Item(5, "a", "GAF", rome(2026, 10, 25, 9))])
+    assert [(t.topic, [i.pk for i in t.items]) for t in plain.topics] == [("", [5])]
+
+
 # --- Sending --------------------------------------------------------------------------------
 
 
