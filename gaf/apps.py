@@ -17,12 +17,13 @@ class GafConfig(AppConfig):
         from hub import api_errors, notifications, profile
 
         calendar_sources.register("gaf.pickups", pickup_days_for)
-        # A person @mentioned in a group's chat is always told (inbox, e-mail or digest).
+        # A person @mentioned in a group's chat is always told, at once (inbox or e-mail).
         notifications.register_kind(
             "gaf.mention",
             label=_("menzioni nella chat dei gruppi di acquisto"),
             default="email",
             always=True,
+            immediate=True,
         )
         api_errors.register_conflict_codes(*ROUND_CONFLICTS)
         profile.register_section("gaf/profile_groups.html", profile_groups_context)

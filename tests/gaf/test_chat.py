@@ -547,8 +547,9 @@ def test_a_mention_notifies_the_person_once(
     assert note.actor_id == setup.coordinator.pk
 
 
-def test_a_mention_cannot_be_turned_off():
+def test_a_mention_cannot_be_turned_off_nor_wait_for_a_digest():
     from hub.notifications.registry import Delivery, get_kind
 
     kind = get_kind("gaf.mention")
-    assert kind.always and Delivery.OFF not in dict(kind.choices)
+    assert kind.always and kind.immediate
+    assert set(dict(kind.choices)) == {Delivery.EMAIL, Delivery.INBOX}
