@@ -11,9 +11,9 @@ from django.db import connections
 from tables import services
 from tables.coedit import rooms
 from tables.coedit.render import render_state
-from tables.models import CoeditDocument, ProposalVersion
+from tables.models import CoeditDocument, Membership, ProposalVersion, Role
 from tests.tables.coedit_client import YClient
-from tests.tables.coedit_world import make_world, proposal_path
+from tests.tables.coedit_world import make_world, minutes_path, proposal_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -102,3 +102,79 @@ def test_restoring_without_an_open_document_changes_only_the_proposal(world):
     assert not CoeditDocument.objects.filter(proposal=world.proposal).exists()
     world.proposal.refresh_from_db()
     assert world.proposal.body == FIRST
+
+
+# --- Leaving the table ------------------------------------------------------------------------
+
+
+def _membership(world, user):
+    return Membership.objects.get(table=world.table, user=user)
+
+
+def _remove(world, user) -> None:
+    services.membership_remove(by=world.coordinator, membership=_membership(world, user))
+
+
+def _set_role(world, user, role) -> None:
+    services.membership_set_role(
+        by=world.coordinator, membership=_membership(world, user), role=role
+    )
+
+
+def _revocations(client) -> list[dict]:
+    return [message for message in client.hub_messages if message["type"] == "access.revoked"]
+
+
+async def test_a_removed_member_has_their_editors_of_the_table_closed(world):
+    bruno_proposal = await connected(world.coauthor, proposal_path(world.proposal))
+    bruno_minutes = await connected(world.coauthor, minutes_path(world.meeting))
+    anna = await connected(world.author, proposal_path(world.proposal))
+    await sync_to_async(_remove)(world, world.coauthor)
+    for client in (bruno_proposal, bruno_minutes):
+        await client.pump()
+        assert [m["message"] for m in _revocations(client)] == [
+            "Non fai più parte del tavolo: il documento si è chiuso."
+        ]
+        assert client.closed_code == 4403 and not client.online
+    await anna.pump()
+    assert anna.online and _revocations(anna) == []
+    # Anna still edits.
+    await anna.type_somewhere("Ancora")
+    await anna.pump()
+    assert anna.errors == [] and anna.acks[-1] is not None
+    # And Bruno cannot come back.
+    again = YClient(world.coauthor, proposal_path(world.proposal))
+    assert await again.connect() == (False, 4404)
+    await anna.disconnect()
+
+
+async def test_a_member_made_observer_has_their_editors_closed_and_reads_on_reopening(world):
+    anna = await connected(world.author, proposal_path(world.proposal))
+    assert anna.hello["can_write"] is True
+    await sync_to_async(_set_role)(world, world.author, Role.OBSERVER)
+    await anna.pump()
+    assert [m["message"] for m in _revocations(anna)] == [
+        "Ora sei osservatore del tavolo: ricarica la pagina per leggere il documento."
+    ]
+    assert anna.closed_code == 4403
+    reopened = await connected(world.author, proposal_path(world.proposal))
+    assert reopened.hello["can_write"] is False
+    await reopened.disconnect()
+
+
+async def test_other_role_changes_and_other_tables_leave_the_sockets_open(world):
+    other = await sync_to_async(make_world)()
+    await sync_to_async(Membership.objects.create)(
+        table=other.table, user=world.member, role=Role.MEMBER
+    )
+    marco_here = await connected(world.member, minutes_path(world.meeting))
+    marco_there = await connected(world.member, minutes_path(other.meeting))
+    await sync_to_async(_set_role)(world, world.member, Role.COORDINATOR)
+    await marco_here.pump()
+    assert marco_here.online and _revocations(marco_here) == []
+    await sync_to_async(_remove)(world, world.member)
+    await marco_here.pump()
+    await marco_there.pump()
+    assert marco_here.closed_code == 4403
+    assert marco_there.online and _revocations(marco_there) == []
+    await marco_there.disconnect()
