@@ -109,6 +109,7 @@ urlpatterns = [
     ),
     _route(M + "presenze/", meetings.attendance, "attendance", MEETING_MANAGER),
     _route(M + "verbale/", meetings.minutes, "minutes", MEETING_MANAGER),
+    _route(M + "verbale.pdf", meetings.minutes_pdf, "minutes_pdf", MEETING_READER),
     # Proposals.
     _route(T + "proposte/nuova/", proposals.proposal_create, "proposal_create", PROPOSER),
     _route(P, proposals.proposal_detail, "proposal", PROPOSAL_READER),
