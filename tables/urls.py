@@ -6,7 +6,7 @@ did not exist). Every action needs a signed-in person, and the view asks the nam
 """
 
 from hub import access
-from tables.views import discussion, meetings, proposals, tables
+from tables.views import discussion, meetings, proposals, suggestions, tables
 
 app_name = "tables"
 
@@ -64,6 +64,13 @@ LINKER = access.object_policy(
     "tables.plan_rules.can_edit_plan",
     "the table's coordinators and network staff who edit the Piano Family, for an approved "
     "proposal",
+)
+SUGGESTER = access.object_policy(
+    "tables.rules.can_suggest",
+    "the table's members, observers included, while the proposal is being written",
+)
+SUGGESTION_DECIDER = access.object_policy(
+    "tables.rules.can_decide_suggestion", "the proposal's co-authors and the coordinators"
 )
 DECIDER = access.object_policy(
     "tables.rules.can_record_decision", "the table's coordinators, for a submitted proposal"
@@ -130,4 +137,14 @@ urlpatterns = [
         MODERATOR,
     ),
     _route(P + "sostegno/", discussion.endorse, "endorse", ENDORSER),
+    # Suggestions.
+    _route(
+        P + "suggerimenti/nuovo/", suggestions.suggestion_create, "suggestion_create", SUGGESTER
+    ),
+    _route(
+        P + "suggerimenti/<int:suggestion_id>/",
+        suggestions.suggestion_decide,
+        "suggestion_decide",
+        SUGGESTION_DECIDER,
+    ),
 ]
