@@ -96,7 +96,8 @@ async def test_the_editors_edits_after_a_restore_build_on_the_restored_text(worl
     await bruno.disconnect()
 
 
-def test_restoring_without_an_open_document_changes_only_the_proposal(world):
+def test_restoring_without_an_open_document_changes_only_the_proposal():
+    world = make_world(body="")
     _two_versions(world)
     _restore(world, 1)
     assert not CoeditDocument.objects.filter(proposal=world.proposal).exists()
