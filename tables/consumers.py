@@ -16,7 +16,9 @@ answered with {"type": "resync"} and the server's sync step 1 (the client's step
 the rest, the update included). Refused input gets
 {"type": "error", "code", "message"}, is logged, leaves the document untouched and the
 connection usable; a person who may no longer write is told so and continues read-only (or
-is closed with 4403 if they may no longer read either).
+is closed with 4403 if they may no longer read either). A person who leaves the table or
+becomes its observer (tables.services) is sent {"type": "access.revoked"} on every socket of
+the table's documents, which then close with 4403.
 
 Awareness (cursors, selections) is sent to everyone, the sender too (a lone editor's client
 then sees traffic and does not reconnect), with the person's name and colour from the hub put
@@ -46,6 +48,7 @@ from tables.coedit.protocol import (
     SyncMessage,
 )
 from tables.coedit.updates import UpdateRefused, check_update, read_update
+from tables.links import table_access_scope
 from tables.models import CoeditDocument, Meeting, Proposal
 
 logger = logging.getLogger(__name__)
@@ -87,7 +90,7 @@ class DocumentConsumer(ClosedSocketSends, PersonalGroupEvents, AsyncWebsocketCon
         if opened is None:
             await self.close(code=int(CloseCode.NOT_FOUND))
             return
-        self.document_id, self.can_write, self.me = opened
+        self.document_id, self.table_id, self.can_write, self.me = opened
         self.room = await rooms.join(self.document_id, self)
         self.personal = user_group(self.me["id"])
         await self.channel_layer.group_add(self.personal, self.channel_name)
@@ -210,9 +213,27 @@ class DocumentConsumer(ClosedSocketSends, PersonalGroupEvents, AsyncWebsocketCon
     # --- Events from the channel layer --------------------------------------------------------
 
     async def access_revoked(self, event):
-        scope = event.get("scope", "")
-        if scope.startswith("tables."):
-            await self._writing_withdrawn()
+        """The person left the table or became its observer (tables.services): they are
+        told, and the socket closes (4403, final); a page opened afresh reads read-only
+        what they may still read."""
+        if event.get("scope") != table_access_scope(self.table_id):
+            return
+        readable = await database_sync_to_async(self._still_readable)()
+        with translation.override(self.language):
+            message = (
+                _("Ora sei osservatore del tavolo: ricarica la pagina per leggere il documento.")
+                if readable
+                else _("Non fai più parte del tavolo: il documento si è chiuso.")
+            )
+        logger.info(
+            "coedit: access to %s %s revoked for user %s", self.kind, self.object_id, self.me["id"]
+        )
+        await self.send_frame(
+            protocol.hub_frame(
+                {"type": "access.revoked", "code": "access_revoked", "message": message}
+            )
+        )
+        await self.close(code=int(CloseCode.FORBIDDEN))
 
     # --- Helpers ------------------------------------------------------------------------------
 
@@ -283,7 +304,12 @@ class DocumentConsumer(ClosedSocketSends, PersonalGroupEvents, AsyncWebsocketCon
         if user is None or target is None or not rules.can_read_document(user, target):
             return None
         document = services.document_open(kind=self.kind, target=target)
-        return document.pk, rules.can_write_document(user, target), person_label(user)
+        return (
+            document.pk,
+            target.table_id,
+            rules.can_write_document(user, target),
+            person_label(user),
+        )
 
     def _still_readable(self) -> bool:
         user = self._person()

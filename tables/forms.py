@@ -225,6 +225,16 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
+class SuggestionForm(forms.Form):
+    quote = forms.CharField(
+        label=_("Passaggio del testo"),
+        help_text=_("Copia qui le parole della proposta a cui si riferisce il suggerimento."),
+        max_length=1000,
+        widget=_textarea(2),
+    )
+    body = forms.CharField(label=_("Che cosa cambieresti"), max_length=3000, widget=_textarea(3))
+
+
 class HideForm(forms.Form):
     reason = forms.CharField(label=_("Motivo"), max_length=500)
 

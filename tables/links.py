@@ -1,4 +1,5 @@
-"""Paths of the tables' pages, for notifications, e-mails and calendar feeds."""
+"""Paths of the tables' pages, for notifications, e-mails and calendar feeds; and the name of
+what a person loses with their place at a table, for the sockets that depend on it."""
 
 from __future__ import annotations
 
@@ -25,3 +26,9 @@ def compare_path(proposal, old: int, new: int, table=None) -> str:
         "tables:proposal_compare", kwargs={"slug": table.slug, "proposal_id": proposal.pk}
     )
     return f"{path}?da={old}&a={new}"
+
+
+def table_access_scope(table_id: int) -> str:
+    """What a person loses when they leave a table or become its observer: their open
+    co-editing sockets of its documents close (hub.websocket.revoke_access_on_commit)."""
+    return f"tables.table.{table_id}"

@@ -173,6 +173,21 @@ def can_comment(user, proposal: Proposal) -> bool:
     )
 
 
+def can_suggest(user, proposal: Proposal) -> bool:
+    """Suggestions on the text: whoever belongs to the table, observers included (who may not
+    edit), while the proposal is being written."""
+    return (
+        proposal.status in workflow.EDITABLE
+        and (is_member(user, proposal.table) or _is_superuser(user))
+        and can_view_proposal(user, proposal)
+    )
+
+
+def can_decide_suggestion(user, proposal: Proposal) -> bool:
+    """Accepting or dismissing a suggestion: who edits the text (co-authors, coordinators)."""
+    return can_edit_proposal(user, proposal)
+
+
 def can_moderate(user, proposal: Proposal) -> bool:
     return is_coordinator(user, proposal.table)
 

@@ -26,6 +26,7 @@ from tables.models import (
     ProposalStatusChange,
     ProposalVersion,
     Role,
+    Suggestion,
     Table,
     TableDecision,
 )
@@ -255,6 +256,14 @@ def comments_of(proposal: Proposal, *, after_id: int = 0) -> list[Comment]:
         Comment.objects.filter(proposal=proposal, pk__gt=after_id)
         .select_related("author", "hidden_by")
         .order_by("pk")
+    )
+
+
+def suggestions_of(proposal: Proposal) -> list[Suggestion]:
+    """The proposal's suggestions, open ones first, each with its author and who decided."""
+    return sorted(
+        Suggestion.objects.filter(proposal=proposal).select_related("author", "decided_by"),
+        key=lambda suggestion: (suggestion.status != Suggestion.Status.OPEN, suggestion.pk),
     )
 
 

@@ -6,7 +6,7 @@ did not exist). Every action needs a signed-in person, and the view asks the nam
 """
 
 from hub import access
-from tables.views import discussion, meetings, proposals, tables
+from tables.views import discussion, meetings, proposals, suggestions, tables
 
 app_name = "tables"
 
@@ -65,6 +65,13 @@ LINKER = access.object_policy(
     "the table's coordinators and network staff who edit the Piano Family, for an approved "
     "proposal",
 )
+SUGGESTER = access.object_policy(
+    "tables.rules.can_suggest",
+    "the table's members, observers included, while the proposal is being written",
+)
+SUGGESTION_DECIDER = access.object_policy(
+    "tables.rules.can_decide_suggestion", "the proposal's co-authors and the coordinators"
+)
 DECIDER = access.object_policy(
     "tables.rules.can_record_decision", "the table's coordinators, for a submitted proposal"
 )
@@ -109,6 +116,7 @@ urlpatterns = [
     ),
     _route(M + "presenze/", meetings.attendance, "attendance", MEETING_MANAGER),
     _route(M + "verbale/", meetings.minutes, "minutes", MEETING_MANAGER),
+    _route(M + "verbale.pdf", meetings.minutes_pdf, "minutes_pdf", MEETING_READER),
     # Proposals.
     _route(T + "proposte/nuova/", proposals.proposal_create, "proposal_create", PROPOSER),
     _route(P, proposals.proposal_detail, "proposal", PROPOSAL_READER),
@@ -129,4 +137,14 @@ urlpatterns = [
         MODERATOR,
     ),
     _route(P + "sostegno/", discussion.endorse, "endorse", ENDORSER),
+    # Suggestions.
+    _route(
+        P + "suggerimenti/nuovo/", suggestions.suggestion_create, "suggestion_create", SUGGESTER
+    ),
+    _route(
+        P + "suggerimenti/<int:suggestion_id>/",
+        suggestions.suggestion_decide,
+        "suggestion_decide",
+        SUGGESTION_DECIDER,
+    ),
 ]

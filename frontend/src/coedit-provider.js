@@ -1,7 +1,8 @@
 // The hub's Yjs provider: the y-websocket protocol (sync and awareness, binary frames) over
 // the hub's co-editing socket (tables/consumers.py), plus the hub's own control frames
 // (message type 20, JSON): "hello" (who I am, whether I may write, how often to resync),
-// "ack" (an update is stored), "resync", "error".
+// "ack" (an update is stored), "resync", "error", "access.revoked" (the person left the table
+// or became its observer; the socket closes next).
 //
 // It reconnects with the hub's backoff and stops on the final close codes (live-socket.js).
 // On every (re)connection it sends its state vector (sync step 1) and answers the server's
@@ -56,6 +57,7 @@ export class HubProvider {
     this.socket = null;
     this.attempt = 0;
     this.stopped = false;
+    this.revoked = null;
     this.synced = false;
     this.canWrite = false;
     this.unacknowledged = 0;
@@ -188,6 +190,10 @@ export class HubProvider {
     } else if (message.type === "error") {
       this.unacknowledged = Math.max(0, this.unacknowledged - 1);
       this.onError(message);
+    } else if (message.type === "access.revoked") {
+      // The person left the table or became its observer: the server closes the socket
+      // next (4403), and its message is what the person is shown then.
+      this.revoked = message;
     }
     this.status();
   }
@@ -205,7 +211,7 @@ export class HubProvider {
     this.status();
     if (this.stopped || this.closeCodes.final.has(code)) {
       this.stopped = true;
-      this.onError({ code: "closed", closeCode: code });
+      this.onError({ code: "closed", closeCode: code, ...(this.revoked || {}) });
       return;
     }
     if (this.openedAt && this.now() - this.openedAt > STABLE_AFTER_MS) this.attempt = 0;

@@ -125,3 +125,13 @@ test("a reader answers no step 1 and final close codes stop reconnecting", () =>
   assert.equal(timers.length, 0);
   assert.equal(errors.at(-1).closeCode, 4403);
 });
+
+test("access revoked: the server's message is shown when the socket closes, no reconnecting", () => {
+  const { socket, timers, errors } = make();
+  const message = "Non fai più parte del tavolo: il documento si è chiuso.";
+  socket.receive(hubFrame({ type: "access.revoked", code: "access_revoked", message }));
+  socket.close(4403);
+  assert.equal(timers.length, 0);
+  assert.equal(errors.at(-1).closeCode, 4403);
+  assert.equal(errors.at(-1).message, message);
+});

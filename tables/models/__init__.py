@@ -22,6 +22,7 @@ from tables.models.proposals import (
     ProposalVersion,
     TableDecision,
 )
+from tables.models.suggestions import Suggestion
 from tables.models.tables import Invitation, Membership, MembershipRequest, Role, Table
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "Role",
     "Stance",
     "Status",
+    "Suggestion",
     "Table",
     "TableDecision",
 ]

@@ -33,6 +33,7 @@ from tables.services.proposals import (
     proposal_set_status,
     proposal_update,
 )
+from tables.services.suggestions import suggestion_create, suggestion_decide
 from tables.services.tables import (
     invitation_create,
     invitation_for_token,
@@ -78,6 +79,8 @@ __all__ = [
     "proposal_restore",
     "proposal_set_status",
     "proposal_update",
+    "suggestion_create",
+    "suggestion_decide",
     "table_create",
     "table_update",
 ]

@@ -19,7 +19,8 @@ LOCKED = "tables_locked"
 FROZEN = "tables_minutes_frozen"
 STALE = "tables_stale_version"
 NOT_LINKABLE = "tables_proposal_not_linkable"
-CONFLICTS = (STATUS_CONFLICT, LOCKED, FROZEN, STALE, NOT_LINKABLE)
+SUGGESTION_DECIDED = "tables_suggestion_decided"
+CONFLICTS = (STATUS_CONFLICT, LOCKED, FROZEN, STALE, NOT_LINKABLE, SUGGESTION_DECIDED)
 
 
 class Conflict(ValidationError):

@@ -21,9 +21,11 @@ from associations.models import Association
 from hub.models import AgeBand, Area, Municipality
 from tables import notifications as kinds
 from tables import rules, versions, workflow
+from tables.coedit import content
 from tables.links import proposal_path
 from tables.models import (
     AgendaItem,
+    CoeditDocument,
     Comment,
     Endorsement,
     Meeting,
@@ -288,9 +290,33 @@ def proposal_update(
     return version
 
 
+def _lock_document(proposal_id: int) -> int | None:
+    """Lock the proposal's co-edited document, if it has one, before the proposal itself:
+    saving the document as a version (tables.coedit.services) takes the two locks in that
+    order too, so the two never wait for each other."""
+    return (
+        CoeditDocument.objects.select_for_update()
+        .filter(proposal_id=proposal_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _push_to_document(document_id: int, *, body: str, by) -> None:
+    """Put the restored body in the open co-editing document: open editors receive it after
+    commit like any other update, and the document counts as saved in this version."""
+    # tables.coedit.services builds versions with proposal_update from this module.
+    from tables.coedit.services import document_replace_blocks
+
+    seq = document_replace_blocks(document_id=document_id, blocks=content.text_blocks(body), by=by)
+    CoeditDocument.objects.filter(pk=document_id).update(version_seq=seq)
+
+
 @transaction.atomic
 def proposal_restore(*, by, proposal: Proposal, number: int) -> ProposalVersion:
-    """Make version `number`'s content the current one, as a new version."""
+    """Make version `number`'s content the current one, as a new version, and the text of
+    the proposal's co-edited document (issue 14), so that open editors show it at once."""
+    document_id = _lock_document(proposal.pk)
     proposal = lock_proposal(proposal.pk)
     if not rules.can_edit_proposal(by, proposal):
         if proposal.status not in workflow.EDITABLE:
@@ -330,6 +356,8 @@ def proposal_restore(*, by, proposal: Proposal, number: int) -> ProposalVersion:
     _apply(proposal, values)
     _set_relations(proposal, values)
     version = _add_version(proposal, by=by, snapshot=_snapshot(values), restored_from=number)
+    if document_id is not None:
+        _push_to_document(document_id, body=values["body"], by=by)
     _notify_changed(proposal, by=by, version=version)
     return version
 

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from hub import notifications
 from hub.tasks import queue_email_on_commit
 from hub.urls_absolute import absolute_url
+from hub.websocket import revoke_access_on_commit
 from tables import notifications as kinds
 from tables import rules
-from tables.links import table_path
+from tables.links import table_access_scope, table_path
 from tables.models import Invitation, Membership, MembershipRequest, Role, Table
 from tables.notifications import place_of
 from tables.services._common import fail, member_ids, notify_table, unique_slug
@@ -312,13 +313,19 @@ def membership_set_role(*, by, membership: Membership, role: str) -> Membership:
         and not _keeps_a_coordinator(membership.table, membership)
     ):
         fail("role", _("Il tavolo resterebbe senza coordinatori: nominane prima un altro."))
+    demoted = role == Role.OBSERVER and membership.role != Role.OBSERVER
     membership.role = role
     membership.save(update_fields=["role"])
+    if demoted:
+        # An observer writes nothing: their open editors of the table's documents close.
+        revoke_access_on_commit([membership.user_id], table_access_scope(membership.table_id))
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, by, membership: Membership) -> None:
+    """Take a person off the table (or let them leave). Their open co-editing sockets of the
+    table's documents get `access.revoked` and close (tables.consumers)."""
     membership = (
         Membership.objects.select_for_update().select_related("table").get(pk=membership.pk)
     )
@@ -333,3 +340,4 @@ def membership_remove(*, by, membership: Membership) -> None:
         # Who leaves a private table sees nothing of it any more: not in their inbox, not
         # in their next digest (issue 13, 8).
         notifications.withdraw(users=[membership.user_id], place=place_of(membership.table_id))
+    revoke_access_on_commit([membership.user_id], table_access_scope(membership.table_id))

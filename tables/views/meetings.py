@@ -11,10 +11,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hub.dates import day_and_time, short_date
 from hub.form_errors import error_messages, refusal_status, submit
-from tables import rules, selectors, services
+from tables import minutes_export, rules, selectors, services
 from tables.forms import AgendaItemForm, AttendanceForm, MeetingForm, MinutesForm
 from tables.links import meeting_path
+from tables.mentions import display_name
 from tables.models import AgendaItem, Attendance, ProposalStatus
 from tables.views._common import forbidden, meeting_or_404, require, table_or_404
 
@@ -195,3 +197,57 @@ def minutes(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
             request, table, meeting, errors=error_messages(error), status=refusal_status(error)
         )
     return redirect(meeting_path(meeting, table) + "#verbale")
+
+
+def _person(user) -> str:
+    return display_name(user.full_name, user.email) if user is not None else ""
+
+
+def _minutes_sheet(table, page) -> minutes_export.MinutesSheet:
+    meeting, minutes = page.meeting, page.minutes
+    statuses = {Attendance.Status.PRESENT: [], Attendance.Status.EXCUSED: []}
+    for attendance in page.attendances:
+        statuses.setdefault(attendance.status, []).append(_person(attendance.user))
+    decisions = tuple(
+        _(
+            "%(title)s: %(outcome)s (favorevoli %(for)s, contrari %(against)s, "
+            "astenuti %(abstained)s)"
+        )
+        % {
+            "title": decision.proposal.title,
+            "outcome": decision.get_outcome_display(),
+            "for": decision.votes_for,
+            "against": decision.votes_against,
+            "abstained": decision.votes_abstained,
+        }
+        for decision in page.decisions
+    )
+    return minutes_export.MinutesSheet(
+        table=table.name,
+        meeting=meeting.title,
+        when=day_and_time(meeting.starts_at),
+        place=meeting.place,
+        body=minutes.body,
+        approved=_("Approvato da %(who)s il %(when)s")
+        % {"who": _person(minutes.approved_by), "when": short_date(minutes.approved_at)},
+        present=tuple(statuses[Attendance.Status.PRESENT]),
+        excused=tuple(statuses[Attendance.Status.EXCUSED]),
+        agenda=tuple(item.title for item in page.agenda),
+        decisions=decisions,
+    )
+
+
+@require_GET
+def minutes_pdf(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    """The approved minutes as a PDF, for whoever may see the meeting (a private table's
+    members); minutes not yet approved have none (404)."""
+    table = table_or_404(request, slug)
+    meeting = meeting_or_404(request, table, meeting_id)
+    page = selectors.meeting_page(meeting=meeting, user=request.user)
+    if page.minutes is None or not page.minutes.is_frozen:
+        raise Http404
+    pdf = minutes_export.minutes_pdf(_minutes_sheet(table, page))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = minutes_export.file_name(table_slug=table.slug, meeting_id=meeting.pk)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

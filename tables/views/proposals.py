@@ -21,6 +21,7 @@ from tables.forms import (
     LinkObjectiveForm,
     ProposalForm,
     StatusForm,
+    SuggestionForm,
 )
 from tables.links import proposal_path
 from tables.models import ProposalStatus, Role
@@ -159,6 +160,10 @@ def proposal_page_response(
             )
     if context["can_comment"]:
         context["comment_form"] = forms.get("comment_form") or CommentForm()
+    context["suggestions"] = selectors.suggestions_of(proposal)
+    context["can_decide_suggestions"] = rules.can_decide_suggestion(user, proposal)
+    if rules.can_suggest(user, proposal):
+        context["suggestion_form"] = forms.get("suggestion_form") or SuggestionForm()
     if rules.can_record_decision(user, proposal):
         context["decision_form"] = forms.get("decision_form") or DecisionForm(
             meetings=selectors.open_meetings(table)

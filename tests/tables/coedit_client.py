@@ -43,6 +43,7 @@ class YClient:
         self.hello: dict | None = None
         self.acks: list = []
         self.errors: list[dict] = []
+        self.hub_messages: list[dict] = []
         self.resyncs = 0
         self.awareness: list = []
         self.received = 0
@@ -96,6 +97,7 @@ class YClient:
         kind = protocol.frame_type(frame)
         if kind == protocol.MESSAGE_HUB:
             payload = protocol.decode_hub_frame(frame)
+            self.hub_messages.append(payload)
             if payload["type"] == "hello":
                 self.hello = payload
             elif payload["type"] == "ack":

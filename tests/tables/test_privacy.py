@@ -103,6 +103,9 @@ def world():
     hidden = services.comment_create(by=boss, proposal=proposal, body=m("Nascosto"))
     services.comment_hide(by=boss, comment=hidden, reason=m("Motivo"))
     services.endorsement_create(by=boss, proposal=proposal)
+    suggestion = services.suggestion_create(
+        by=private.observer, proposal=proposal, quote=m("Testo cambiato"), body=m("Suggerimento")
+    )
     services.proposal_set_status(by=member, proposal=proposal, to_status="submitted")
     services.decision_record(
         by=boss,
@@ -147,6 +150,7 @@ def world():
         "draft": draft,
         "item": item,
         "comment": comment,
+        "suggestion": suggestion,
         "request": request,
         "invitation": invitation,
         "membership": Membership.objects.get(table=table, user=member),
@@ -171,6 +175,7 @@ def _kwargs(world) -> dict:
         "membership_id": world["membership"].pk,
         "item_id": world["item"].pk,
         "comment_id": world["comment"].pk,
+        "suggestion_id": world["suggestion"].pk,
         "token": "non-un-invito-valido",
     }
 
