@@ -1,5 +1,6 @@
-"""Tables, their proposals and their approved minutes as searchable documents (registered
-with search in apps.py; issue 13, items 8 and the search issue's "kinds added later").
+"""Tables, their proposals and their approved minutes, and the objectives of published
+Piano Family plans, as searchable documents (registered with search in apps.py; issue 13,
+items 8 and the search issue's "kinds added later").
 
 A public table's documents are visible to everyone ("public"); a private table's only to
 its members ("table:<id>", the scope scopes_of grants to each member, and to superusers,
@@ -18,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +29,16 @@ from hub.rules import is_person
 from search import registry
 from search.documents import PUBLIC, Document, scope
 from tables.links import meeting_path, proposal_path, table_path
-from tables.models import Meeting, Membership, Minutes, Proposal, ProposalStatus, Table
+from tables.models import (
+    Meeting,
+    Membership,
+    Minutes,
+    Objective,
+    PianoFamily,
+    Proposal,
+    ProposalStatus,
+    Table,
+)
 
 SCOPE = "table"
 
@@ -146,6 +157,54 @@ def minutes_documents(ids: Sequence[int]) -> Iterator[Document]:
         )
 
 
+# --- Piano Family objectives ------------------------------------------------------------------
+#
+# A published plan is public (its pages, dashboard and reports serve everyone); a draft's
+# objectives are not indexed (its pages answer 404 to all but its editors).
+
+
+def _published_objectives() -> QuerySet[Objective]:
+    return Objective.objects.filter(plan__status=PianoFamily.PlanStatus.PUBLISHED)
+
+
+def objective_ids() -> Iterator[int]:
+    yield from _published_objectives().values_list("pk", flat=True)
+
+
+def objective_documents(ids: Sequence[int]) -> Iterator[Document]:
+    objectives = (
+        _published_objectives()
+        .filter(pk__in=ids)
+        .select_related("plan__network", "plan__municipality", "macro_area", "area")
+        .prefetch_related(
+            Prefetch("municipalities", queryset=Municipality.objects.order_by("name"))
+        )
+    )
+    for objective in objectives:
+        plan = objective.plan
+        towns = tuple(town.name for town in objective.municipalities.all())
+        if not towns and plan.municipality_id:
+            towns = (plan.municipality.name,)
+        yield Document(
+            kind="objective",
+            object_id=objective.pk,
+            title=objective.title,
+            subtitle=f"{plan.title} · {objective.macro_area.name}",
+            text=" ".join([objective.description, objective.expected_results]),
+            url=reverse(
+                "piano_family:objective",
+                kwargs={"slug": plan.slug, "objective_id": objective.pk},
+            ),
+            municipality=towns,
+            area=(objective.area.name,) if objective.area_id else (),
+            visible_to=(PUBLIC,),
+        )
+
+
+def _plan_objectives(plan: PianoFamily) -> list[int]:
+    return list(Objective.objects.filter(plan=plan).values_list("pk", flat=True))
+
+
 # --- What touches what ------------------------------------------------------------------------
 
 
@@ -190,6 +249,18 @@ def register() -> None:
                 Meeting, _meeting_minutes, fields=frozenset({"title", "starts_at", "status"})
             ),
             registry.Watch(Table, _table_minutes),
+        ],
+    )
+    registry.register_kind(
+        "objective",
+        label=_("Obiettivi del Piano Family"),
+        load=objective_documents,
+        indexable_ids=objective_ids,
+        watch=[
+            registry.Watch(Objective, lambda objective: [objective.pk]),
+            registry.Watch(
+                PianoFamily, _plan_objectives, fields=frozenset({"title", "slug", "status"})
+            ),
         ],
     )
     registry.register_scopes(scopes_of)

@@ -119,3 +119,27 @@ def test_loading_documents_takes_a_fixed_number_of_queries(django_assert_num_que
     ids = [make_proposal(setup, title=f"Proposta {n}").pk for n in range(5)]
     with django_assert_num_queries(3):  # proposals, their municipalities, their age bands
         assert len(list(proposal_documents(ids))) == 5
+
+
+def test_a_piano_family_objective_is_found_once_its_plan_is_published(indexed):
+    from tables.services import plan as plan_services
+    from tests.tables.plan_factories import make_objective, make_plan, staff_user
+
+    staff = staff_user()
+    with indexed():
+        plan = make_plan(by=staff, title="Piano Family di Rivalta")
+        make_objective(
+            plan,
+            by=staff,
+            title="Sportello Girasole per le famiglie",
+            macro_area="C",
+            area="comunicazione",
+            description="Un punto d'ascolto per i neogenitori.",
+        )
+    assert titles(q="Girasole") == set()  # a draft plan's pages answer 404: not indexed
+    with indexed():
+        plan_services.plan_publish(plan=plan, by=staff)
+    assert titles(q="Girasole") == {"Sportello Girasole per le famiglie"}
+    assert titles(q="neogenitori", tipo="objective") == {"Sportello Girasole per le famiglie"}
+    (document,) = SearchDocument.objects.filter(kind="objective")
+    assert document.record["url"].startswith(f"/piano-family/{plan.slug}/obiettivi/")
