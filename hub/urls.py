@@ -122,6 +122,7 @@ urlpatterns = [
     path("", include("tables.urls")),
     path("", include("search.urls")),
     path("", include("tables.urls_coedit")),
+    path("carta/", include("carta.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,56 @@
+"""Routes of the Carta Famiglia (each with its access policy)."""
+
+from carta import views
+from hub import access
+
+app_name = "carta"
+
+urlpatterns = [
+    access.route(
+        "",
+        views.card,
+        name="card",
+        policy=access.object_policy("carta.rules.may_see_card", "the card's family"),
+        namespace=app_name,
+    ),
+    access.route(
+        "richiedi/",
+        views.card_request,
+        name="request",
+        policy=access.AUTHENTICATED,
+        namespace=app_name,
+    ),
+    access.route(
+        "nuovo-qr/",
+        views.card_new_token,
+        name="new_token",
+        policy=access.object_policy("carta.rules.may_see_card", "the card's family"),
+        namespace=app_name,
+    ),
+    access.route(
+        "rinnova/",
+        views.card_renew,
+        name="renew",
+        policy=access.object_policy("carta.rules.may_see_card", "the card's family"),
+        namespace=app_name,
+    ),
+    access.route(
+        "verifica/",
+        views.verify,
+        name="verify",
+        policy=access.object_policy(
+            "carta.rules.is_shop_operator", "operators of an approved shop"
+        ),
+        namespace=app_name,
+    ),
+    access.route(
+        "staff/", views.staff_cards, name="staff_cards", policy=access.STAFF, namespace=app_name
+    ),
+    access.route(
+        "staff/<int:pk>/",
+        views.staff_card,
+        name="staff_card",
+        policy=access.STAFF,
+        namespace=app_name,
+    ),
+]

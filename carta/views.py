@@ -1,0 +1,282 @@
+"""Pages of the Carta Famiglia: the family's card, the shop's verification, staff's list."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carta import qr, selectors, services, tokens
+from carta.forms import CardRequestForm, CardStatusForm, VerifyForm
+from carta.models import Card, Verification
+from carta.rules import is_shop_operator, may_see_card
+from hub import abuse
+from hub.access import permission_denied_response
+from hub.dates import day
+from hub.selectors import family_of
+from hub.urls_absolute import absolute_url
+
+OUTLET_SESSION_KEY = "carta_outlet"
+
+
+# --- The family's card ---------------------------------------------------------------------
+
+
+def _request_form(family, data=None):
+    rule = selectors.rule_of(selectors.network_of_family(family))
+    return CardRequestForm(data, asks_isee=bool(rule.max_isee_band))
+
+
+def _card_context(card: Card) -> dict:
+    token = services.token_of(card)
+    link = absolute_url(reverse("carta:verify")) + "?t=" + token
+    return {
+        "card": card,
+        "number": tokens.grouped(card.number),
+        "qr": qr.qr_svg(link, title=_("Codice QR della Carta Famiglia")),
+        "renewable": card.status == Card.Status.ACTIVE
+        and (card.valid_until - timezone.localdate()).days <= services.RENEWAL_WINDOW_DAYS,
+    }
+
+
+def card(request):
+    """The family's card, made for a phone screen; or the request form."""
+    family = family_of(request.user)
+    if family is None:
+        return render(request, "carta/no_family.html")
+    card = selectors.card_of_family(family)
+    if card is None:
+        return render(
+            request, "carta/request.html", {"family": family, "form": _request_form(family)}
+        )
+    if not may_see_card(request.user, card):  # pragma: no cover - found through the family
+        raise Http404
+    return render(request, "carta/card.html", _card_context(card))
+
+
+@require_POST
+def card_request(request):
+    family = family_of(request.user)
+    if family is None:
+        return render(request, "carta/no_family.html", status=400)
+    form = _request_form(family, request.POST)
+    if form.is_valid():
+        try:
+            services.card_request(
+                family=family, declared_isee_band=form.cleaned_data.get("declared_isee_band", "")
+            )
+        except services.CardError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("La Carta Famiglia è stata emessa."))
+            return redirect("carta:card")
+    return render(request, "carta/request.html", {"family": family, "form": form}, status=400)
+
+
+def _own_card_or_404(request) -> Card:
+    card = selectors.card_of_user(request.user)
+    if card is None or not may_see_card(request.user, card):
+        raise Http404
+    return card
+
+
+@require_POST
+def card_new_token(request):
+    card = _own_card_or_404(request)
+    services.card_new_token(card=card)
+    messages.success(request, _("Nuovo codice QR pronto: quello precedente non vale più."))
+    return redirect("carta:card")
+
+
+@require_POST
+def card_renew(request):
+    card = _own_card_or_404(request)
+    form = _request_form(card.family, request.POST)
+    if form.is_valid():
+        try:
+            card = services.card_renew(
+                card=card, declared_isee_band=form.cleaned_data.get("declared_isee_band", "")
+            )
+        except services.CardError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("carta:card")
+        messages.success(
+            request,
+            _("Carta rinnovata fino al %(date)s.") % {"date": day(card.valid_until)},
+        )
+        return redirect("carta:card")
+    context = _card_context(card) | {"renew_form": form}
+    return render(request, "carta/card.html", context, status=400)
+
+
+# --- Verification by a shop ---------------------------------------------------------------------
+
+# The status code of each answer: a valid card is the only 200.
+OUTCOME_STATUS = {
+    Verification.Outcome.VALID: 200,
+    Verification.Outcome.FORGED: 400,
+    Verification.Outcome.OTHER_NETWORK: 403,
+    Verification.Outcome.UNKNOWN: 404,
+    Verification.Outcome.EXPIRED: 409,
+    Verification.Outcome.SUSPENDED: 409,
+    Verification.Outcome.REVOKED: 409,
+    Verification.Outcome.TOKEN_EXPIRED: 410,
+    Verification.Outcome.TOKEN_REPLACED: 410,
+}
+
+
+def outcome_message(result: services.VerificationResult) -> str:
+    date = day(result.valid_until) if result.valid_until else ""
+    return {
+        Verification.Outcome.VALID: _("Carta valida fino al %(date)s."),
+        Verification.Outcome.EXPIRED: _("Carta scaduta il %(date)s: non applicare lo sconto."),
+        Verification.Outcome.SUSPENDED: _("Carta sospesa: non applicare lo sconto."),
+        Verification.Outcome.REVOKED: _("Carta revocata: non applicare lo sconto."),
+        Verification.Outcome.TOKEN_EXPIRED: _(
+            "Codice QR scaduto: chiedi alla famiglia di aprire la carta aggiornata sul telefono."
+        ),
+        Verification.Outcome.TOKEN_REPLACED: _(
+            "Codice QR sostituito da uno più recente: chiedi alla famiglia di mostrare quello "
+            "attuale."
+        ),
+        Verification.Outcome.FORGED: _(
+            "Codice QR non valido: non è stato emesso dalla rete oppure è stato alterato."
+        ),
+        Verification.Outcome.UNKNOWN: _("Nessuna carta con questo numero."),
+        Verification.Outcome.OTHER_NETWORK: _(
+            "Questa carta è di un'altra rete: non vale in questo esercizio."
+        ),
+    }[result.outcome] % {"date": date}
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:carta:{value}".encode()).hexdigest()[:32]
+
+
+def _refuse_flood(request, shop_id: int):
+    """429 once this address or this shop has asked too often (an enumeration of numbers)."""
+    rates = settings.CARTA_VERIFY_RATES
+    checks = [
+        (f"carta-verify:ip:{_digest(abuse.client_address(request))}", rates["address"]),
+        (f"carta-verify:shop:{shop_id}", rates["shop"]),
+    ]
+    for key, rate_text in checks:
+        rate = abuse.Rate.parse(rate_text)
+        try:
+            allowed = abuse.within_rate(key, rate)
+        except Exception:
+            return abuse.too_many_requests(
+                request,
+                message=_("Il servizio è momentaneamente sovraccarico. Riprova tra un minuto."),
+                retry_after=abuse.CACHE_DOWN_RETRY_SECONDS,
+            )
+        if not allowed:
+            return abuse.too_many_requests(
+                request,
+                message=_("Troppe verifiche in poco tempo da questo esercizio. Attendi un minuto."),
+                retry_after=rate.seconds,
+            )
+    return None
+
+
+def verify(request):
+    """Verify a card by its QR code (the scanned link opens this page with the token) or by
+    its number. The answer names no one."""
+    if not is_shop_operator(request.user):
+        return permission_denied_response(
+            request, _("La verifica delle carte è riservata agli esercizi convenzionati.")
+        )
+    shops = list(selectors.operator_shops(request.user))
+    outlets = [outlet for shop in shops for outlet in shop.outlets.all()]
+    if not outlets:
+        return render(request, "carta/verify.html", {"no_outlets": True})
+    by_id = {outlet.pk: outlet for outlet in outlets}
+    remembered = request.session.get(OUTLET_SESSION_KEY)
+    initial_outlet = remembered if remembered in by_id else outlets[0].pk
+
+    if request.method == "POST":
+        data = request.POST
+    elif request.GET.get("t"):
+        data = {"outlet": initial_outlet, "token": request.GET["t"]}
+    else:
+        form = VerifyForm(initial={"outlet": initial_outlet}, outlets=outlets)
+        return render(request, "carta/verify.html", {"form": form})
+
+    form = VerifyForm(data, outlets=outlets)
+    outlet = by_id.get(_int_or_none(data.get("outlet")))
+    shop = outlet.shop if outlet is not None else shops[0]
+    if refused := _refuse_flood(request, shop.pk):
+        return refused
+    if not form.is_valid():
+        return render(request, "carta/verify.html", {"form": form}, status=400)
+    request.session[OUTLET_SESSION_KEY] = outlet.pk
+    result = services.card_verify(
+        shop=shop,
+        outlet=outlet,
+        token=form.cleaned_data["token"],
+        number=form.cleaned_data["number"],
+    )
+    fresh = VerifyForm(initial={"outlet": outlet.pk}, outlets=outlets)
+    return render(
+        request,
+        "carta/verify.html",
+        {"form": fresh, "result": result, "message": outcome_message(result)},
+        status=OUTCOME_STATUS[result.outcome],
+    )
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+STAFF_PAGE_SIZE = 50
+
+
+def staff_cards(request):
+    query = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("stato", "")
+    if status not in Card.Status.values:
+        status = ""
+    cards = selectors.cards_for_staff(query=query, status=status)[:STAFF_PAGE_SIZE]
+    return render(
+        request,
+        "carta/staff_cards.html",
+        {"cards": cards, "query": query, "status": status, "statuses": Card.Status.choices},
+    )
+
+
+def staff_card(request, pk: int):
+    card = get_object_or_404(
+        Card.objects.select_related("family__municipality", "network", "status_changed_by"), pk=pk
+    )
+    form = CardStatusForm(request.POST or None, initial={"status": card.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.card_set_status(
+                card=card,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except services.CardError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Stato della carta aggiornato."))
+            return redirect("carta:staff_card", pk=card.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "carta/staff_card.html", {"card": card, "form": form}, status=status)
