@@ -247,15 +247,13 @@ def _outcome_of_card(card: Card, *, today: dt.date) -> str:
 
 def _check(*, shop: Shop, token: str, number: str, today: dt.date) -> tuple[str, Card | None]:
     if token:
+        expired = False
         try:
             claims = tokens.read_token(token, today=today)
         except tokens.TokenError as error:
-            outcome = (
-                Verification.Outcome.TOKEN_EXPIRED
-                if error.code == tokens.EXPIRED
-                else Verification.Outcome.FORGED
-            )
-            return outcome, None
+            if error.claims is None:
+                return Verification.Outcome.FORGED, None
+            claims, expired = error.claims, True
         card = selectors.card_for_verification(card_id=claims.card_id)
         if card is None:
             return Verification.Outcome.UNKNOWN, None
@@ -263,6 +261,15 @@ def _check(*, shop: Shop, token: str, number: str, today: dt.date) -> tuple[str,
             tokens.token_hash(token), card.token_hash
         ):
             return Verification.Outcome.TOKEN_REPLACED, card
+        if expired:
+            # The card's current code, past its day: say what became of the card itself
+            # (ended, suspended, revoked) when there is something to say.
+            outcome = _outcome_of_card(card, today=today)
+            if card.network_id != shop.network_id:
+                return Verification.Outcome.OTHER_NETWORK, card
+            if outcome == Verification.Outcome.VALID:
+                return Verification.Outcome.TOKEN_EXPIRED, card
+            return outcome, card
     else:
         number = tokens.normalise_number(number)
         if not tokens.is_well_formed_number(number):
@@ -295,6 +302,7 @@ def card_verify(
     if card is None or outcome in (
         Verification.Outcome.OTHER_NETWORK,
         Verification.Outcome.TOKEN_REPLACED,
+        Verification.Outcome.TOKEN_EXPIRED,
     ):
         return VerificationResult(outcome=outcome)
     minors = None

@@ -27,9 +27,12 @@ EXPIRED = "expired"
 
 
 class TokenError(ValueError):
-    def __init__(self, code: str):
+    """`claims` are given with EXPIRED: the signature is good, so they are the hub's own."""
+
+    def __init__(self, code: str, claims: TokenClaims | None = None):
         super().__init__(code)
         self.code = code
+        self.claims = claims
 
 
 @dataclass(frozen=True)
@@ -40,15 +43,17 @@ class TokenClaims:
 
 
 def make_token(*, card_id: int, generation: int, expires_on: dt.date) -> str:
+    # A plain Signer, not dumps(): no timestamp, so the same card row always gives the same
+    # token (the page shows it again; the hash stored at generation keeps matching).
     payload = {"c": card_id, "g": generation, "x": expires_on.toordinal()}
-    return signing.dumps(payload, salt=SALT, compress=False)
+    return signing.Signer(salt=SALT).sign_object(payload)
 
 
 def read_token(token: str, *, today: dt.date) -> TokenClaims:
     """The token's claims; TokenError FORGED for anything not signed by the hub (tampered,
     truncated, made up), EXPIRED once its last day is past."""
     try:
-        payload = signing.loads(token.strip(), salt=SALT)
+        payload = signing.Signer(salt=SALT).unsign_object(token.strip())
         claims = TokenClaims(
             card_id=int(payload["c"]),
             generation=int(payload["g"]),
@@ -57,7 +62,7 @@ def read_token(token: str, *, today: dt.date) -> TokenClaims:
     except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
         raise TokenError(FORGED) from None
     if claims.expires_on < today:
-        raise TokenError(EXPIRED)
+        raise TokenError(EXPIRED, claims)
     return claims
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from carta import services
 from carta.models import CardRule, Outlet, Shop, ShopOperator
@@ -10,6 +11,7 @@ from hub.models import Network
 from tests.hub.factories import MunicipalityFactory, NetworkFactory, UserFactory, make_family
 
 TODAY = dt.date(2026, 12, 6)
+_vat_numbers = itertools.count(1)
 
 
 def network_with_town(**rule) -> tuple[Network, object]:
@@ -34,7 +36,7 @@ def shop_in(network, town, *, operator=None, approved=True):
     shop = Shop.objects.create(
         network=network,
         business_name=f"Negozio della rete {network.pk}",
-        vat_number=f"{network.pk:011d}",
+        vat_number=f"{next(_vat_numbers):011d}",
         status=Shop.Status.APPROVED if approved else Shop.Status.PENDING,
     )
     outlet = Outlet.objects.create(
