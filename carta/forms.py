@@ -5,8 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carta import tokens
+from carta import tokens, vat
 from carta.models import Card, IseeBand
+from carta.shop_services import ShopApplication
+from hub.abuse import HoneypotFormMixin
+from hub.models import Municipality, Network
 
 
 class CardRequestForm(forms.Form):
@@ -95,3 +98,76 @@ class VerifyForm(forms.Form):
                 _("Inquadra il codice QR della carta oppure scrivi il suo numero.")
             )
         return data
+
+
+class ShopJoinForm(HoneypotFormMixin, forms.Form):
+    """The public request of a shop to join a network's Carta Famiglia."""
+
+    network = forms.ModelChoiceField(
+        label=_("Rete"), queryset=Network.objects.order_by("name"), empty_label=None
+    )
+    business_name = forms.CharField(label=_("Ragione sociale"), max_length=200)
+    vat_number = forms.CharField(
+        label=_("Partita IVA"),
+        max_length=16,
+        help_text=_("11 cifre, con o senza «IT» davanti."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    contact_email = forms.EmailField(label=_("E-mail di contatto"))
+    operator_email = forms.EmailField(
+        label=_("E-mail di chi verificherà le carte"),
+        help_text=_("Riceverà l'accesso alla pagina di verifica quando la rete approva."),
+    )
+    outlet_name = forms.CharField(
+        label=_("Nome del punto vendita"), max_length=120, help_text=_("Ad esempio «Centro».")
+    )
+    outlet_address = forms.CharField(label=_("Indirizzo del punto vendita"), max_length=200)
+    outlet_municipality = forms.ModelChoiceField(
+        label=_("Comune del punto vendita"),
+        queryset=Municipality.objects.filter(networks__isnull=False).distinct().order_by("name"),
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitudine"),
+        required=False,
+        max_digits=8,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitudine"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+    )
+
+    def clean_vat_number(self):
+        number = self.cleaned_data["vat_number"]
+        if not vat.is_valid(number):
+            raise forms.ValidationError(
+                _("La partita IVA non è valida: sono 11 cifre e l'ultima è di controllo.")
+            )
+        return vat.normalise(number)
+
+    def to_application(self):
+        data = self.cleaned_data
+        return ShopApplication(
+            **{name: data[name] for name in ShopApplication.__dataclass_fields__}
+        )
+
+
+class ShopDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approva")), ("reject", _("Respingi"))], widget=forms.HiddenInput
+    )
+    reason = forms.CharField(
+        label=_("Motivazione"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Obbligatoria per respingere: verrà inviata per e-mail a chi ha fatto richiesta."
+        ),
+    )

@@ -128,6 +128,12 @@ class Shop(Decision):
     )
     business_name = models.CharField(_("ragione sociale"), max_length=200)
     vat_number = models.CharField(_("partita IVA"), max_length=11)
+    contact_email = models.EmailField(_("e-mail di contatto"), blank=True)
+    operator_email = models.EmailField(
+        _("e-mail del primo operatore"),
+        blank=True,
+        help_text=_("Riceve l'accesso alla verifica delle carte quando l'esercizio è approvato."),
+    )
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
     operators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -159,6 +165,22 @@ class Outlet(models.Model):
     address = models.CharField(_("indirizzo"), max_length=200)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="outlets", verbose_name=_("comune")
+    )
+    latitude = models.DecimalField(
+        _("latitudine"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitudine"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
 
     class Meta:

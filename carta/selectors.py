@@ -122,3 +122,20 @@ def verification_counts(*, network: Network) -> QuerySet[Shop]:
         )
         .order_by("business_name")
     )
+
+
+def shops_for_staff() -> QuerySet[Shop]:
+    """Pending requests first, then the most recent (one query)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return (
+        Shop.objects.select_related("network")
+        .annotate(
+            decided=Case(
+                When(status=Shop.Status.PENDING, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("decided", "-created_at", "-pk")
+    )

@@ -53,4 +53,32 @@ urlpatterns = [
         policy=access.STAFF,
         namespace=app_name,
     ),
+    access.route(
+        "esercizi/aderisci/",
+        views.shop_join,
+        name="shop_join",
+        policy=access.PUBLIC,
+        namespace=app_name,
+    ),
+    access.route(
+        "esercizi/aderisci/inviata/",
+        views.shop_join_sent,
+        name="shop_join_sent",
+        policy=access.PUBLIC,
+        namespace=app_name,
+    ),
+    access.route(
+        "staff/esercizi/",
+        views.staff_shops,
+        name="staff_shops",
+        policy=access.STAFF,
+        namespace=app_name,
+    ),
+    access.route(
+        "staff/esercizi/<int:pk>/",
+        views.staff_shop,
+        name="staff_shop",
+        policy=access.STAFF,
+        namespace=app_name,
+    ),
 ]

@@ -6,20 +6,22 @@ import hashlib
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from carta import qr, selectors, services, tokens
-from carta.forms import CardRequestForm, CardStatusForm, VerifyForm
-from carta.models import Card, Verification
+from carta import qr, selectors, services, shop_services, tokens
+from carta.forms import CardRequestForm, CardStatusForm, ShopDecisionForm, ShopJoinForm, VerifyForm
+from carta.models import Card, Shop, Verification
 from carta.rules import is_shop_operator, may_see_card
 from hub import abuse
 from hub.access import permission_denied_response
 from hub.dates import day
+from hub.form_errors import add_service_error
 from hub.selectors import family_of
 from hub.urls_absolute import absolute_url
 
@@ -280,3 +282,67 @@ def staff_card(request, pk: int):
             return redirect("carta:staff_card", pk=card.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "carta/staff_card.html", {"card": card, "form": form}, status=status)
+
+
+# --- Shops joining ------------------------------------------------------------------------------
+
+
+def shop_join(request):
+    """The public form: throttled per client and per contact address, with a honeypot."""
+    if request.method == "POST" and (refused := abuse.refuse_flood(request, scope="carta-join")):
+        return refused
+    if request.method != "POST":
+        return render(request, "carta/shop_join.html", {"form": ShopJoinForm()})
+    form = ShopJoinForm(request.POST)
+    if form.honeypot_filled():
+        return redirect("carta:shop_join_sent")
+    if form.is_valid():
+        if refused := abuse.refuse_recipients(
+            request,
+            scope="carta-join",
+            addresses=[form.cleaned_data["contact_email"], form.cleaned_data["operator_email"]],
+        ):
+            return refused
+        try:
+            shop_services.shop_join_submit(data=form.to_application())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            return redirect("carta:shop_join_sent")
+    return render(request, "carta/shop_join.html", {"form": form}, status=400)
+
+
+@require_GET
+def shop_join_sent(request):
+    return render(request, "carta/shop_join_sent.html")
+
+
+def staff_shops(request):
+    shops = selectors.shops_for_staff()
+    return render(request, "carta/staff_shops.html", {"shops": shops})
+
+
+def staff_shop(request, pk: int):
+    shop = get_object_or_404(
+        Shop.objects.select_related("network", "decided_by").prefetch_related(
+            "outlets__municipality"
+        ),
+        pk=pk,
+    )
+    form = ShopDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                shop_services.shop_approve(shop=shop, by=request.user)
+                messages.success(request, _("Esercizio approvato."))
+            else:
+                shop_services.shop_reject(
+                    shop=shop, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Richiesta respinta; la motivazione è stata inviata."))
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            return redirect("carta:staff_shop", pk=shop.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "carta/staff_shop.html", {"shop": shop, "form": form}, status=status)
