@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carta import tokens, vat
-from carta.models import Card, IseeBand
+from carta.models import Card, Category, IseeBand, Offer, Outlet
+from carta.offer_services import OfferData
 from carta.shop_services import ShopApplication
 from hub.abuse import HoneypotFormMixin
 from hub.models import Municipality, Network
@@ -171,3 +172,65 @@ class ShopDecisionForm(forms.Form):
             "Obbligatoria per respingere: verrà inviata per e-mail a chi ha fatto richiesta."
         ),
     )
+
+
+class OfferForm(forms.Form):
+    title = forms.CharField(label=_("Titolo"), max_length=150)
+    kind = forms.ChoiceField(label=_("Tipo di offerta"), choices=Offer.Kind.choices)
+    value = forms.DecimalField(
+        label=_("Valore"),
+        required=False,
+        max_digits=8,
+        decimal_places=2,
+        help_text=_("Percentuale, euro di sconto o prezzo speciale; vuoto se gratuito."),
+    )
+    description = forms.CharField(
+        label=_("Descrizione"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    conditions = forms.CharField(label=_("Condizioni"), required=False, max_length=300)
+    starts_on = forms.DateField(
+        label=_("Valida dal"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Valida fino al"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    card_holders_only = forms.BooleanField(
+        label=_("Solo per chi ha la Carta Famiglia"), required=False, initial=True
+    )
+    outlets = forms.ModelMultipleChoiceField(
+        label=_("Punti vendita"),
+        queryset=Outlet.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Categorie"),
+        queryset=Category.objects.order_by("sort_order", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, shop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outlets"].queryset = Outlet.objects.filter(shop=shop)
+
+    def to_data(self) -> OfferData:
+        data = dict(self.cleaned_data)
+        data["outlets"] = tuple(data["outlets"])
+        data["categories"] = tuple(data["categories"])
+        return OfferData(**data)
+
+    @classmethod
+    def initial_of(cls, offer: Offer) -> dict:
+        return {
+            "title": offer.title,
+            "kind": offer.kind,
+            "value": offer.value,
+            "description": offer.description,
+            "conditions": offer.conditions,
+            "starts_on": offer.starts_on,
+            "ends_on": offer.ends_on,
+            "card_holders_only": offer.card_holders_only,
+            "outlets": list(offer.outlets.all()),
+            "categories": list(offer.categories.all()),
+        }

@@ -238,3 +238,103 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shop_id} {self.outcome} {self.verified_at:%Y-%m-%d}"
+
+
+class Category(models.Model):
+    """A category of the national Carta Famiglia list (data, editable by staff)."""
+
+    name = models.CharField(_("nome"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("ordine"), default=0)
+
+    class Meta:
+        verbose_name = _("categoria")
+        verbose_name_plural = _("categorie")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Badge(models.Model):
+    """A mark a shop earns from its offers: its best valid percentage discount reaches
+    `min_percentage` (data, with thresholds editable by staff; carta.badges decides)."""
+
+    name = models.CharField(_("nome"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    min_percentage = models.DecimalField(
+        _("sconto minimo (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("riconoscimento")
+        verbose_name_plural = _("riconoscimenti")
+        ordering = ["min_percentage"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_percentage__gt=0) & Q(min_percentage__lte=100),
+                name="badge_threshold_is_a_percentage",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Offer(models.Model):
+    """A shop's offer to card holders (or to every family)."""
+
+    class Kind(models.TextChoices):
+        PERCENTAGE = "percentage", _("sconto in percentuale")
+        AMOUNT_OFF = "amount_off", _("sconto in euro")
+        SPECIAL_PRICE = "special_price", _("prezzo speciale")
+        FREE = "free", _("prodotto o servizio gratuito")
+
+    shop = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="offers", verbose_name=_("esercizio")
+    )
+    title = models.CharField(_("titolo"), max_length=150)
+    description = models.TextField(_("descrizione"), blank=True)
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    value = models.DecimalField(
+        _("valore"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Percentuale, euro di sconto o prezzo speciale; vuoto se gratuito."),
+    )
+    conditions = models.CharField(_("condizioni"), max_length=300, blank=True)
+    starts_on = models.DateField(_("valida dal"))
+    ends_on = models.DateField(_("valida fino al"))
+    card_holders_only = models.BooleanField(_("solo per chi ha la Carta Famiglia"), default=True)
+    outlets = models.ManyToManyField(
+        Outlet, related_name="offers", verbose_name=_("punti vendita"), blank=True
+    )
+    categories = models.ManyToManyField(
+        Category, related_name="offers", verbose_name=_("categorie"), blank=True
+    )
+
+    class Meta:
+        verbose_name = _("offerta")
+        verbose_name_plural = _("offerte")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="offer_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="free", value__isnull=True) | (~Q(kind="free") & Q(value__gt=0)),
+                name="offer_value_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="percentage") | Q(value__lte=100),
+                name="offer_percentage_at_most_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -19,3 +19,8 @@ def is_shop_operator(user, shop: Shop | None = None) -> bool:
     if shop is not None:
         memberships = memberships.filter(shop=shop)
     return memberships.exists()
+
+
+def may_manage_offer(user, offer) -> bool:
+    """Operators of the offer's shop, and no one else's."""
+    return is_shop_operator(user, offer.shop)

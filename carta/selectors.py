@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from carta.eligibility import Conditions
-from carta.models import Card, CardRule, Outlet, Shop
-from hub.models import Child, Network
+from carta.models import Badge, Card, CardRule, Category, Offer, Outlet, Shop
+from hub.models import Child, Municipality, Network
 from hub.selectors import family_of
 
 
@@ -126,8 +137,6 @@ def verification_counts(*, network: Network) -> QuerySet[Shop]:
 
 def shops_for_staff() -> QuerySet[Shop]:
     """Pending requests first, then the most recent (one query)."""
-    from django.db.models import Case, IntegerField, Value, When
-
     return (
         Shop.objects.select_related("network")
         .annotate(
@@ -139,3 +148,88 @@ def shops_for_staff() -> QuerySet[Shop]:
         )
         .order_by("decided", "-created_at", "-pk")
     )
+
+
+# --- Offers and the public directory ----------------------------------------------------------
+
+
+def offer_of_operator(user, pk: int):
+    """The offer if the person operates its shop (one query), else None."""
+    return (
+        Offer.objects.select_related("shop")
+        .filter(pk=pk, shop__memberships__user=user, shop__status=Shop.Status.APPROVED)
+        .first()
+    )
+
+
+def operator_offers(shop: Shop):
+    return Offer.objects.filter(shop=shop).order_by("-starts_on", "pk")
+
+
+def badges():
+    return list(Badge.objects.order_by("min_percentage"))
+
+
+def _not_ended(today: dt.date):
+    return Offer.objects.filter(ends_on__gte=today)
+
+
+def directory(
+    *,
+    today: dt.date,
+    municipality: str = "",
+    category: str = "",
+    badge=None,
+    valid_now: bool = False,
+) -> QuerySet[Shop]:
+    """Approved shops with their outlets and the offers not yet ended (a fixed number of
+    queries whatever the number of shops). Offers past their end date never appear."""
+    offers = _not_ended(today)
+    if valid_now:
+        offers = offers.filter(starts_on__lte=today)
+    shops = Shop.objects.filter(status=Shop.Status.APPROVED).select_related("network")
+    if municipality:
+        shops = shops.filter(outlets__municipality__slug=municipality)
+    if category:
+        shops = shops.filter(Exists(offers.filter(shop=OuterRef("pk"), categories__slug=category)))
+    if valid_now:
+        shops = shops.filter(Exists(offers.filter(shop=OuterRef("pk"))))
+    if badge is not None:
+        shops = shops.filter(
+            Exists(
+                offers.filter(
+                    shop=OuterRef("pk"),
+                    starts_on__lte=today,
+                    kind=Offer.Kind.PERCENTAGE,
+                    value__gte=badge.min_percentage,
+                )
+            )
+        )
+    return (
+        shops.distinct()
+        .prefetch_related(
+            Prefetch("outlets", queryset=Outlet.objects.select_related("municipality")),
+            Prefetch(
+                "offers",
+                queryset=offers.prefetch_related("categories").order_by("ends_on", "pk"),
+                to_attr="public_offers",
+            ),
+        )
+        .order_by("business_name", "pk")
+    )
+
+
+def public_shop(pk: int, *, today: dt.date) -> Shop | None:
+    return directory(today=today).filter(pk=pk).first()
+
+
+def directory_filters():
+    municipalities = (
+        Municipality.objects.filter(outlets__shop__status=Shop.Status.APPROVED)
+        .distinct()
+        .order_by("name")
+    )
+    return {
+        "municipalities": list(municipalities),
+        "categories": list(Category.objects.order_by("sort_order", "name")),
+    }

@@ -81,4 +81,37 @@ urlpatterns = [
         policy=access.STAFF,
         namespace=app_name,
     ),
+    access.route(
+        "esercente/offerte/",
+        views.operator_offers,
+        name="operator_offers",
+        policy=access.object_policy("carta.rules.is_shop_operator", "operators of the shop"),
+        namespace=app_name,
+    ),
+    access.route(
+        "esercente/offerte/nuova/",
+        views.operator_offer,
+        name="operator_offer_new",
+        policy=access.object_policy("carta.rules.is_shop_operator", "operators of the shop"),
+        namespace=app_name,
+    ),
+    access.route(
+        "esercente/offerte/<int:pk>/",
+        views.operator_offer,
+        name="operator_offer",
+        policy=access.object_policy(
+            "carta.rules.may_manage_offer", "operators of the offer's shop"
+        ),
+        namespace=app_name,
+    ),
+    access.route(
+        "negozi/", views.directory, name="directory", policy=access.PUBLIC, namespace=app_name
+    ),
+    access.route(
+        "negozi/<int:pk>/",
+        views.shop_page,
+        name="shop_page",
+        policy=access.PUBLIC,
+        namespace=app_name,
+    ),
 ]

@@ -6,7 +6,8 @@ import hashlib
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,10 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from carta import qr, selectors, services, shop_services, tokens
-from carta.forms import CardRequestForm, CardStatusForm, ShopDecisionForm, ShopJoinForm, VerifyForm
+from carta import badges, offer_services, qr, selectors, services, shop_services, tokens
+from carta.forms import (
+    CardRequestForm,
+    CardStatusForm,
+    OfferForm,
+    ShopDecisionForm,
+    ShopJoinForm,
+    VerifyForm,
+)
 from carta.models import Card, Shop, Verification
-from carta.rules import is_shop_operator, may_see_card
+from carta.rules import is_shop_operator, may_manage_offer, may_see_card
 from hub import abuse
 from hub.access import permission_denied_response
 from hub.dates import day
@@ -346,3 +354,114 @@ def staff_shop(request, pk: int):
             return redirect("carta:staff_shop", pk=shop.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "carta/staff_shop.html", {"shop": shop, "form": form}, status=status)
+
+
+# --- Offers (shop operators) ------------------------------------------------------------------
+
+
+def _operated_shop(request) -> Shop:
+    """The operator's shop (the first, if they run several); 403 for anyone else."""
+    shop = selectors.operator_shops(request.user).first()
+    if shop is None:
+        raise PermissionDenied(_("Questa pagina è riservata agli esercizi convenzionati."))
+    return shop
+
+
+def operator_offers(request):
+    shop = _operated_shop(request)
+    return render(
+        request,
+        "carta/operator_offers.html",
+        {"shop": shop, "offers": selectors.operator_offers(shop)},
+    )
+
+
+def operator_offer(request, pk: int | None = None):
+    """Create an offer (no pk) or change one of the operator's own (404 for any other)."""
+    offer = None
+    if pk is not None:
+        offer = selectors.offer_of_operator(request.user, pk)
+        if offer is None or not may_manage_offer(request.user, offer):
+            raise Http404
+        shop = offer.shop
+    else:
+        shop = _operated_shop(request)
+    if request.method == "POST":
+        form = OfferForm(request.POST, shop=shop)
+        if form.is_valid():
+            try:
+                offer_services.offer_save(shop=shop, data=form.to_data(), offer=offer)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Offerta salvata."))
+                return redirect("carta:operator_offers")
+        status = 400
+    else:
+        initial = OfferForm.initial_of(offer) if offer else {}
+        form = OfferForm(initial=initial, shop=shop)
+        status = 200
+    return render(
+        request,
+        "carta/operator_offer.html",
+        {"shop": shop, "offer": offer, "form": form},
+        status=status,
+    )
+
+
+# --- Public directory ---------------------------------------------------------------------------
+
+DIRECTORY_PAGE_SIZE = 30
+
+
+def _with_badges(shops, all_badges):
+    thresholds = [(badge.min_percentage, badge) for badge in all_badges]
+    today = timezone.localdate()
+    for shop in shops:
+        shop.badge = badges.badge_for(
+            (
+                offer.value
+                for offer in shop.public_offers
+                if offer.kind == offer.Kind.PERCENTAGE and offer.starts_on <= today
+            ),
+            thresholds,
+        )
+    return shops
+
+
+@require_GET
+def directory(request):
+    all_badges = selectors.badges()
+    badge = next((b for b in all_badges if b.slug == request.GET.get("riconoscimento")), None)
+    filters = {
+        "municipality": request.GET.get("comune", "")[:120],
+        "category": request.GET.get("categoria", "")[:80],
+        "valid_now": request.GET.get("valide") == "1",
+    }
+    shops = selectors.directory(today=timezone.localdate(), badge=badge, **filters)
+    page = Paginator(shops, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    _with_badges(page.object_list, all_badges)
+    return render(
+        request,
+        "carta/directory.html",
+        {
+            "page": page,
+            "page_obj": page,
+            "page_range": list(
+                page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+            ),
+            "badges": all_badges,
+            "badge": badge,
+            "filters": filters,
+            **selectors.directory_filters(),
+        },
+    )
+
+
+@require_GET
+def shop_page(request, pk: int):
+    shop = selectors.public_shop(pk, today=timezone.localdate())
+    if shop is None:
+        raise Http404
+    _with_badges([shop], selectors.badges())
+    return render(request, "carta/shop_page.html", {"shop": shop})

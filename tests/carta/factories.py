@@ -33,10 +33,11 @@ def card_for(family, *, today=TODAY):
 
 
 def shop_in(network, town, *, operator=None, approved=True):
+    serial = next(_vat_numbers)
     shop = Shop.objects.create(
         network=network,
-        business_name=f"Negozio della rete {network.pk}",
-        vat_number=f"{next(_vat_numbers):011d}",
+        business_name=f"Negozio numero {serial}",
+        vat_number=f"{serial:011d}",
         status=Shop.Status.APPROVED if approved else Shop.Status.PENDING,
     )
     outlet = Outlet.objects.create(
