@@ -1,14 +1,19 @@
 """Demo data of the Carta Famiglia (seed_demo): a card for each demo family that is eligible,
 issued through the same service as a family's request; a network rule for the Lombard
 network (shops see the number of minor children); one approved shop in Orbassano with an
-outlet and a demo operator, negozio@example.org (the demo password). Idempotent."""
+outlet, a 10 % offer (the "Amico della famiglia" badge) and a demo operator,
+negozio@example.org (the demo password). Idempotent."""
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
+import datetime as dt
+from decimal import Decimal
 
-from carta import services
-from carta.models import CardRule, Outlet, Shop, ShopOperator
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from carta import offer_services, services
+from carta.models import CardRule, Category, Outlet, Shop, ShopOperator
 from hub.models import Family, Municipality, Network, User
 
 SHOP_OPERATOR_EMAIL = "negozio@example.org"
@@ -53,4 +58,19 @@ def load(*, admin) -> dict[str, int]:
         user=operator, email=SHOP_OPERATOR_EMAIL, defaults={"verified": True, "primary": True}
     )
     ShopOperator.objects.get_or_create(shop=shop, user=operator)
+    if was_created:
+        today = timezone.localdate()
+        offer_services.offer_save(
+            shop=shop,
+            data=offer_services.OfferData(
+                title="Materiale scolastico",
+                kind="percentage",
+                value=Decimal("10"),
+                starts_on=today,
+                ends_on=today + dt.timedelta(days=180),
+                conditions="Su quaderni, zaini e astucci; non cumulabile con altre promozioni.",
+                outlets=tuple(shop.outlets.all()),
+                categories=tuple(Category.objects.filter(slug="libri-cartoleria")),
+            ),
+        )
     return created

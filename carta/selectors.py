@@ -123,28 +123,23 @@ def cards_expiring(*, today: dt.date, within_days: int) -> QuerySet[Card]:
     )
 
 
-def verification_counts(*, network: Network) -> QuerySet[Shop]:
-    """Verifications per shop, for network staff (how much the card is used where)."""
-    return (
-        Shop.objects.filter(network=network)
-        .annotate(
-            verifications_count=Count("verifications"),
-            cards_count=Count("verifications__card_hash", distinct=True),
-        )
-        .order_by("business_name")
-    )
-
-
 def shops_for_staff() -> QuerySet[Shop]:
-    """Pending requests first, then the most recent (one query)."""
+    """Pending requests first, then the most recent, with how many verifications each shop
+    made and of how many distinct cards (one query): the network counts use per shop."""
     return (
         Shop.objects.select_related("network")
         .annotate(
+            verifications_count=Count("verifications"),
+            cards_count=Count(
+                "verifications__card_hash",
+                distinct=True,
+                filter=~Q(verifications__card_hash=""),
+            ),
             decided=Case(
                 When(status=Shop.Status.PENDING, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
-            )
+            ),
         )
         .order_by("decided", "-created_at", "-pk")
     )
