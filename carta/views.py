@@ -228,7 +228,8 @@ def verify(request):
         return refused
     if not form.is_valid():
         return render(request, "carta/verify.html", {"form": form}, status=400)
-    request.session[OUTLET_SESSION_KEY] = outlet.pk
+    if remembered != outlet.pk:  # a session write only when the outlet changes
+        request.session[OUTLET_SESSION_KEY] = outlet.pk
     result = services.card_verify(
         shop=shop,
         outlet=outlet,
