@@ -228,3 +228,55 @@ def directory_filters():
         "municipalities": list(municipalities),
         "categories": list(Category.objects.order_by("sort_order", "name")),
     }
+
+
+OPEN_DATA_FIELDS = [
+    "shop_id",
+    "business_name",
+    "vat_number",
+    "network",
+    "outlets",
+    "municipalities_istat",
+    "offer_title",
+    "offer_kind",
+    "offer_value",
+    "starts_on",
+    "ends_on",
+    "card_holders_only",
+    "categories",
+]
+
+
+def open_data_items(*, today: dt.date) -> list[dict]:
+    """One item per offer not yet ended (a shop without offers: one item without an offer),
+    for the open-data export; a fixed number of queries."""
+    items = []
+    for shop in directory(today=today):
+        outlets = list(shop.outlets.all())
+        base = {
+            "shop_id": shop.pk,
+            "business_name": shop.business_name,
+            "vat_number": shop.vat_number,
+            "network": str(shop.network),
+            "outlets": [
+                f"{outlet.name}, {outlet.address}, {outlet.municipality.name}" for outlet in outlets
+            ],
+            "municipalities_istat": sorted({outlet.municipality.istat_code for outlet in outlets}),
+        }
+        empty = dict.fromkeys(OPEN_DATA_FIELDS[6:])
+        if not shop.public_offers:
+            items.append({**base, **empty})
+        for offer in shop.public_offers:
+            items.append(
+                {
+                    **base,
+                    "offer_title": offer.title,
+                    "offer_kind": offer.kind,
+                    "offer_value": offer.value,
+                    "starts_on": offer.starts_on,
+                    "ends_on": offer.ends_on,
+                    "card_holders_only": offer.card_holders_only,
+                    "categories": [category.name for category in offer.categories.all()],
+                }
+            )
+    return items

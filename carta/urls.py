@@ -114,4 +114,18 @@ urlpatterns = [
         policy=access.PUBLIC,
         namespace=app_name,
     ),
+    access.route(
+        "negozi/dati.csv",
+        views.directory_csv,
+        name="directory_csv",
+        policy=access.PUBLIC,
+        namespace=app_name,
+    ),
+    access.route(
+        "negozi/dati.json",
+        views.directory_json,
+        name="directory_json",
+        policy=access.PUBLIC,
+        namespace=app_name,
+    ),
 ]

@@ -1,14 +1,17 @@
-"""Pages of the Carta Famiglia: the family's card, the shop's verification, staff's list."""
+"""Pages of the Carta Famiglia: the family's card, the shop's verification and offers, staff's
+lists, the public directory and its open data."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +31,7 @@ from carta.models import Card, Shop, Verification
 from carta.rules import is_shop_operator, may_manage_offer, may_see_card
 from hub import abuse
 from hub.access import permission_denied_response
+from hub.csv_export import OPEN_DATA, CsvWriter
 from hub.dates import day
 from hub.form_errors import add_service_error
 from hub.selectors import family_of
@@ -466,3 +470,47 @@ def shop_page(request, pk: int):
         raise Http404
     _with_badges([shop], selectors.badges())
     return render(request, "carta/shop_page.html", {"shop": shop})
+
+
+# --- Open data ----------------------------------------------------------------------------------
+
+LICENSE = "CC BY 4.0"
+LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+EXPORT_FILENAME = "negozi-buon-vicinato_CC-BY-4.0"
+
+
+def _license_headers(response: HttpResponse, extension: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{EXPORT_FILENAME}.{extension}"'
+    response["X-License"] = LICENSE
+    response["Link"] = f'<{LICENSE_URL}>; rel="license"'
+    return response
+
+
+@require_GET
+def directory_csv(request):
+    """Shops and their offers, one row per offer (RFC 4180, the hub's one CSV writer)."""
+    writer = CsvWriter(OPEN_DATA)
+    writer.writerow(selectors.OPEN_DATA_FIELDS)
+    for item in selectors.open_data_items(today=timezone.localdate()):
+        writer.writerow(
+            "; ".join(value) if isinstance(value, list) else value
+            for value in (item[field] for field in selectors.OPEN_DATA_FIELDS)
+        )
+    response = HttpResponse(writer.content(), content_type="text/csv; charset=utf-8")
+    return _license_headers(response, "csv")
+
+
+@require_GET
+def directory_json(request):
+    body = {
+        "license": LICENSE,
+        "license_url": LICENSE_URL,
+        "source": absolute_url(reverse("carta:directory")),
+        "generated_at": timezone.now(),
+        "items": selectors.open_data_items(today=timezone.localdate()),
+    }
+    response = HttpResponse(
+        json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    return _license_headers(response, "json")

@@ -221,3 +221,36 @@ def test_the_directory_has_a_constant_number_of_queries_for_10_and_1000_shops(cl
     with CaptureQueriesContext(connection) as one:
         client.get(reverse("carta:shop_page", args=[shop.pk]))
     assert len(one) <= 10
+
+
+def test_open_data_export_in_csv_and_json(client, two_shops, django_assert_max_num_queries):
+    shop_a, outlet_a, *_ = two_shops
+    today = timezone.localdate()
+    offer = Offer.objects.create(
+        shop=shop_a,
+        title="=SOMMA(1)",
+        kind="amount_off",
+        value=Decimal("2.50"),
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=5),
+    )
+    offer.outlets.add(outlet_a)
+    Offer.objects.create(
+        shop=shop_a,
+        title="Finita",
+        kind="free",
+        value=None,
+        starts_on=today - dt.timedelta(days=9),
+        ends_on=today - dt.timedelta(days=1),
+    )
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("carta:directory_csv"))
+    assert response["X-License"] == "CC BY 4.0"
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("shop_id,business_name,vat_number")
+    assert len(lines) == 3  # shop A's current offer, shop B without offers
+    assert "'=SOMMA(1)" in lines[1] and ",2.50," in lines[1]
+    assert "Finita" not in response.content.decode()
+    body = client.get(reverse("carta:directory_json")).json()
+    assert body["license"] == "CC BY 4.0"
+    assert {item["offer_title"] for item in body["items"]} == {"=SOMMA(1)", None}
