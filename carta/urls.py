@@ -35,6 +35,13 @@ urlpatterns = [
         namespace=app_name,
     ),
     access.route(
+        "stampa/",
+        views.card_print,
+        name="print",
+        policy=access.object_policy("carta.rules.may_see_card", "the card's family"),
+        namespace=app_name,
+    ),
+    access.route(
         "verifica/",
         views.verify,
         name="verify",

@@ -18,7 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from carta import badges, offer_services, qr, selectors, services, shop_services, tokens
+from carta import (
+    badges,
+    card_pdf,
+    offer_services,
+    qr,
+    selectors,
+    services,
+    shop_services,
+    tokens,
+)
 from carta.forms import (
     CardRequestForm,
     CardStatusForm,
@@ -48,9 +57,13 @@ def _request_form(family, data=None):
     return CardRequestForm(data, asks_isee=bool(rule.max_isee_band))
 
 
+def _verification_link(card: Card) -> str:
+    """What the QR code holds: the verification page's address with the card's token."""
+    return absolute_url(reverse("carta:verify")) + "?t=" + services.token_of(card)
+
+
 def _card_context(card: Card) -> dict:
-    token = services.token_of(card)
-    link = absolute_url(reverse("carta:verify")) + "?t=" + token
+    link = _verification_link(card)
     return {
         "card": card,
         "number": tokens.grouped(card.number),
@@ -130,6 +143,26 @@ def card_renew(request):
         return redirect("carta:card")
     context = _card_context(card) | {"renew_form": form}
     return render(request, "carta/card.html", context, status=400)
+
+
+@require_GET
+def card_print(request):
+    """The card as a PDF to print (an active card only: a suspended one has no valid code)."""
+    card = _own_card_or_404(request)
+    if card.status != Card.Status.ACTIVE:
+        raise Http404
+    content = card_pdf.card_pdf(
+        title=_("Carta Famiglia"),
+        network=str(card.network),
+        number=tokens.grouped(card.number),
+        valid_until=_("Valida fino al %(date)s") % {"date": day(card.valid_until)},
+        qr_data=_verification_link(card),
+        note=_("Ritaglia la carta lungo il bordo tratteggiato."),
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="carta-famiglia.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Verification by a shop ---------------------------------------------------------------------

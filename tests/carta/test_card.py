@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from carta import services, tokens
+from carta import card_pdf, services, tokens
 from carta.models import Card, CardRule
 from hub.models import Notification
 from tests.carta.factories import TODAY, card_for, family_in, network_with_town
@@ -258,3 +258,33 @@ def test_a_card_rule_refuses_nonsense_in_the_database():
     network, _town = network_with_town()
     with pytest.raises(IntegrityError), transaction.atomic():
         CardRule.objects.create(network=network, min_minor_children=0)
+
+
+def test_the_printable_card_is_the_family_s_own_and_names_no_one(client):
+    _network, town = network_with_town()
+    user, family = family_in(town)
+    card = card_for(family)
+    client.force_login(user)
+    response = client.get(reverse("carta:print"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    readable = card_pdf.card_pdf(
+        title="Carta Famiglia",
+        network=str(card.network),
+        number=tokens.grouped(card.number),
+        valid_until="Valida fino al 6 dicembre 2027",
+        qr_data=services.token_of(card),
+        note="Ritaglia",
+        compress=False,
+    )
+    assert tokens.grouped(card.number).encode() in readable
+    assert b"Valida fino al 6 dicembre 2027" in readable
+    other, _other_family = family_in(town)
+    client.force_login(other)
+    assert client.get(reverse("carta:print")).status_code == 404
+    services.card_set_status(
+        card=card, status=Card.Status.SUSPENDED, reason="Verifica", by=UserFactory(is_staff=True)
+    )
+    client.force_login(user)
+    assert client.get(reverse("carta:print")).status_code == 404
