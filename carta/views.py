@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carta import (
     badges,
@@ -73,6 +73,7 @@ def _card_context(card: Card) -> dict:
     }
 
 
+@require_GET
 def card(request):
     """The family's card, made for a phone screen; or the request form."""
     family = family_of(request.user)
@@ -235,6 +236,7 @@ def _refuse_flood(request, shop_id: int):
     return None
 
 
+@require_http_methods(["GET", "POST"])
 def verify(request):
     """Verify a card by its QR code (the scanned link opens this page with the token) or by
     its number. The answer names no one."""
@@ -294,6 +296,7 @@ def _int_or_none(value) -> int | None:
 STAFF_PAGE_SIZE = 50
 
 
+@require_GET
 def staff_cards(request):
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("stato", "")
@@ -307,6 +310,7 @@ def staff_cards(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def staff_card(request, pk: int):
     card = get_object_or_404(
         Card.objects.select_related("family__municipality", "network", "status_changed_by"), pk=pk
@@ -333,6 +337,7 @@ def staff_card(request, pk: int):
 # --- Shops joining ------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
 def shop_join(request):
     """The public form: throttled per client and per contact address, with a honeypot."""
     if request.method == "POST" and (refused := abuse.refuse_flood(request, scope="carta-join")):
@@ -363,11 +368,13 @@ def shop_join_sent(request):
     return render(request, "carta/shop_join_sent.html")
 
 
+@require_GET
 def staff_shops(request):
     shops = selectors.shops_for_staff()
     return render(request, "carta/staff_shops.html", {"shops": shops})
 
 
+@require_http_methods(["GET", "POST"])
 def staff_shop(request, pk: int):
     shop = get_object_or_404(
         Shop.objects.select_related("network", "decided_by").prefetch_related(
@@ -405,6 +412,7 @@ def _operated_shop(request) -> Shop:
     return shop
 
 
+@require_GET
 def operator_offers(request):
     shop = _operated_shop(request)
     return render(
@@ -414,6 +422,7 @@ def operator_offers(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def operator_offer(request, pk: int | None = None):
     """Create an offer (no pk) or change one of the operator's own (404 for any other)."""
     offer = None
