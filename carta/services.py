@@ -235,6 +235,44 @@ class VerificationResult:
         return self.outcome == Verification.Outcome.VALID
 
 
+# The status code of each answer (page and API): a valid card is the only 200.
+OUTCOME_STATUS = {
+    Verification.Outcome.VALID: 200,
+    Verification.Outcome.FORGED: 400,
+    Verification.Outcome.OTHER_NETWORK: 403,
+    Verification.Outcome.UNKNOWN: 404,
+    Verification.Outcome.EXPIRED: 409,
+    Verification.Outcome.SUSPENDED: 409,
+    Verification.Outcome.REVOKED: 409,
+    Verification.Outcome.TOKEN_EXPIRED: 410,
+    Verification.Outcome.TOKEN_REPLACED: 410,
+}
+
+
+def outcome_message(outcome: str, date: str) -> str:
+    """What the shop reads: `date` is the card's end date, written for people."""
+    return {
+        Verification.Outcome.VALID: _("Carta valida fino al %(date)s."),
+        Verification.Outcome.EXPIRED: _("Carta scaduta il %(date)s: non applicare lo sconto."),
+        Verification.Outcome.SUSPENDED: _("Carta sospesa: non applicare lo sconto."),
+        Verification.Outcome.REVOKED: _("Carta revocata: non applicare lo sconto."),
+        Verification.Outcome.TOKEN_EXPIRED: _(
+            "Codice QR scaduto: chiedi alla famiglia di aprire la carta aggiornata sul telefono."
+        ),
+        Verification.Outcome.TOKEN_REPLACED: _(
+            "Codice QR sostituito da uno più recente: chiedi alla famiglia di mostrare quello "
+            "attuale."
+        ),
+        Verification.Outcome.FORGED: _(
+            "Codice QR non valido: non è stato emesso dalla rete oppure è stato alterato."
+        ),
+        Verification.Outcome.UNKNOWN: _("Nessuna carta con questo numero."),
+        Verification.Outcome.OTHER_NETWORK: _(
+            "Questa carta è di un'altra rete: non vale in questo esercizio."
+        ),
+    }[outcome] % {"date": date}
+
+
 def _outcome_of_card(card: Card, *, today: dt.date) -> str:
     if card.status == Card.Status.REVOKED:
         return Verification.Outcome.REVOKED

@@ -3,10 +3,8 @@ lists, the public directory and its open data."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -26,6 +24,7 @@ from carta import (
     selectors,
     services,
     shop_services,
+    throttle,
     tokens,
 )
 from carta.forms import (
@@ -36,7 +35,7 @@ from carta.forms import (
     ShopJoinForm,
     VerifyForm,
 )
-from carta.models import Card, Shop, Verification
+from carta.models import Card, Shop
 from carta.rules import is_shop_operator, may_manage_offer, may_see_card
 from hub import abuse
 from hub.access import permission_denied_response
@@ -168,72 +167,23 @@ def card_print(request):
 
 # --- Verification by a shop ---------------------------------------------------------------------
 
-# The status code of each answer: a valid card is the only 200.
-OUTCOME_STATUS = {
-    Verification.Outcome.VALID: 200,
-    Verification.Outcome.FORGED: 400,
-    Verification.Outcome.OTHER_NETWORK: 403,
-    Verification.Outcome.UNKNOWN: 404,
-    Verification.Outcome.EXPIRED: 409,
-    Verification.Outcome.SUSPENDED: 409,
-    Verification.Outcome.REVOKED: 409,
-    Verification.Outcome.TOKEN_EXPIRED: 410,
-    Verification.Outcome.TOKEN_REPLACED: 410,
-}
+OUTCOME_STATUS = services.OUTCOME_STATUS
 
 
 def outcome_message(result: services.VerificationResult) -> str:
-    date = day(result.valid_until) if result.valid_until else ""
-    return {
-        Verification.Outcome.VALID: _("Carta valida fino al %(date)s."),
-        Verification.Outcome.EXPIRED: _("Carta scaduta il %(date)s: non applicare lo sconto."),
-        Verification.Outcome.SUSPENDED: _("Carta sospesa: non applicare lo sconto."),
-        Verification.Outcome.REVOKED: _("Carta revocata: non applicare lo sconto."),
-        Verification.Outcome.TOKEN_EXPIRED: _(
-            "Codice QR scaduto: chiedi alla famiglia di aprire la carta aggiornata sul telefono."
-        ),
-        Verification.Outcome.TOKEN_REPLACED: _(
-            "Codice QR sostituito da uno più recente: chiedi alla famiglia di mostrare quello "
-            "attuale."
-        ),
-        Verification.Outcome.FORGED: _(
-            "Codice QR non valido: non è stato emesso dalla rete oppure è stato alterato."
-        ),
-        Verification.Outcome.UNKNOWN: _("Nessuna carta con questo numero."),
-        Verification.Outcome.OTHER_NETWORK: _(
-            "Questa carta è di un'altra rete: non vale in questo esercizio."
-        ),
-    }[result.outcome] % {"date": date}
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(f"{settings.SECRET_KEY}:carta:{value}".encode()).hexdigest()[:32]
+    return services.outcome_message(
+        result.outcome, day(result.valid_until) if result.valid_until else ""
+    )
 
 
 def _refuse_flood(request, shop_id: int):
     """429 once this address or this shop has asked too often (an enumeration of numbers)."""
-    rates = settings.CARTA_VERIFY_RATES
-    checks = [
-        (f"carta-verify:ip:{_digest(abuse.client_address(request))}", rates["address"]),
-        (f"carta-verify:shop:{shop_id}", rates["shop"]),
-    ]
-    for key, rate_text in checks:
-        rate = abuse.Rate.parse(rate_text)
-        try:
-            allowed = abuse.within_rate(key, rate)
-        except Exception:
-            return abuse.too_many_requests(
-                request,
-                message=_("Il servizio è momentaneamente sovraccarico. Riprova tra un minuto."),
-                retry_after=abuse.CACHE_DOWN_RETRY_SECONDS,
-            )
-        if not allowed:
-            return abuse.too_many_requests(
-                request,
-                message=_("Troppe verifiche in poco tempo da questo esercizio. Attendi un minuto."),
-                retry_after=rate.seconds,
-            )
-    return None
+    refusal = throttle.verification_refused(request, shop_id)
+    if refusal is None:
+        return None
+    return abuse.too_many_requests(
+        request, message=refusal.message, retry_after=refusal.retry_after
+    )
 
 
 @require_http_methods(["GET", "POST"])
