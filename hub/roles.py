@@ -14,6 +14,7 @@ STAFF_MODEL_PERMISSIONS = [
     ("hub", ["network", "municipality", "macroarea", "area", "ageband"]),
     ("associations", ["association", "joinrequest"]),
     ("events", ["eventproposal"]),
+    ("carta", ["cardrule", "category", "badge"]),
 ]
 
 

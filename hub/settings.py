@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gaf",
     "tables",
     "search",
+    "carta",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -437,6 +438,12 @@ CONTENT_SECURITY_POLICY = {
 HUB_PUBLIC_FORM_RATES = {
     "address": env_str("HUB_PUBLIC_FORM_ADDRESS_RATE", "5/10m"),
     "recipient": env_str("HUB_PUBLIC_FORM_RECIPIENT_RATE", "3/d"),
+}
+# Carta Famiglia verification (carta.views.verify): checks per client address and per shop,
+# counted in the cache; an enumeration of card numbers gets 429.
+CARTA_VERIFY_RATES = {
+    "address": env_str("HUB_CARTA_VERIFY_ADDRESS_RATE", "30/m"),
+    "shop": env_str("HUB_CARTA_VERIFY_SHOP_RATE", "60/m"),
 }
 # GAF chat (gaf.services.chat): messages per person, counted in the cache.
 GAF_CHAT_SEND_RATE = env_str("HUB_CHAT_SEND_RATE", "10/15s")

@@ -12,6 +12,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from associations.api_urls import api_patterns as associations_api_patterns
+from carta.api_urls import api_patterns as carta_api_patterns
 from events.api_urls import api_patterns as events_api_patterns
 from gaf.api_urls import api_patterns as gaf_api_patterns
 from hub import access, api, security, views
@@ -66,6 +67,7 @@ api_patterns = [
     *gaf_api_patterns,
     *tables_api_patterns,
     *search_api_patterns,
+    *carta_api_patterns,
     *router.urls,
 ]
 
@@ -122,6 +124,7 @@ urlpatterns = [
     path("", include("tables.urls")),
     path("", include("search.urls")),
     path("", include("tables.urls_coedit")),
+    path("carta/", include("carta.urls")),
 ]
 
 if settings.DEBUG:

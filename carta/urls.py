@@ -1,0 +1,138 @@
+"""Routes of the Carta Famiglia (each with its access policy)."""
+
+from carta import views
+from hub import access
+
+app_name = "carta"
+
+urlpatterns = [
+    access.route(
+        "",
+        views.card,
+        name="card",
+        policy=access.object_policy("carta.rules.may_see_card", "the card's family"),
+        namespace=app_name,
+    ),
+    access.route(
+        "richiedi/",
+        views.card_request,
+        name="request",
+        policy=access.AUTHENTICATED,
+        namespace=app_name,
+    ),
+    access.route(
+        "nuovo-qr/",
+        views.card_new_token,
+        name="new_token",
+        policy=access.object_policy("carta.rules.may_see_card", "the card's family"),
+        namespace=app_name,
+    ),
+    access.route(
+        "rinnova/",
+        views.card_renew,
+        name="renew",
+        policy=access.object_policy("carta.rules.may_see_card", "the card's family"),
+        namespace=app_name,
+    ),
+    access.route(
+        "stampa/",
+        views.card_print,
+        name="print",
+        policy=access.object_policy("carta.rules.may_see_card", "the card's family"),
+        namespace=app_name,
+    ),
+    access.route(
+        "verifica/",
+        views.verify,
+        name="verify",
+        policy=access.object_policy(
+            "carta.rules.is_shop_operator", "operators of an approved shop"
+        ),
+        namespace=app_name,
+    ),
+    access.route(
+        "staff/", views.staff_cards, name="staff_cards", policy=access.STAFF, namespace=app_name
+    ),
+    access.route(
+        "staff/<int:pk>/",
+        views.staff_card,
+        name="staff_card",
+        policy=access.STAFF,
+        namespace=app_name,
+    ),
+    access.route(
+        "esercizi/aderisci/",
+        views.shop_join,
+        name="shop_join",
+        policy=access.PUBLIC,
+        namespace=app_name,
+    ),
+    access.route(
+        "esercizi/aderisci/inviata/",
+        views.shop_join_sent,
+        name="shop_join_sent",
+        policy=access.PUBLIC,
+        namespace=app_name,
+    ),
+    access.route(
+        "staff/esercizi/",
+        views.staff_shops,
+        name="staff_shops",
+        policy=access.STAFF,
+        namespace=app_name,
+    ),
+    access.route(
+        "staff/esercizi/<int:pk>/",
+        views.staff_shop,
+        name="staff_shop",
+        policy=access.STAFF,
+        namespace=app_name,
+    ),
+    access.route(
+        "esercente/offerte/",
+        views.operator_offers,
+        name="operator_offers",
+        policy=access.object_policy("carta.rules.is_shop_operator", "operators of the shop"),
+        namespace=app_name,
+    ),
+    access.route(
+        "esercente/offerte/nuova/",
+        views.operator_offer,
+        name="operator_offer_new",
+        policy=access.object_policy("carta.rules.is_shop_operator", "operators of the shop"),
+        namespace=app_name,
+    ),
+    access.route(
+        "esercente/offerte/<int:pk>/",
+        views.operator_offer,
+        name="operator_offer",
+        policy=access.object_policy(
+            "carta.rules.may_manage_offer", "operators of the offer's shop"
+        ),
+        namespace=app_name,
+    ),
+    access.route(
+        "negozi/", views.directory, name="directory", policy=access.PUBLIC, namespace=app_name
+    ),
+    access.route(
+        "negozi/<int:pk>/",
+        views.shop_page,
+        name="shop_page",
+        policy=access.PUBLIC,
+        namespace=app_name,
+    ),
+    access.route(
+        "negozi/dati.csv",
+        views.directory_csv,
+        name="directory_csv",
+        policy=access.PUBLIC,
+        namespace=app_name,
+    ),
+    access.route(
+        "negozi/dati.json",
+        views.directory_json,
+        name="directory_json",
+        policy=access.PUBLIC,
+        namespace=app_name,
+    ),
+]
