@@ -44,23 +44,28 @@ function setup(input) {
         option.id = `${list.id}-${index}`;
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
-        const link = document.createElement("a");
-        link.href = item.url;
-        link.tabIndex = -1;
+        // An option is not a link (ARIA: no interactive control inside an option): it
+        // opens its page on a click, or with Enter once marked by the arrows.
+        const title = document.createElement("span");
         for (const [piece, matched] of item.title_parts) {
           if (matched) {
             const highlighted = document.createElement("mark");
             highlighted.textContent = String(piece);
-            link.append(highlighted);
+            title.append(highlighted);
           } else {
-            link.append(document.createTextNode(String(piece)));
+            title.append(document.createTextNode(String(piece)));
           }
         }
         const kind = document.createElement("span");
         kind.className = "hub-search-suggestion-kind";
         kind.textContent = String(item.kind_label ?? "");
-        link.append(kind);
-        option.append(link);
+        // The space keeps the title and the kind two words for screen readers.
+        option.append(title, document.createTextNode(" "), kind);
+        option.addEventListener("mousedown", (event) => {
+          // Before the box's blur, which would close the list under the pointer.
+          event.preventDefault();
+        });
+        option.addEventListener("click", () => window.location.assign(item.url));
         return option;
       }),
     );
@@ -107,7 +112,7 @@ function setup(input) {
     }
   });
   input.addEventListener("blur", () => {
-    // Later than the click on a suggestion, which must still find its link.
+    // Later than a click on a suggestion (whose mousedown keeps the focus anyway).
     setTimeout(close, 200);
   });
 }

@@ -60,23 +60,24 @@ function setup(input) {
         option.id = `${list.id}-${index}`;
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
-        const link = document.createElement("a");
-        link.href = item.url;
-        link.tabIndex = -1;
+        const title = document.createElement("span");
         for (const [piece, matched] of item.title_parts) {
           if (matched) {
             const highlighted = document.createElement("mark");
             highlighted.textContent = String(piece);
-            link.append(highlighted);
+            title.append(highlighted);
           } else {
-            link.append(document.createTextNode(String(piece)));
+            title.append(document.createTextNode(String(piece)));
           }
         }
         const kind = document.createElement("span");
         kind.className = "hub-search-suggestion-kind";
         kind.textContent = String(item.kind_label ?? "");
-        link.append(kind);
-        option.append(link);
+        option.append(title, document.createTextNode(" "), kind);
+        option.addEventListener("mousedown", (event) => {
+          event.preventDefault();
+        });
+        option.addEventListener("click", () => window.location.assign(item.url));
         return option;
       })
     );
