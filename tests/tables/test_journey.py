@@ -3,7 +3,12 @@ only: a municipal officer creates the table of Bruino's families, a family asks 
 is let in, an association is invited by e-mail; the family drafts a proposal and publishes
 it, the association comments and endorses it, the table decides at a meeting, the proposal
 becomes an action of Bruino's Piano Family, and its progress shows on the public dashboard
-as the proposal moves on. A visitor reads it all; search finds it."""
+as the proposal moves on. A visitor reads it all; search finds it.
+
+The same journey at a private table: the family is invited too (the table is not there for
+non-members to ask), and a visitor or a signed-in non-member sees nothing of it anywhere:
+its pages answer 404, search finds nothing, and the public objective counts the action's
+progress while naming it only as a private table's proposal."""
 
 import datetime as dt
 import re
@@ -45,10 +50,31 @@ def ok(response, status=302):
     return response
 
 
+def invite(client, table, person, step) -> None:
+    """The coordinator (signed in) invites `person` by e-mail; they follow the link."""
+    mail.outbox.clear()
+    with step():
+        ok(
+            client.post(
+                reverse("tables:invite", kwargs={"slug": table.slug}),
+                {"email": person.email, "role": "member"},
+            )
+        )
+    (invitation_mail,) = [m for m in mail.outbox if m.to == [person.email] and "/invito/" in m.body]
+    accept_url = re.search(r"https?://[^/\s]+(/tavoli/invito/[^\s]+/)", invitation_mail.body)[1]
+    client.force_login(person)
+    ok(client.get(accept_url), 200)
+    with step():
+        ok(client.post(accept_url, {"answer": "accept"}))
+    assert Membership.objects.get(table=table, user=person).role == Role.MEMBER
+
+
+@pytest.mark.parametrize("visibility", ["public", "private"])
 def test_a_table_from_creation_to_the_piano_family_dashboard(
-    client, django_capture_on_commit_callbacks, settings
+    client, django_capture_on_commit_callbacks, settings, visibility
 ):
     settings.MEILISEARCH_URL = None
+    private = visibility == "private"
 
     def step():
         return django_capture_on_commit_callbacks(execute=True)
@@ -77,7 +103,7 @@ def test_a_table_from_creation_to_the_piano_family_dashboard(
                     "kind": "municipal",
                     "network": network.pk,
                     "municipality": bruino.pk,
-                    "visibility": "public",
+                    "visibility": visibility,
                     "description": "Le famiglie di Bruino co-progettano i servizi.",
                 },
             )
@@ -85,47 +111,41 @@ def test_a_table_from_creation_to_the_piano_family_dashboard(
     table = Table.objects.get(name="Tavolo delle famiglie di Bruino")
     table_url = reverse("tables:table", kwargs={"slug": table.slug})
 
-    # 2. A family reads the public table, asks to join, is let in.
+    # 2. A family reads the public table, asks to join, is let in; a private table is not
+    # there for them until they are invited.
     client.force_login(family)
-    assert "Le famiglie di Bruino" in ok(client.get(table_url), 200).content.decode()
-    with step():
-        ok(
-            client.post(
-                reverse("tables:join", kwargs={"slug": table.slug}),
-                {"message": "Siamo una famiglia con due bambini."},
+    if private:
+        ok(client.get(table_url), 404)
+        client.force_login(officer)
+        invite(client, table, family, step)
+    else:
+        assert "Le famiglie di Bruino" in ok(client.get(table_url), 200).content.decode()
+        with step():
+            ok(
+                client.post(
+                    reverse("tables:join", kwargs={"slug": table.slug}),
+                    {"message": "Siamo una famiglia con due bambini."},
+                )
             )
-        )
-    client.force_login(officer)
-    page = ok(client.get(table_url), 200).content.decode()
-    assert "Siamo una famiglia con due bambini." in page
-    request_id = table.membership_requests.get().pk
-    with step():
-        ok(
-            client.post(
-                reverse(
-                    "tables:request_decide", kwargs={"slug": table.slug, "request_id": request_id}
-                ),
-                {"decision": "approve", "role": "member"},
+        client.force_login(officer)
+        page = ok(client.get(table_url), 200).content.decode()
+        assert "Siamo una famiglia con due bambini." in page
+        request_id = table.membership_requests.get().pk
+        with step():
+            ok(
+                client.post(
+                    reverse(
+                        "tables:request_decide",
+                        kwargs={"slug": table.slug, "request_id": request_id},
+                    ),
+                    {"decision": "approve", "role": "member"},
+                )
             )
-        )
     assert Membership.objects.get(table=table, user=family).role == Role.MEMBER
 
     # 3. The officer invites the parents' association; its president follows the e-mail.
-    mail.outbox.clear()
-    with step():
-        ok(
-            client.post(
-                reverse("tables:invite", kwargs={"slug": table.slug}),
-                {"email": helper.email, "role": "member"},
-            )
-        )
-    (invitation_mail,) = [m for m in mail.outbox if m.to == [helper.email] and "/invito/" in m.body]
-    accept_url = re.search(r"https?://[^/\s]+(/tavoli/invito/[^\s]+/)", invitation_mail.body)[1]
-    client.force_login(helper)
-    ok(client.get(accept_url), 200)
-    with step():
-        ok(client.post(accept_url, {"answer": "accept"}))
-    assert Membership.objects.get(table=table, user=helper).role == Role.MEMBER
+    client.force_login(officer)
+    invite(client, table, helper, step)
 
     # 4. The officer convenes a meeting.
     client.force_login(officer)
@@ -237,17 +257,35 @@ def test_a_table_from_creation_to_the_piano_family_dashboard(
     action.refresh_from_db()
     assert action.status == Status.IN_PROGRESS
 
-    # 9. A visitor reads it all and finds it.
-    client.logout()
-    for url in (
+    # 9. A visitor reads it all and finds it; at a private table, neither a visitor nor a
+    # signed-in non-member sees anything of it, while its members find it.
+    outsider = UserFactory(email="vicino.curioso@example.org")
+    table_pages = (
         table_url,
         proposal_url(),
         reverse("tables:meeting", args=[table.slug, meeting.pk]),
-    ):
-        assert "Centro estivo condiviso" in ok(client.get(url), 200).content.decode(), url
-    objective_page = ok(client.get(objective_url), 200).content.decode()
-    assert "Centro estivo condiviso" in objective_page
-    assert 'aria-valuenow="50"' in objective_page
-    ok(client.get(reverse("piano_family:dashboard", args=[plan.slug])), 200)
+    )
+    for reader in (None, outsider):
+        if reader is None:
+            client.logout()
+        else:
+            client.force_login(reader)
+        for url in table_pages:
+            response = ok(client.get(url), 404 if private else 200)
+            assert ("Centro estivo condiviso" in response.content.decode()) is not private, url
+        objective_page = ok(client.get(objective_url), 200).content.decode()
+        assert ("Centro estivo condiviso" in objective_page) is not private
+        if private:
+            assert "Proposta di un tavolo riservato" in objective_page
+        assert 'aria-valuenow="50"' in objective_page
+        dashboard = ok(client.get(reverse("piano_family:dashboard", args=[plan.slug])), 200)
+        if private:
+            assert "Centro estivo condiviso" not in dashboard.content.decode()
+        found = ok(client.get("/api/v1/search/", {"q": "centro estivo"}), 200).json()
+        assert ("Centro estivo condiviso" in str(found)) is not private
+        # The search page marks the words found: "<mark>Centro</mark> estivo condiviso".
+        search_page = ok(client.get("/cerca/", {"q": "centro"}), 200).content.decode()
+        assert ("estivo condiviso" in search_page) is not private
+    client.force_login(family)
     found = ok(client.get("/api/v1/search/", {"q": "centro estivo"}), 200).json()
     assert "Centro estivo condiviso" in str(found)
