@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -282,3 +283,12 @@ def proposal_version_from_document(*, proposal: Proposal, by) -> int | None:
     proposal_update(by=by, proposal=proposal, body=rendered.text)
     CoeditDocument.objects.filter(pk=document.pk).update(version_seq=document.last_seq)
     return document.last_seq
+
+
+def minutes_text_from_document(*, meeting: Meeting) -> tuple[str, dt.datetime] | None:
+    """The text of a meeting's co-edited minutes and when it last changed, if anyone has
+    typed in the document (beyond the agenda it opens with); None otherwise."""
+    document = CoeditDocument.objects.filter(meeting=meeting).first()
+    if document is None or document.last_seq <= 1:
+        return None
+    return document_rendered(document_id=document.pk).text, document.updated_at

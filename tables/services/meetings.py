@@ -252,16 +252,37 @@ def minutes_save(*, by, meeting: Meeting, body: str) -> Minutes:
     return minutes
 
 
+def _take_coedited_minutes(meeting: Meeting, minutes: Minutes | None, *, by) -> Minutes | None:
+    """The minutes as approved: the text written together in the real-time editor when it
+    changed after the form's (issue 14, item 6: co-edited until approved, then frozen)."""
+    # Imported here: tables.coedit.services saves proposal versions through this package.
+    from tables.coedit.services import minutes_text_from_document
+
+    coedited = minutes_text_from_document(meeting=meeting)
+    if coedited is None:
+        return minutes
+    text, edited_at = coedited[0].strip(), coedited[1]
+    if not text:
+        return minutes
+    if minutes is None:
+        return Minutes.objects.create(meeting=meeting, body=text, written_by=by)
+    if edited_at > minutes.updated_at and text != minutes.body:
+        minutes.body, minutes.written_by = text, by
+        minutes.save(update_fields=["body", "written_by", "updated_at"])
+    return minutes
+
+
 @transaction.atomic
 def minutes_approve(*, by, meeting: Meeting) -> Minutes:
     """Approve the minutes: from now on they, the agenda and the attendance are frozen."""
     meeting = Meeting.objects.select_for_update().select_related("table").get(pk=meeting.pk)
     _require_coordinator(by, meeting.table)
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    if minutes is not None and minutes.is_frozen:
+        raise Conflict(_("Il verbale è già approvato."), code=FROZEN)
+    minutes = _take_coedited_minutes(meeting, minutes, by=by)
     if minutes is None:
         fail(None, _("Scrivi il verbale prima di approvarlo."))
-    if minutes.is_frozen:
-        raise Conflict(_("Il verbale è già approvato."), code=FROZEN)
     if meeting.starts_at > timezone.now():
         fail(None, _("La riunione non si è ancora svolta."))
     minutes.approved_by, minutes.approved_at = by, timezone.now()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hub.dates import day_and_time, short_date
 from hub.form_errors import error_messages, refusal_status, submit
 from tables import minutes_export, rules, selectors, services
+from tables.coedit import rules as coedit_rules
 from tables.forms import AgendaItemForm, AttendanceForm, MeetingForm, MinutesForm
 from tables.links import meeting_path
 from tables.mentions import display_name
@@ -89,6 +90,7 @@ def _meeting_page(request, table, meeting, *, status=200, errors=(), **forms) ->
         "meeting": meeting,
         "page": page,
         "is_coordinator": coordinator,
+        "can_coedit_minutes": coedit_rules.can_write_document(request.user, meeting),
         "errors": list(errors),
     }
     if coordinator:
