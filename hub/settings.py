@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gaf",
     "tables",
     "search",
+    "tariffs",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
