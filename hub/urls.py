@@ -121,6 +121,7 @@ urlpatterns = [
     path("piano-family/", include("tables.urls_plan")),
     path("", include("tables.urls")),
     path("", include("search.urls")),
+    path("", include("tariffs.urls")),
     path("", include("tables.urls_coedit")),
 ]
 
