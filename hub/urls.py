@@ -18,6 +18,7 @@ from hub import access, api, security, views
 from hub.notifications import urls as notification_urls
 from search.api_urls import api_patterns as search_api_patterns
 from tables.api_urls import api_patterns as tables_api_patterns
+from tariffs.api_urls import api_patterns as tariffs_api_patterns
 
 router = SimpleRouter()
 # (prefix, viewset, policy): the policy covers every route the router makes for it.
@@ -66,6 +67,7 @@ api_patterns = [
     *gaf_api_patterns,
     *tables_api_patterns,
     *search_api_patterns,
+    *tariffs_api_patterns,
     *router.urls,
 ]
 
