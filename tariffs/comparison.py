@@ -61,6 +61,11 @@ class Comparison:
     def yearly_difference(self) -> Decimal:
         return sum((row.yearly_difference for row in self.services), Decimal("0.00"))
 
+    @property
+    def yearly_difference_size(self) -> Decimal:
+        """How much more or less, for the sentence that says which."""
+        return abs(self.yearly_difference)
+
 
 def compare(
     *,

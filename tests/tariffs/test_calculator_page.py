@@ -116,3 +116,14 @@ def test_unknown_municipality_is_refused(client, lissone):
     response = client.post(URL, household(municipality="atlantide"))
     assert response.status_code == 400
     assert response.context["form"].errors["municipality"]
+
+
+def test_the_calculator_speaks_english(client, lissone):
+    response = client.post(URL, household(ise="-5"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Work out your tariff" in html
+    assert "The ISE or declared income cannot be negative." in html
+    response = client.post(URL, household(), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Base parameter for 5 members" in response.content.decode()
+    assert "less a year in all" in response.content.decode()
