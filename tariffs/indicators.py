@@ -255,53 +255,58 @@ def large_family_increment(scale: ScaleCoefficients, children: int) -> Decimal:
     return increment
 
 
-def compute(household: Household, scale: ScaleCoefficients) -> Indicator:
-    """The household's indicator under the scale, with the steps that led to it."""
+def _label(kind: str, household: Household) -> str:
+    """The words of one step (translated only when an explanation is asked for)."""
+    if kind == "base":
+        return _("Parametro di base per %(n)d componenti") % {"n": household.members}
+    if kind == "large_family":
+        return _("Maggiorazione per %(n)d figli") % {"n": household.children}
+    if kind == "young_child_working_parents":
+        return _("Maggiorazione per figli sotto i 3 anni con genitori che lavorano")
+    if kind == "minors_working_parents":
+        return _("Maggiorazione per figli minorenni con genitori che lavorano")
+    if kind == "disability":
+        return _("Maggiorazione per %(n)d componenti con disabilità") % {
+            "n": household.disabled_members
+        }
+    if kind == "per_child":
+        return _("Maggiorazione per figlio (%(n)d figli)") % {"n": household.children}
+    if kind == "parameter":
+        return _("Parametro della scala")
+    if kind == "ise":
+        return _("ISE o reddito dichiarato")
+    return _("Indicatore = ISE ÷ parametro, arrotondato al centesimo")
+
+
+def compute(household: Household, scale: ScaleCoefficients, *, explain: bool = True) -> Indicator:
+    """The household's indicator under the scale, with the steps that led to it (none when
+    `explain` is False: a reform simulation over thousands of households needs no words)."""
     validate_household(household)
-    steps: list[Step] = []
     parameter = base_parameter(scale, household.members)
-    steps.append(
-        Step(
-            _("Parametro di base per %(n)d componenti") % {"n": household.members},
-            parameter,
-        )
-    )
+    parts: list[tuple[str, Decimal]] = [("base", parameter)]
     large = large_family_increment(scale, household.children)
     if large:
         parameter += large
-        steps.append(Step(_("Maggiorazione per %(n)d figli") % {"n": household.children}, large))
+        parts.append(("large_family", large))
     if household.all_parents_work and household.minor_children:
-        increment = (
-            scale.young_child_working_parents
-            if household.young_children
-            else scale.minors_working_parents
-        )
+        if household.young_children:
+            kind, increment = "young_child_working_parents", scale.young_child_working_parents
+        else:
+            kind, increment = "minors_working_parents", scale.minors_working_parents
         if increment:
             parameter += increment
-            label = (
-                _("Maggiorazione per figli sotto i 3 anni con genitori che lavorano")
-                if household.young_children
-                else _("Maggiorazione per figli minorenni con genitori che lavorano")
-            )
-            steps.append(Step(label, increment))
+            parts.append((kind, increment))
     if household.disabled_members and scale.per_disabled_member:
         increment = scale.per_disabled_member * household.disabled_members
         parameter += increment
-        steps.append(
-            Step(
-                _("Maggiorazione per %(n)d componenti con disabilità")
-                % {"n": household.disabled_members},
-                increment,
-            )
-        )
+        parts.append(("disability", increment))
     if household.children and scale.per_child:
         increment = scale.per_child * household.children
         parameter += increment
-        steps.append(
-            Step(_("Maggiorazione per figlio (%(n)d figli)") % {"n": household.children}, increment)
-        )
-    steps.append(Step(_("Parametro della scala"), parameter))
-    steps.append(Step(_("ISE o reddito dichiarato"), to_cents(household.ise)))
+        parts.append(("per_child", increment))
     value = to_cents(household.ise / parameter)
-    steps.append(Step(_("Indicatore = ISE ÷ parametro, arrotondato al centesimo"), value))
-    return Indicator(parameter=parameter, value=value, steps=tuple(steps))
+    if not explain:
+        return Indicator(parameter=parameter, value=value, steps=())
+    parts += [("parameter", parameter), ("ise", to_cents(household.ise)), ("value", value)]
+    steps = tuple(Step(_label(kind, household), amount) for kind, amount in parts)
+    return Indicator(parameter=parameter, value=value, steps=steps)

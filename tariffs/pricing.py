@@ -171,62 +171,71 @@ def validate(spec: TariffSpec) -> None:
         raise ValidationError(errors)
 
 
-def monthly_price(spec: TariffSpec, indicator: Decimal) -> Priced:
-    """The monthly price for an indicator value, with the steps in words."""
-    steps: list[str] = []
+def _price(spec: TariffSpec, indicator: Decimal) -> tuple[Decimal, str, Band | None]:
+    """(price before the cap, which case applied, the band if any)."""
     if spec.exemption_threshold is not None and indicator < spec.exemption_threshold:
-        steps.append(
-            _("Indicatore sotto la soglia di esenzione (%(t)s): esente.")
-            % {"t": euro(spec.exemption_threshold)}
-        )
-        return Priced(Decimal("0.00"), tuple(steps))
+        return Decimal("0.00"), "exempt", None
     if spec.method == BANDS:
         band = next(
             band
             for band in sorted(spec.bands, key=lambda band: band.lower, reverse=True)
             if indicator >= band.lower
         )
-        price = band.price
-        if band.upper is None:
-            steps.append(
-                _("Fascia da %(from)s in su: %(price)s al mese.")
-                % {"from": euro(band.lower), "price": money(band.price)}
-            )
-        else:
-            steps.append(
-                _("Fascia da %(from)s a %(to)s: %(price)s al mese.")
-                % {"from": euro(band.lower), "to": euro(band.upper), "price": money(band.price)}
-            )
-    elif indicator <= spec.lower_threshold:
-        price = spec.min_price
-        steps.append(
-            _("Fino a %(t)s si paga la tariffa minima, %(price)s al mese.")
-            % {"t": euro(spec.lower_threshold), "price": money(spec.min_price)}
-        )
-    elif indicator >= spec.upper_threshold:
-        price = spec.max_price
-        steps.append(
-            _("Da %(t)s si paga la tariffa massima, %(price)s al mese.")
-            % {"t": euro(spec.upper_threshold), "price": money(spec.max_price)}
-        )
-    else:
-        share = (indicator - spec.lower_threshold) / (spec.upper_threshold - spec.lower_threshold)
-        price = to_cents(spec.min_price + (spec.max_price - spec.min_price) * share)
-        steps.append(
-            _(
-                "Tariffa lineare: %(min)s + (%(max)s − %(min)s) × (%(x)s − %(lo)s) ÷ "
-                "(%(hi)s − %(lo)s) = %(price)s al mese, arrotondata al centesimo."
-            )
-            % {
-                "min": money(spec.min_price),
-                "max": money(spec.max_price),
-                "x": euro(indicator),
-                "lo": euro(spec.lower_threshold),
-                "hi": euro(spec.upper_threshold),
-                "price": money(price),
-            }
-        )
-    if spec.cap is not None and price > spec.cap:
+        return band.price, "band", band
+    if indicator <= spec.lower_threshold:
+        return spec.min_price, "minimum", None
+    if indicator >= spec.upper_threshold:
+        return spec.max_price, "maximum", None
+    share = (indicator - spec.lower_threshold) / (spec.upper_threshold - spec.lower_threshold)
+    return to_cents(spec.min_price + (spec.max_price - spec.min_price) * share), "linear", None
+
+
+def _explain(spec: TariffSpec, indicator: Decimal, case: str, band: Band | None, price) -> str:
+    if case == "exempt":
+        return _("Indicatore sotto la soglia di esenzione (%(t)s): esente.") % {
+            "t": euro(spec.exemption_threshold)
+        }
+    if case == "band" and band.upper is None:
+        return _("Fascia da %(from)s in su: %(price)s al mese.") % {
+            "from": euro(band.lower),
+            "price": money(band.price),
+        }
+    if case == "band":
+        return _("Fascia da %(from)s a %(to)s: %(price)s al mese.") % {
+            "from": euro(band.lower),
+            "to": euro(band.upper),
+            "price": money(band.price),
+        }
+    if case == "minimum":
+        return _("Fino a %(t)s si paga la tariffa minima, %(price)s al mese.") % {
+            "t": euro(spec.lower_threshold),
+            "price": money(spec.min_price),
+        }
+    if case == "maximum":
+        return _("Da %(t)s si paga la tariffa massima, %(price)s al mese.") % {
+            "t": euro(spec.upper_threshold),
+            "price": money(spec.max_price),
+        }
+    return _(
+        "Tariffa lineare: %(min)s + (%(max)s − %(min)s) × (%(x)s − %(lo)s) ÷ "
+        "(%(hi)s − %(lo)s) = %(price)s al mese, arrotondata al centesimo."
+    ) % {
+        "min": money(spec.min_price),
+        "max": money(spec.max_price),
+        "x": euro(indicator),
+        "lo": euro(spec.lower_threshold),
+        "hi": euro(spec.upper_threshold),
+        "price": money(price),
+    }
+
+
+def monthly_price(spec: TariffSpec, indicator: Decimal, *, explain: bool = True) -> Priced:
+    """The monthly price for an indicator value, with the steps in words (none when
+    `explain` is False)."""
+    price, case, band = _price(spec, indicator)
+    steps = [_explain(spec, indicator, case, band, price)] if explain else []
+    if case != "exempt" and spec.cap is not None and price > spec.cap:
         price = spec.cap
-        steps.append(_("Tetto massimo applicato: %(cap)s al mese.") % {"cap": money(spec.cap)})
+        if explain:
+            steps.append(_("Tetto massimo applicato: %(cap)s al mese.") % {"cap": money(spec.cap)})
     return Priced(to_cents(price), tuple(steps))

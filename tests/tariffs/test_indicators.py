@@ -149,3 +149,10 @@ def test_another_child_never_raises_the_indicator(household, age, scale):
     bigger = Household(**{**household.__dict__, "children_ages": (*household.children_ages, age)})
     assert compute(bigger, scale).value <= compute(household, scale).value
     assert compute(bigger, scale).parameter > compute(household, scale).parameter
+
+
+@given(household=households(), scale=st.sampled_from(SCALES))
+def test_without_explanation_the_same_figures_and_no_words(household, scale):
+    explained = compute(household, scale)
+    bare = compute(household, scale, explain=False)
+    assert (bare.parameter, bare.value, bare.steps) == (explained.parameter, explained.value, ())

@@ -127,3 +127,18 @@ def test_linear_needs_ordered_thresholds_and_prices():
 def test_price_never_falls_as_the_indicator_rises(low, high, spec):
     low, high = sorted((low, high))
     assert D("0") <= monthly_price(spec, low).price <= monthly_price(spec, high).price
+
+
+@given(
+    indicator=st.decimals(min_value=0, max_value=100_000, places=2),
+    spec=st.sampled_from(
+        [
+            LINEAR_RULE,
+            TariffSpec(method=BANDS, bands=BANDS_OK, cap=D("50"), exemption_threshold=D("1000")),
+        ]
+    ),
+)
+def test_without_explanation_the_same_price(indicator, spec):
+    bare = monthly_price(spec, indicator, explain=False)
+    assert bare.steps == ()
+    assert bare.price == monthly_price(spec, indicator).price
