@@ -310,3 +310,27 @@ def compute(household: Household, scale: ScaleCoefficients, *, explain: bool = T
     parts += [("parameter", parameter), ("ise", to_cents(household.ise)), ("value", value)]
     steps = tuple(Step(_label(kind, household), amount) for kind, amount in parts)
     return Indicator(parameter=parameter, value=value, steps=steps)
+
+
+# --- Preview (the admin's live preview of a scale being edited) ------------------------------
+
+PREVIEW_ISE = Decimal("20000")
+PREVIEW_HOUSEHOLDS = (
+    Household(adults=1, ise=PREVIEW_ISE),
+    Household(adults=2, ise=PREVIEW_ISE),
+    Household(adults=2, children_ages=(8,), ise=PREVIEW_ISE),
+    Household(adults=1, children_ages=(1,), all_parents_work=True, ise=PREVIEW_ISE),
+    Household(adults=2, children_ages=(1, 6), all_parents_work=True, ise=PREVIEW_ISE),
+    Household(adults=2, children_ages=(4, 9, 13), ise=PREVIEW_ISE),
+    Household(adults=2, children_ages=(2, 5, 9, 12), all_parents_work=True, ise=PREVIEW_ISE),
+    Household(adults=2, children_ages=(1, 3, 6, 9, 14), ise=PREVIEW_ISE),
+    Household(adults=2, children_ages=(10,), disabled_members=1, ise=PREVIEW_ISE),
+)
+
+
+def preview_rows(scale: ScaleCoefficients) -> list[tuple[Household, Indicator, Indicator]]:
+    """Typical households under the ISEE scale and under `scale`, at the same ISE."""
+    return [
+        (household, compute(household, ISEE_SCALE), compute(household, scale))
+        for household in PREVIEW_HOUSEHOLDS
+    ]

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import PreviewableMixin
 
 from hub.models import Municipality, Network
 from tariffs import indicators, pricing
@@ -23,7 +24,7 @@ class ScaleKind(models.TextChoices):
     FATTORE_FAMIGLIA = "ff", _("Fattore Famiglia")
 
 
-class Scale(models.Model):
+class Scale(PreviewableMixin, models.Model):
     """An equivalence scale in force between two dates, for one municipality, for a
     network, or (neither) for every municipality without one of its own."""
 
@@ -78,6 +79,20 @@ class Scale(models.Model):
 
     def as_coefficients(self) -> indicators.ScaleCoefficients:
         return indicators.scale_from_data(self.coefficients)
+
+    # Wagtail's live preview in the admin: what the coefficients being typed give for
+    # typical households, next to the ISEE scale (unsaved edits included).
+    def get_preview_template(self, request, mode_name):
+        return "tariffs/admin/scale_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        try:
+            context["rows"] = indicators.preview_rows(self.as_coefficients())
+        except ValidationError as error:
+            context["errors"] = error.messages
+        context["ise"] = indicators.PREVIEW_ISE
+        return context
 
     def clean(self):
         errors = {}
@@ -137,7 +152,7 @@ class Service(models.Model):
         return f"{self.name} — {self.municipality.name}"
 
 
-class TariffRule(models.Model):
+class TariffRule(PreviewableMixin, models.Model):
     """How a service's monthly price follows the indicator, between two dates."""
 
     class Method(models.TextChoices):
@@ -181,6 +196,22 @@ class TariffRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} ({self.valid_from:%d/%m/%Y})"
+
+    def get_preview_template(self, request, mode_name):
+        return "tariffs/admin/rule_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        try:
+            spec = self.as_spec()
+            pricing.validate(spec)
+        except ValidationError as error:
+            context["errors"] = error.messages
+        else:
+            context["rows"] = [
+                (value, pricing.monthly_price(spec, value)) for value in pricing.PREVIEW_VALUES
+            ]
+        return context
 
     def as_spec(self) -> pricing.TariffSpec:
         return pricing.TariffSpec(

@@ -26,6 +26,8 @@ from hub.formatting import euro, money
 CENT = Decimal("0.01")
 BANDS = "bands"
 LINEAR = "linear"
+# Indicator values for the admin's preview of a rule: 0 to 40,000 € in steps of 2,500.
+PREVIEW_VALUES = tuple(Decimal(2500 * step) for step in range(17))
 
 
 def to_cents(value: Decimal) -> Decimal:

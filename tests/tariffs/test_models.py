@@ -1,6 +1,7 @@
 """Scales and tariff rules as data: clean() refuses what the calculator could not apply,
 and the Wagtail admin (snippets) refuses it with the message, saving nothing."""
 
+import json
 from datetime import date
 
 import pytest
@@ -77,3 +78,45 @@ def test_admin_refuses_a_rule_with_a_gap_and_saves_nothing(client):
     assert response.status_code == 400  # the hub answers invalid forms with 400
     assert "manca l&#x27;intervallo da 5000 a 6000" in response.content.decode()
     assert TariffRule.objects.count() == before
+
+
+def _staff(client):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
+    client.force_login(staff)
+
+
+def test_staff_preview_a_scale_before_saving_it(client):
+    _staff(client)
+    coefficients = ISEE_SCALE.as_data() | {"per_child": "0.25"}
+    data = {
+        "name": "Fattore Famiglia di prova",
+        "kind": "ff",
+        "valid_from": "2026-09-01",
+        "coefficients": json.dumps(coefficients),
+    }
+    url = "/admin/snippets/tariffs/scale/preview/"
+    assert client.post(url, data).json()["is_valid"] is True
+    html = client.get(url).content.decode()
+    # 2 adults and a child of 8: ISEE 2,04; this scale 2,04 + 0,25 = 2,29
+    assert "2,29" in html
+    assert Scale.objects.count() == 0
+
+
+def test_staff_preview_a_tariff_rule(client):
+    _staff(client)
+    service = canteen(MunicipalityFactory())
+    url = "/admin/snippets/tariffs/tariffrule/preview/"
+    data = {
+        "service": service.pk,
+        "valid_from": "2026-09-01",
+        "method": "linear",
+        "bands": "[]",
+        "min_price": "100",
+        "max_price": "500",
+        "lower_threshold": "5000",
+        "upper_threshold": "25000",
+    }
+    assert client.post(url, data).json()["is_valid"] is True
+    html = client.get(url).content.decode()
+    assert "300,00" in html  # at 15.000 €
