@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from hub.models import Municipality
 from tariffs import indicators
@@ -13,8 +14,11 @@ from tariffs.models import Scale, ScaleKind, Service, TariffRule
 # When no scale is in force for a municipality, its network or everyone, the calculator
 # still answers with the built-in ones (tariffs.indicators documents both).
 BUILT_IN_SCALES = {
-    ScaleKind.ISEE: indicators.ISEE_SCALE,
-    ScaleKind.FATTORE_FAMIGLIA: indicators.EXAMPLE_FATTORE_FAMIGLIA,
+    ScaleKind.ISEE: (_("Scala ISEE (DPCM 159/2013)"), indicators.ISEE_SCALE),
+    ScaleKind.FATTORE_FAMIGLIA: (
+        _("Fattore Famiglia: scala di esempio"),
+        indicators.EXAMPLE_FATTORE_FAMIGLIA,
+    ),
 }
 
 
@@ -62,10 +66,10 @@ def scales_in_force(
         if current is None or priority(scale) < priority(current):
             chosen[scale.kind] = scale
     result = {}
-    for kind, built_in in BUILT_IN_SCALES.items():
+    for kind, (name, built_in) in BUILT_IN_SCALES.items():
         scale = chosen.get(kind)
         if scale is None:
-            result[kind] = (str(kind.label), built_in)
+            result[kind] = (str(name), built_in)
         else:
             result[kind] = (scale.name, scale.as_coefficients())
     return result

@@ -69,16 +69,18 @@ def test_a_family_sees_both_tariffs_the_differences_and_the_steps(client, lisson
     html = response.content.decode()
     assert "Tariffa lineare" in html
     assert "Parametro di base per 5 componenti" in html
+    assert "Scala ISEE (DPCM 159/2013)" in html
     assert "223,30" in html
 
 
-def test_nothing_is_written_nor_logged(client, lissone, caplog):
+@pytest.mark.parametrize(("ise", "status"), [("31415.92", 200), ("-31415.92", 400)])
+def test_nothing_is_written_nor_logged(client, lissone, caplog, ise, status):
     client.get(URL)  # the CSRF cookie, as a browser would have it
     before = row_counts()
     caplog.set_level(logging.DEBUG)
     with CaptureQueriesContext(connection) as queries:
-        response = client.post(URL, household())
-    assert response.status_code == 200
+        response = client.post(URL, household(ise=ise))
+    assert response.status_code == status
     writes = [
         query["sql"]
         for query in queries.captured_queries
