@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tables",
     "search",
     "carta",
+    "tariffs",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -19,6 +19,7 @@ from hub import access, api, security, views
 from hub.notifications import urls as notification_urls
 from search.api_urls import api_patterns as search_api_patterns
 from tables.api_urls import api_patterns as tables_api_patterns
+from tariffs.api_urls import api_patterns as tariffs_api_patterns
 
 router = SimpleRouter()
 # (prefix, viewset, policy): the policy covers every route the router makes for it.
@@ -68,6 +69,7 @@ api_patterns = [
     *tables_api_patterns,
     *search_api_patterns,
     *carta_api_patterns,
+    *tariffs_api_patterns,
     *router.urls,
 ]
 
@@ -123,6 +125,7 @@ urlpatterns = [
     path("piano-family/", include("tables.urls_plan")),
     path("", include("tables.urls")),
     path("", include("search.urls")),
+    path("", include("tariffs.urls")),
     path("", include("tables.urls_coedit")),
     path("carta/", include("carta.urls")),
 ]
