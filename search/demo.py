@@ -1,5 +1,5 @@
-"""The demo's content in the search index (seed_demo calls each app's demo.load last for
-search, INSTALLED_APPS order): the demo queues no task (hub.task_queue.discarding), so its
+"""The demo's content in the search index (seed_demo calls search's demo.load after every
+other app's): the demo queues no task (hub.task_queue.discarding), so its
 pages, events and rounds are indexed here, by the nightly reconciliation's own pass."""
 
 from __future__ import annotations

@@ -38,11 +38,16 @@ class Command(BaseCommand):
             created = load_demo_data()
             admin = User.objects.get(email=DEMO_ADMIN_EMAIL)
             # Each feature app may add its own demo data (a `demo` module with
-            # `load(admin=...)`).
-            for app in apps.get_app_configs():
-                if not module_has_submodule(app.module, "demo") or app.name == "hub":
-                    continue
-                created.update(import_module(f"{app.name}.demo").load(admin=admin))
+            # `load(admin=...)`); search's comes last, whatever the order of the apps: it
+            # indexes what the others made.
+            demos = [
+                app.name
+                for app in apps.get_app_configs()
+                if module_has_submodule(app.module, "demo") and app.name != "hub"
+            ]
+            demos.sort(key=lambda name: name == "search")
+            for name in demos:
+                created.update(import_module(f"{name}.demo").load(admin=admin))
         summary = ", ".join(f"{count} {kind}" for kind, count in created.items())
         if any(created.values()):
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: created {summary}."))
