@@ -1,0 +1,36 @@
+"""The questionnaires in the Wagtail admin: network staff build them (sections, questions,
+skip rules) and publish them with an opening and a closing date."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from surveys.models import Survey
+
+
+class SurveyViewSet(ModelViewSet):
+    model = Survey
+    icon = "form"
+    menu_label = _("Questionari")
+    menu_order = 320
+    add_to_admin_menu = True
+    list_display = ["title", "network", "audience", "status", "opens_at", "closes_at"]
+    list_filter = ["network", "audience", "status"]
+    search_fields = ["title"]
+
+
+@hooks.register("register_admin_viewset")
+def register_survey_viewset():
+    return SurveyViewSet("survey_admin")
+
+
+@hooks.register("register_admin_menu_item")
+def register_results_menu_item():
+    return MenuItem(
+        _("Risultati dei questionari"),
+        reverse("surveys:staff_index"),
+        icon_name="table",
+        order=321,
+    )
