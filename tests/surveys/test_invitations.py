@@ -5,7 +5,8 @@ import re
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from surveys import services
 from surveys.models import Invitation, Survey
@@ -122,3 +123,10 @@ def test_invitations_are_for_staff_only(client, survey, path):
     client.force_login(UserFactory(email="famiglia@example.org"))
     assert client.post(path, {"rule": "all"}).status_code == 403
     assert not Invitation.objects.exists()
+
+
+def test_the_invitation_email_speaks_english():
+    context = {"title": "T", "network": "CIdiS", "link": "https://x/", "closes_on": "31/01/2027"}
+    with translation.override("en"):
+        body = render_to_string("surveys/email/invitation_body.txt", context)
+    assert "the network CIdiS invites you to answer the survey “T”" in body
