@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hub.abuse import HoneypotFormMixin
 from surveys.models import AgeBand
 
 
@@ -44,8 +45,9 @@ class InvitationRuleForm(forms.Form):
         return None
 
 
-class ContextForm(forms.Form):
-    """The two coarse context values a public respondent may give (both optional)."""
+class ContextForm(HoneypotFormMixin, forms.Form):
+    """The two coarse context values a public respondent may give (both optional), and the
+    public form's honeypot (hub.abuse)."""
 
     municipality = forms.TypedChoiceField(
         label=_("Comune di residenza"), required=False, coerce=int, empty_value=None

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hub import abuse
 from hub.csv_export import CsvWriter, csv_response
 from hub.task_queue import enqueue_on_commit
 from surveys import presentation, results, rules, selectors, services
@@ -91,6 +92,13 @@ def _answer(request: HttpRequest, survey: Survey, *, token: str | None) -> HttpR
         if not errors and context_ok:
             extra = {}
             if token is None:
+                # A public questionnaire: a bot filling the honeypot is thanked and nothing
+                # is stored; each stored answer counts against the address's rate (hub.abuse),
+                # corrections of a refused one do not.
+                if context_form.honeypot_filled():
+                    return render(request, "surveys/thanks.html", {"survey": survey})
+                if refused := abuse.refuse_flood(request, scope="survey"):
+                    return refused
                 extra = {
                     "municipality": context_form.municipalities.get(
                         context_form.cleaned_data["municipality"]

@@ -204,3 +204,24 @@ def test_two_simultaneous_answers_on_one_invitation_store_one_response():
         thread.join()
     assert sorted(outcomes) == ["ok", "used"]
     assert Response.objects.filter(survey=survey).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_bot_filling_the_honeypot_is_thanked_and_nothing_is_stored(client):
+    make_survey()
+    body = client.get(URL).content.decode()
+    assert 'class="hub-hp"' in body
+    response = client.post(URL, {**good_answers(), "homepage": "http://spam.example"})
+    assert response.status_code == 200
+    assert not Response.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_flood_of_answers_from_one_address_is_refused_with_429(client, settings):
+    settings.HUB_PUBLIC_FORM_RATES = {**settings.HUB_PUBLIC_FORM_RATES, "address": "2/10m"}
+    make_survey()
+    assert client.post(URL, good_answers(q_Q3=[])).status_code == 400  # corrections don't count
+    assert client.post(URL, good_answers()).status_code == 200
+    assert client.post(URL, good_answers()).status_code == 200
+    assert client.post(URL, good_answers()).status_code == 429
+    assert Response.objects.count() == 2
