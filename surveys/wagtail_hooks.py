@@ -5,8 +5,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from surveys.forms import SurveyAdminForm
 from surveys.models import Survey
 
 
@@ -19,6 +21,7 @@ class SurveyViewSet(ModelViewSet):
     list_display = ["title", "network", "audience", "status", "opens_at", "closes_at"]
     list_filter = ["network", "audience", "status"]
     search_fields = ["title"]
+    edit_handler = ObjectList(Survey.panels, base_form_class=SurveyAdminForm)
 
 
 @hooks.register("register_admin_viewset")

@@ -108,3 +108,58 @@ def test_the_admin_list_and_edit_screens_open(admin_client):
     survey = make_survey()
     assert admin_client.get(reverse("survey_admin:index")).status_code == 200
     assert admin_client.get(reverse("survey_admin:edit", args=[survey.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("section", "question", "message"),
+    [
+        (
+            {"skip_if_question": "Q9", "skip_if_answer": "No"},
+            {},
+            "servono il codice di una domanda",
+        ),
+        (
+            {"skip_if_question": "Q1", "skip_if_answer": "Forse"},
+            {},
+            "non è tra le opzioni della domanda Q1",
+        ),
+        (
+            {"skip_if_question": "Q1", "skip_if_answer": "No"},
+            {"section_number": "2"},
+            "deve stare in una sezione precedente",
+        ),
+        ({}, {"section_number": "7"}, "Non esiste una sezione con il numero 7"),
+    ],
+)
+def test_broken_skip_rules_are_refused_in_the_admin(admin_client, section, question, message):
+    network, _towns = make_network()
+    data = {
+        "title": "Prova",
+        "slug": "prova-salti",
+        "network": str(network.pk),
+        "opens_at": "2026-12-01 09:00",
+        "closes_at": "2027-01-01 09:00",
+        "audience": "public",
+        "status": "draft",
+        **_inline(
+            "sections",
+            [{"number": "1", "title": "Uno"}, {"number": "2", "title": "Due", **section}],
+        ),
+        **_inline(
+            "questions",
+            [
+                {
+                    "section_number": "1",
+                    "code": "Q1",
+                    "text": "Nido?",
+                    "kind": "single",
+                    "choices": "Sì\nNo",
+                    **question,
+                }
+            ],
+        ),
+    }
+    response = admin_client.post(reverse("survey_admin:add"), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Survey.objects.filter(slug="prova-salti").exists()
