@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from surveys import rules
 from surveys.forms import SurveyAdminForm
 from surveys.models import Survey
 
@@ -29,9 +30,15 @@ def register_survey_viewset():
     return SurveyViewSet("survey_admin")
 
 
+class StaffOnlyMenuItem(MenuItem):
+    # Association volunteers use the admin too: the results are for network staff only.
+    def is_shown(self, request):
+        return rules.can_manage_surveys(request.user)
+
+
 @hooks.register("register_admin_menu_item")
 def register_results_menu_item():
-    return MenuItem(
+    return StaffOnlyMenuItem(
         _("Risultati dei questionari"),
         reverse("surveys:staff_index"),
         icon_name="table",

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from surveys.models import Survey
+from surveys.wagtail_hooks import register_results_menu_item
 from tests.hub.factories import UserFactory
 from tests.surveys.factories import make_network, make_survey
 
@@ -163,3 +164,12 @@ def test_broken_skip_rules_are_refused_in_the_admin(admin_client, section, quest
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Survey.objects.filter(slug="prova-salti").exists()
+
+
+def test_the_results_menu_item_is_shown_to_staff_only(rf):
+    item = register_results_menu_item()
+    request = rf.get("/admin/")
+    request.user = UserFactory(email="volontario.admin@example.org")
+    assert not item.is_shown(request)
+    request.user = UserFactory(email="staff.menu@example.org", is_staff=True)
+    assert item.is_shown(request)
