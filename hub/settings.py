@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "events",
     "gaf",
     "tables",
+    "surveys",
     "search",
     "carta",
     "tariffs",

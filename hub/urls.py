@@ -123,6 +123,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("gaf.urls")),
     path("piano-family/", include("tables.urls_plan")),
+    path("questionari/", include("surveys.urls")),
     path("", include("tables.urls")),
     path("", include("search.urls")),
     path("", include("tariffs.urls")),

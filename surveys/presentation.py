@@ -1,0 +1,59 @@
+"""The results page's figures as the templates show them: one bar chart per question (the
+Piano Family dashboard's SVG geometry), counts and percentages as text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from hub.formatting import quantity
+from surveys.results import QuestionResult
+from tables.plan_charts import BarChart, bar_chart, percent_text
+from tables.plan_report import Bar
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    result: QuestionResult
+    chart: BarChart | None
+    rows: tuple[tuple[str, str, str], ...]  # (option, count text, percent text)
+    mean_text: str
+
+
+def _count_text(count: int | None) -> str:
+    if count is None:
+        return _("meno di 5")
+    return ngettext("%(n)s risposta", "%(n)s risposte", count) % {"n": count}
+
+
+def question_views(results: Sequence[QuestionResult]) -> list[QuestionView]:
+    views = []
+    for result in results:
+        chart, rows = None, ()
+        if result.options:
+            chart = bar_chart(
+                [
+                    Bar(label=row.label, value=row.percent, note=_count_text(row.count))
+                    for row in result.options
+                ]
+            )
+            rows = tuple(
+                (
+                    row.label,
+                    _count_text(row.count),
+                    percent_text(row.percent) if row.count is not None else _("nascosto"),
+                )
+                for row in result.options
+            )
+        views.append(
+            QuestionView(
+                result=result,
+                chart=chart,
+                rows=rows,
+                mean_text=quantity(result.mean) if result.mean is not None else "",
+            )
+        )
+    return views
