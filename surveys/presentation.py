@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from hub.charts import Bar, BarChart, bar_chart, percent_text
 from hub.formatting import quantity
 from surveys.results import QuestionResult
-from tables.plan_charts import BarChart, bar_chart, percent_text
-from tables.plan_report import Bar
 
 
 @dataclass(frozen=True)

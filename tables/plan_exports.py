@@ -22,10 +22,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from hub.charts import percent_text
 from hub.csv_export import CsvWriter
 from hub.dates import short_date
 from hub.formatting import quantity
-from tables.plan_charts import percent_text
 from tables.plan_report import PlanReport
 
 

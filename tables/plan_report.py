@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from hub.charts import Bar
 from hub.dates import short_date
 from tables import progress
 from tables.progress import Action, ObjectiveState, Weighed
@@ -103,15 +104,6 @@ class MacroAreaGroup:
     @property
     def objectives_count(self) -> int:
         return sum(len(area.objectives) for area in self.areas)
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One bar of a chart and one row of its data table."""
-
-    label: str
-    value: Decimal | None  # a percentage; None: nothing to measure
-    note: str = ""
 
 
 @dataclass(frozen=True)

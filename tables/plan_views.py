@@ -17,10 +17,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hub import charts
 from hub.csv_export import csv_response
 from hub.form_errors import error_messages, refusal_status, submit
 from hub.page_urls import PageUrls
-from tables import plan_charts, plan_exports, plan_rules, plan_selectors
+from tables import plan_exports, plan_rules, plan_selectors
 from tables.models import Objective, PianoFamily
 from tables.plan_forms import (
     ActionForm,
@@ -103,12 +104,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     context = _plan_context(request, plan)
     context.update(
         report=report,
-        progress_text=plan_charts.percent_text(report.progress),
+        progress_text=charts.percent_text(report.progress),
         charts={
-            "macro_areas": plan_charts.bar_chart(report.by_macro_area),
-            "areas": plan_charts.bar_chart(report.by_area),
-            "municipalities": plan_charts.bar_chart(report.by_municipality),
-            "timeline": plan_charts.column_chart(report.timeline),
+            "macro_areas": charts.bar_chart(report.by_macro_area),
+            "areas": charts.bar_chart(report.by_area),
+            "municipalities": charts.bar_chart(report.by_municipality),
+            "timeline": charts.column_chart(report.timeline),
         },
     )
     return render(request, "tables/plan/dashboard.html", context)

@@ -14,8 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.translation import gettext as _
 
+from hub.charts import percent_text
 from hub.formatting import quantity
-from tables.plan_charts import percent_text
 from tables.progress import PERCENTAGE, YES_NO
 
 register = template.Library()

@@ -1,4 +1,4 @@
-"""tables.plan_report and tables.plan_charts on plain values: grouping, the figures of the
+"""tables.plan_report and hub.charts on plain values: grouping, the figures of the
 dashboard, a plan at a past date, and the charts' geometry."""
 
 from datetime import date
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tables.plan_charts import bar_chart, column_chart, percent_text
+from hub.charts import bar_chart, column_chart, percent_text
 from tables.plan_report import Bar, ObjectiveInput, UpdateInput, build_report, quarter_ends
 from tables.progress import Action
 

@@ -1,4 +1,5 @@
-"""The dashboard's charts as geometry for server-rendered SVG (no JavaScript).
+"""Charts as geometry for server-rendered SVG (no JavaScript): the Piano Family's dashboard,
+the surveys' results.
 
 Each chart is drawn in a 320-unit-wide viewBox scaled to its container, so on a 360 px
 phone one unit is about one pixel and the 12–13 unit text stays readable. Labels sit
@@ -7,7 +8,8 @@ squeeze the bars. Coordinates are integers: templates write them as they are (a 
 or a float would be localised to "12,5" in Italian and break the SVG).
 
 The template gives each chart a title and a description for screen readers and a data
-table with the same figures (tables/templates/tables/plan/includes/chart_*.html).
+table with the same figures (tables/templates/tables/plan/includes/chart_*.html, and the
+surveys' results page).
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from hub.formatting import quantity
-from tables.plan_report import Bar
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart and one row of its data table."""
+
+    label: str
+    value: Decimal | None  # a percentage; None: nothing to measure
+    note: str = ""
+
 
 WIDTH = 320
 HUNDRED = Decimal(100)
