@@ -87,7 +87,7 @@ class ServiceResultSerializer(serializers.Serializer):
     yearly_difference = serializers.DecimalField(**MONEY)
 
 
-class MunicipalityRefSerializer(serializers.Serializer):
+class TariffMunicipalitySerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
 
@@ -98,7 +98,7 @@ class IndicatorsSerializer(serializers.Serializer):
 
 
 class CalculationSerializer(serializers.Serializer):
-    municipality = MunicipalityRefSerializer()
+    municipality = TariffMunicipalitySerializer()
     indicators = IndicatorsSerializer()
     services = ServiceResultSerializer(many=True)
     monthly_difference = serializers.DecimalField(**MONEY)
