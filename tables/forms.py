@@ -223,6 +223,7 @@ class CommentForm(forms.Form):
         widget=forms.RadioSelect,
     )
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    suggestion = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
 class SuggestionForm(forms.Form):

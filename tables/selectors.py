@@ -4,6 +4,7 @@ person see."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -227,6 +228,7 @@ class ProposalPage:
     comments: list  # the top-level comments, each with `.replies` (and theirs)
     comment_count: int
     last_comment_id: int
+    suggestion_comment_counts: dict  # suggestion id -> its comments (visible ones)
     endorsements: list
     decision: TableDecision | None
     meetings: list
@@ -254,7 +256,7 @@ def arrange_comments(comments: list[Comment]) -> list[Comment]:
 def comments_of(proposal: Proposal, *, after_id: int = 0) -> list[Comment]:
     return list(
         Comment.objects.filter(proposal=proposal, pk__gt=after_id)
-        .select_related("author", "hidden_by")
+        .select_related("author", "hidden_by", "suggestion")
         .order_by("pk")
     )
 
@@ -292,6 +294,9 @@ def proposal_page(*, proposal: Proposal, user) -> ProposalPage:
         comments=arrange_comments(comments),
         comment_count=len(comments),
         last_comment_id=comments[-1].pk if comments else 0,
+        suggestion_comment_counts=dict(
+            Counter(c.suggestion_id for c in comments if c.suggestion_id and not c.hidden)
+        ),
         endorsements=endorsements,
         decision=TableDecision.objects.filter(proposal=proposal).select_related("meeting").first(),
         meetings=list(

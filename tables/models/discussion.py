@@ -20,7 +20,8 @@ class Stance(models.TextChoices):
 
 
 class Comment(models.Model):
-    """A comment on a proposal, or a reply (depth 1 to 3). A hidden comment keeps its text
+    """A comment on a proposal (or on one of its suggestions), or a reply (depth 1 to 3). A
+    hidden comment keeps its text
     for coordinators, with the reason; everyone else sees only that it was hidden.
 
     `version_number` is the proposal's version the author was reading, so that they can be
@@ -33,6 +34,16 @@ class Comment(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
     depth = models.PositiveSmallIntegerField(default=1)
+    # A comment about a suggestion on the text (issue 14, item 5): in the proposal's
+    # discussion like any other, labelled with the passage it is about.
+    suggestion = models.ForeignKey(
+        "tables.Suggestion",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("suggerimento"),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

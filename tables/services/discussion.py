@@ -21,6 +21,7 @@ from tables.models import (
     Proposal,
     ProposalCoAuthor,
     Stance,
+    Suggestion,
 )
 from tables.notifications import place_of, proposal_topic
 from tables.services._common import (
@@ -54,6 +55,7 @@ def comment_create(
     body: str,
     stance: str = Stance.NEUTRAL,
     parent: Comment | None = None,
+    suggestion: Suggestion | None = None,
 ) -> Comment:
     # The proposal row is locked so that a comment never slips in after a status change
     # that locks the discussion.
@@ -84,9 +86,14 @@ def comment_create(
                 % {"n": MAX_COMMENT_DEPTH},
             )
         depth = parent.depth + 1
+        # A reply is about what its thread is about.
+        suggestion = parent.suggestion
+    elif suggestion is not None and suggestion.proposal_id != proposal.pk:
+        fail("suggestion", _("Si commenta un suggerimento della stessa proposta."))
     comment = Comment.objects.create(
         proposal=proposal,
         parent=parent,
+        suggestion=suggestion,
         depth=depth,
         author=by,
         stance=stance,

@@ -20,7 +20,7 @@ from hub.form_errors import error_messages, refusal_status
 from tables import presentation, rules, selectors, services
 from tables.forms import CommentForm, HideForm
 from tables.links import proposal_path
-from tables.models import Comment
+from tables.models import Comment, Suggestion
 from tables.views._common import forbidden, proposal_or_404, require, table_or_404
 from tables.views.proposals import proposal_page_response
 
@@ -46,6 +46,17 @@ def comment_create(request: HttpRequest, slug: str, proposal_id: int) -> HttpRes
                 errors=[_("Il commento a cui rispondi non esiste.")],
                 status=400,
             )
+    suggestion = None
+    if data["suggestion"]:
+        suggestion = Suggestion.objects.filter(proposal=proposal, pk=data["suggestion"]).first()
+        if suggestion is None:
+            return proposal_page_response(
+                request,
+                table,
+                proposal,
+                errors=[_("Il suggerimento che commenti non esiste.")],
+                status=400,
+            )
     try:
         comment = services.comment_create(
             by=request.user,
@@ -53,6 +64,7 @@ def comment_create(request: HttpRequest, slug: str, proposal_id: int) -> HttpRes
             body=data["body"],
             stance=data["stance"],
             parent=parent,
+            suggestion=suggestion,
         )
     except PermissionDenied as error:
         return forbidden(request, error)

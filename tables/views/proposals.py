@@ -161,6 +161,8 @@ def proposal_page_response(
     if context["can_comment"]:
         context["comment_form"] = forms.get("comment_form") or CommentForm()
     context["suggestions"] = selectors.suggestions_of(proposal)
+    for suggestion in context["suggestions"]:
+        suggestion.comment_count = page.suggestion_comment_counts.get(suggestion.pk, 0)
     context["can_decide_suggestions"] = rules.can_decide_suggestion(user, proposal)
     if rules.can_suggest(user, proposal):
         context["suggestion_form"] = forms.get("suggestion_form") or SuggestionForm()

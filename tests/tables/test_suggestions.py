@@ -180,3 +180,43 @@ def test_the_proposal_page_does_not_grow_with_the_suggestions(client, setup, pro
         response = client.get(page_url)
     assert "Suggerimento 29" in response.content.decode()
     assert len(many) == len(few)
+
+
+def test_a_suggestion_is_commented_in_the_discussion(client, setup, proposal):
+    suggestion = suggest(setup, proposal)
+    other = make_proposal(setup, title="Un'altra proposta", body=BODY)
+    foreign = suggest(setup, other)
+    client.force_login(setup.member)
+    page = client.get(url(setup, proposal, "proposal")).content.decode()
+    assert f'name="suggestion" value="{suggestion.pk}"' in page
+    response = client.post(
+        reverse(
+            "tables:comment_create",
+            kwargs={"slug": setup.table.slug, "proposal_id": proposal.pk},
+        ),
+        {
+            "body": "Tre pomeriggi sono troppi per noi.",
+            "stance": "neutral",
+            "suggestion": suggestion.pk,
+        },
+    )
+    assert response.status_code == 302
+    comment = proposal.comments.get()
+    assert comment.suggestion == suggestion
+    page = client.get(url(setup, proposal, "proposal")).content.decode()
+    assert "Sul suggerimento «due pomeriggi a settimana»" in page
+    assert "1 commento nella discussione" in page
+    # A reply belongs to the same suggestion; another proposal's suggestion is refused.
+    reply = services.comment_create(
+        by=setup.coordinator, proposal=proposal, body="Proviamo con due.", parent=comment
+    )
+    assert reply.suggestion == suggestion
+    refused = client.post(
+        reverse(
+            "tables:comment_create",
+            kwargs={"slug": setup.table.slug, "proposal_id": proposal.pk},
+        ),
+        {"body": "Fuori luogo.", "stance": "neutral", "suggestion": foreign.pk},
+    )
+    assert refused.status_code == 400
+    assert proposal.comments.count() == 2
