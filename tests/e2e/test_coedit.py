@@ -54,6 +54,10 @@ def test_two_people_type_into_the_same_proposal(browser, asgi_server):
     url = _editor_url(asgi_server, world.proposal)
     anna = signed_in_page(browser, asgi_server, world.author)
     bruno = signed_in_page(browser, asgi_server, world.coauthor)
+    # CI runs this beside the rest of the suite on two cores: an edit is late there, never
+    # lost (a lost one still fails, after this long).
+    for page in (anna, bruno):
+        page.set_default_timeout(45_000)
     anna.goto(url)
     bruno.goto(url)
     _wait_saved(anna)

@@ -55,7 +55,7 @@ class MeilisearchServer:
         self.binary = binary
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.master_key = secrets.token_urlsafe(24)
+        self.master_key = secrets.token_hex(24)  # never starts with "-": a key read as an option
         self.process: subprocess.Popen | None = None
         self._dir = tempfile.TemporaryDirectory(prefix="hub-test-meilisearch-")
         self.log_path = Path(self._dir.name) / "meilisearch.log"
