@@ -140,7 +140,8 @@ def database_config(url: str | None, *, default_sqlite_path) -> dict:
     """
     if url is None:
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend whose writers queue first come, first served.
+            "ENGINE": "hub.sqlite_backend",
             "NAME": default_sqlite_path,
             # IMMEDIATE makes every transaction take the write lock at BEGIN, so
             # concurrent writers queue (up to the timeout) instead of failing with
@@ -165,6 +166,7 @@ def database_config(url: str | None, *, default_sqlite_path) -> dict:
     except (ValueError, dj_database_url.UnknownSchemeError) as error:
         raise ConfigError("DATABASE_URL", f"cannot be parsed ({error})") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["ENGINE"] = "hub.sqlite_backend"
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
         return config
     options = config.setdefault("OPTIONS", {})

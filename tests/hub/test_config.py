@@ -108,7 +108,7 @@ def test_no_variables_give_the_embedded_default(tmp_path):
         "cache": "django.core.cache.backends.locmem.LocMemCache",
         "q_redis": None,
         "q_orm": "default",
-        "db": "django.db.backends.sqlite3",
+        "db": "hub.sqlite_backend",
         "debug": True,
         "email": "django.core.mail.backends.console.EmailBackend",
     }
