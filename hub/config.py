@@ -157,7 +157,9 @@ def database_config(url: str | None, *, default_sqlite_path) -> dict:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
             },
-            "TEST": {"NAME": None},
+            # In memory, said explicitly: pytest-django recognises SQLite by Django's own
+            # ENGINE name and would otherwise give each xdist worker a file "test_<path>_gw0".
+            "TEST": {"NAME": ":memory:"},
         }
     import dj_database_url
 
@@ -168,6 +170,7 @@ def database_config(url: str | None, *, default_sqlite_path) -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["ENGINE"] = "hub.sqlite_backend"
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        config["TEST"] = {"NAME": ":memory:"}
         return config
     options = config.setdefault("OPTIONS", {})
     # Names the process in pg_stat_activity (hub-web, hub-tasks); ?application_name= wins.
