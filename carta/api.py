@@ -67,14 +67,19 @@ class CardVerifyView(generics.GenericAPIView):
         responses={200: VerificationSerializer, 409: ErrorSerializer, 410: ErrorSerializer},
     )
     def post(self, request):
-        if not is_shop_operator(request.user):
+        outlets = selectors.operator_outlets(request.user)
+        if not outlets and not is_shop_operator(request.user):
             raise exceptions.PermissionDenied(
                 _("La verifica delle carte è riservata agli esercizi convenzionati.")
             )
-        shops = list(selectors.operator_shops(request.user))
-        outlets = {outlet.pk: outlet for shop in shops for outlet in shop.outlets.all()}
-        outlet = outlets.get(request.data.get("outlet") if isinstance(request.data, dict) else None)
-        shop = outlet.shop if outlet is not None else shops[0]
+        by_id = {outlet.pk: outlet for outlet in outlets}
+        outlet = by_id.get(request.data.get("outlet") if isinstance(request.data, dict) else None)
+        if outlet is not None:
+            shop = outlet.shop
+        elif outlets:
+            shop = outlets[0].shop
+        else:  # an operator whose shop has no outlet yet: counted against the first shop
+            shop = selectors.operator_shops(request.user).first()
         if refusal := throttle.verification_refused(request, shop.pk):
             raise exceptions.Throttled(wait=refusal.retry_after, detail=refusal.message)
         serializer = VerifyRequestSerializer(data=request.data)

@@ -190,13 +190,12 @@ def _refuse_flood(request, shop_id: int):
 def verify(request):
     """Verify a card by its QR code (the scanned link opens this page with the token) or by
     its number. The answer names no one."""
-    if not is_shop_operator(request.user):
-        return permission_denied_response(
-            request, _("La verifica delle carte è riservata agli esercizi convenzionati.")
-        )
-    shops = list(selectors.operator_shops(request.user))
-    outlets = [outlet for shop in shops for outlet in shop.outlets.all()]
-    if not outlets:
+    outlets = selectors.operator_outlets(request.user)
+    if not outlets:  # then ask the rule: no shop, or a shop without outlets yet
+        if not is_shop_operator(request.user):
+            return permission_denied_response(
+                request, _("La verifica delle carte è riservata agli esercizi convenzionati.")
+            )
         return render(request, "carta/verify.html", {"no_outlets": True})
     by_id = {outlet.pk: outlet for outlet in outlets}
     remembered = request.session.get(OUTLET_SESSION_KEY)
@@ -212,7 +211,7 @@ def verify(request):
 
     form = VerifyForm(data, outlets=outlets)
     outlet = by_id.get(_int_or_none(data.get("outlet")))
-    shop = outlet.shop if outlet is not None else shops[0]
+    shop = outlet.shop if outlet is not None else outlets[0].shop
     if refused := _refuse_flood(request, shop.pk):
         return refused
     if not form.is_valid():
