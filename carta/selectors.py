@@ -196,7 +196,31 @@ def directory(
     offers = _not_ended(today)
     if valid_now:
         offers = offers.filter(starts_on__lte=today)
-    shops = Shop.objects.filter(status=Shop.Status.APPROVED).select_related("network")
+    shops = _directory_shops(
+        today=today, municipality=municipality, category=category, badge=badge, valid_now=valid_now
+    )
+    return (
+        shops.select_related("network")
+        .prefetch_related(
+            Prefetch("outlets", queryset=Outlet.objects.select_related("municipality")),
+            Prefetch(
+                "offers",
+                queryset=offers.prefetch_related("categories").order_by("ends_on", "pk"),
+                to_attr="public_offers",
+            ),
+        )
+        .order_by("business_name", "pk")
+    )
+
+
+def _directory_shops(
+    *, today: dt.date, municipality: str, category: str, badge, valid_now: bool
+) -> QuerySet[Shop]:
+    """The approved shops the directory's filters keep (no related rows)."""
+    offers = _not_ended(today)
+    if valid_now:
+        offers = offers.filter(starts_on__lte=today)
+    shops = Shop.objects.filter(status=Shop.Status.APPROVED)
     if municipality:
         shops = shops.filter(outlets__municipality__slug=municipality)
     if category:
@@ -214,17 +238,28 @@ def directory(
                 )
             )
         )
-    return (
-        shops.distinct()
-        .prefetch_related(
-            Prefetch("outlets", queryset=Outlet.objects.select_related("municipality")),
-            Prefetch(
-                "offers",
-                queryset=offers.prefetch_related("categories").order_by("ends_on", "pk"),
-                to_attr="public_offers",
-            ),
-        )
-        .order_by("business_name", "pk")
+    return shops.distinct()
+
+
+def map_outlets(
+    *,
+    today: dt.date,
+    municipality: str = "",
+    category: str = "",
+    badge=None,
+    valid_now: bool = False,
+) -> QuerySet[Outlet]:
+    """The outlets of the shops the directory shows with the same filters, with their shop
+    and municipality (one query whatever the number of shops), by municipality and shop.
+    With a municipality, only the outlets in it."""
+    shops = _directory_shops(
+        today=today, municipality=municipality, category=category, badge=badge, valid_now=valid_now
+    )
+    outlets = Outlet.objects.filter(shop__in=shops.values("pk"))
+    if municipality:
+        outlets = outlets.filter(municipality__slug=municipality)
+    return outlets.select_related("shop", "municipality").order_by(
+        "municipality__name", "shop__business_name", "shop_id", "name", "pk"
     )
 
 

@@ -115,6 +115,13 @@ urlpatterns = [
         "negozi/", views.directory, name="directory", policy=access.PUBLIC, namespace=app_name
     ),
     access.route(
+        "negozi/mappa/",
+        views.directory_map,
+        name="directory_map",
+        policy=access.PUBLIC,
+        namespace=app_name,
+    ),
+    access.route(
         "negozi/<int:pk>/",
         views.shop_page,
         name="shop_page",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -15,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_permissions_policy import PermissionsPolicyMiddleware
 
 from carta import (
     badges,
@@ -186,10 +189,24 @@ def _refuse_flood(request, shop_id: int):
     )
 
 
+def _camera_allowed(response: HttpResponse) -> HttpResponse:
+    """The hub's Permissions-Policy with the camera allowed to this page's own origin: the
+    verification page reads the card's QR code with it (frontend/src/carta-scan.js)."""
+    policy = {**settings.PERMISSIONS_POLICY, "camera": ["self"]}
+    response._permissions_policy_override = PermissionsPolicyMiddleware.compute_header_value(
+        policy, name="PERMISSIONS_POLICY"
+    )
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def verify(request):
-    """Verify a card by its QR code (the scanned link opens this page with the token) or by
-    its number. The answer names no one."""
+    """Verify a card by its QR code (the scanned link opens this page with the token; the
+    page's camera scan submits it) or by its number. The answer names no one."""
+    return _camera_allowed(_verify(request))
+
+
+def _verify(request):
     outlets = selectors.operator_outlets(request.user)
     if not outlets:  # then ask the rule: no shop, or a shop without outlets yet
         if not is_shop_operator(request.user):
@@ -425,8 +442,9 @@ def _with_badges(shops, all_badges):
     return shops
 
 
-@require_GET
-def directory(request):
+def _directory_filters(request) -> tuple[list, object, dict]:
+    """The badges, the chosen one and the directory's other filters, from the query string
+    (the list and the map read the same ones)."""
     all_badges = selectors.badges()
     badge = next((b for b in all_badges if b.slug == request.GET.get("riconoscimento")), None)
     filters = {
@@ -434,6 +452,12 @@ def directory(request):
         "category": request.GET.get("categoria", "")[:80],
         "valid_now": request.GET.get("valide") == "1",
     }
+    return all_badges, badge, filters
+
+
+@require_GET
+def directory(request):
+    all_badges, badge, filters = _directory_filters(request)
     shops = selectors.directory(today=timezone.localdate(), badge=badge, **filters)
     page = Paginator(shops, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("pagina"))
     _with_badges(page.object_list, all_badges)
@@ -446,6 +470,49 @@ def directory(request):
             "page_range": list(
                 page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
             ),
+            "badges": all_badges,
+            "badge": badge,
+            "filters": filters,
+            **selectors.directory_filters(),
+        },
+    )
+
+
+# OpenStreetMap's public tile servers, for the map's images only.
+MAP_TILES_ORIGIN = "https://tile.openstreetmap.org"
+
+
+def _map_points(outlets) -> list[dict]:
+    """What the map's script reads (json_script): the outlets with a position."""
+    return [
+        {
+            "id": outlet.pk,
+            "shop": outlet.shop.business_name,
+            "name": outlet.name,
+            "address": outlet.address,
+            "municipality": outlet.municipality.name,
+            "lat": float(outlet.latitude),
+            "lng": float(outlet.longitude),
+            "url": reverse("carta:shop_page", args=[outlet.shop_id]),
+        }
+        for outlet in outlets
+        if outlet.latitude is not None and outlet.longitude is not None
+    ]
+
+
+@require_GET
+@csp_update({"img-src": [MAP_TILES_ORIGIN]})
+def directory_map(request):
+    """The directory's outlets on a map (frontend/src/carta-map.js), with the directory's
+    filters; the page lists them too, for those without the script or the tiles."""
+    all_badges, badge, filters = _directory_filters(request)
+    outlets = list(selectors.map_outlets(today=timezone.localdate(), badge=badge, **filters))
+    return render(
+        request,
+        "carta/directory_map.html",
+        {
+            "outlets": outlets,
+            "points": _map_points(outlets),
             "badges": all_badges,
             "badge": badge,
             "filters": filters,

@@ -23,7 +23,15 @@ export const BUNDLES = {
 // Bundles carrying large libraries, minified: the co-editor (Tiptap, ProseMirror, Yjs) is
 // 1.1 MB as written and about a third of that minified.
 export const MINIFIED_BUNDLES = {
+  "carta-scan": "src/carta-scan.js",
   "coedit-editor": "src/coedit-editor.js",
+};
+
+// Bundles with their stylesheet and images: the directory's map (Leaflet) writes
+// carta-map.js, carta-map.css and Leaflet's images in leaflet/ (names without a hash:
+// Django's static files storage adds its own).
+export const ASSET_BUNDLES = {
+  "carta-map": "src/carta-map.js",
 };
 
 function entries(bundles) {
@@ -45,9 +53,23 @@ export async function buildBundles(outdir = DEFAULT_OUTDIR) {
   };
   await build({ ...options, entryPoints: entries(BUNDLES) });
   await build({ ...options, entryPoints: entries(MINIFIED_BUNDLES), minify: true });
-  return Object.keys({ ...BUNDLES, ...MINIFIED_BUNDLES }).map((name) =>
-    path.join(outdir, `${name}.js`),
-  );
+  const assets = await build({
+    ...options,
+    entryPoints: entries(ASSET_BUNDLES),
+    minify: true,
+    legalComments: "inline", // Leaflet's copyright notice (BSD-2-Clause) stays with it
+    loader: { ".png": "file" },
+    assetNames: "leaflet/[name]",
+    metafile: true,
+  });
+  return [
+    ...Object.keys({ ...BUNDLES, ...MINIFIED_BUNDLES }).map((name) =>
+      path.join(outdir, `${name}.js`),
+    ),
+    ...Object.keys(assets.metafile.outputs)
+      .filter((file) => !file.endsWith(".map"))
+      .map((file) => path.resolve(file)),
+  ];
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

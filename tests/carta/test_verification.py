@@ -2,6 +2,7 @@
 answer, and the rate limit that stops an enumeration of card numbers."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import signing
@@ -271,3 +272,24 @@ def test_a_verification_has_a_fixed_number_of_queries(client, world):
     # The session, the user, the operator's outlets (with shops and towns), the card, the
     # log row, the notification bell: 6 (was 9 with the operator, shops and outlets apart).
     assert len(first) == 6, [query["sql"][:80] for query in first]
+
+
+def test_the_verification_page_offers_the_camera_scan_and_works_without_it(client, world):
+    """The scan's button is hidden until its script shows it (the typed form alone works
+    without JavaScript); the camera is allowed to this page, on this origin, only."""
+    client.force_login(world["operator"])
+    response = client.get(VERIFY)
+    assert response.status_code == 200
+    page = response.text
+    assert '<section class="mb-4" hidden data-carta-scan="carta-verify-form"' in page
+    assert 'id="carta-verify-form"' in page
+    assert "Inquadra il QR" in page
+    assert re.search(r'<script type="module" src="[^"]*hub/carta-scan\.js" nonce="', page)
+    policy = response["Permissions-Policy"]
+    assert "camera=(self)" in policy
+    assert "microphone=()" in policy and "geolocation=()" in policy
+    # The answer to a scan keeps the camera too (the operator scans the next card).
+    answer = client.post(VERIFY, {"outlet": world["outlet"].pk, "number": world["card"].number})
+    assert answer.status_code == 200
+    assert "camera=(self)" in answer["Permissions-Policy"]
+    assert "camera=()" in client.get("/carta/negozi/")["Permissions-Policy"]

@@ -81,3 +81,38 @@ def asgi_server(django_db_setup, django_db_blocker):
         reactor.callFromThread(reactor.stop)
         thread.join(timeout=30)
     no_relay.disable()
+
+
+@pytest.fixture
+def camera_browser(monkeypatch):
+    """A factory of Chromiums whose camera films a video file (.y4m or .mjpeg), with the
+    camera's permission granted as if the person had tapped "Allow": the QR scans of the
+    carta's verification page. Each browser is closed after the test."""
+    if not CHROMIUM.exists():
+        skip_or_fail(f"Chromium is not installed at {CHROMIUM} (scripts/install-browser.sh)")
+    if not AXE.exists():
+        skip_or_fail(f"axe-core is missing at {AXE} (scripts/install-browser.sh runs npm ci)")
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # as in `browser` above
+    with sync_playwright() as playwright:
+        launched = []
+
+        def launch(video):
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=[
+                    *CHROMIUM_ARGS,
+                    "--use-fake-ui-for-media-stream",
+                    "--use-fake-device-for-media-stream",
+                    f"--use-file-for-fake-video-capture={video}",
+                ],
+            )
+            launched.append(browser)
+            return browser
+
+        try:
+            yield launch
+        finally:
+            for browser in launched:
+                browser.close()

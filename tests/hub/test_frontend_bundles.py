@@ -39,17 +39,27 @@ def test_committed_bundles_are_built_from_the_sources(tmp_path):
         check=True,
         timeout=120,
     )
-    built = sorted(path.name for path in tmp_path.iterdir())
+    built = sorted(
+        path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*") if path.is_file()
+    )
     assert built == [
+        "carta-map.css",
+        "carta-map.js",
+        "carta-scan.js",
         "coedit-editor.js",
         "gaf-chat.js",
         "gaf-round.js",
+        "leaflet/layers-2x.png",
+        "leaflet/layers.png",
+        "leaflet/marker-icon-2x.png",
+        "leaflet/marker-icon.png",
+        "leaflet/marker-shadow.png",
         "notification-bell.js",
         "search-suggest.js",
         "tables-comments.js",
     ]
     for name in built:
-        assert (STATIC / name).read_text() == (tmp_path / name).read_text(), (
+        assert (STATIC / name).read_bytes() == (tmp_path / name).read_bytes(), (
             f"hub/static/hub/{name} is out of date: run `npm run bundle` in frontend/"
         )
 
