@@ -42,6 +42,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hub.cache import count_each
+
 logger = logging.getLogger(__name__)
 
 HONEYPOT_FIELD = "homepage"
@@ -104,15 +106,17 @@ def within_rate(key: str, rate: Rate) -> bool:
     Raises what the cache raises when it cannot be reached: each caller decides whether
     to fail open (signed-in people, e.g. the GAF chat) or closed (the public forms here).
     """
-    window = int(time.time()) // rate.seconds
-    full_key = f"abuse:{key}:{window}"
-    cache.add(full_key, 0, timeout=rate.seconds + 1)
-    try:
-        count = cache.incr(full_key)
-    except ValueError:  # expired between add and incr
-        cache.set(full_key, 1, timeout=rate.seconds + 1)
-        count = 1
-    return count <= rate.amount
+    return within_rates([(key, rate)])[0]
+
+
+def within_rates(checks: list[tuple[str, Rate]]) -> list[bool]:
+    """within_rate() for several keys at once: one round trip to Redis for all of them."""
+    now = int(time.time())
+    keys = [f"abuse:{key}:{now // rate.seconds}" for key, rate in checks]
+    timeouts = {key: rate.seconds + 1 for key, (_key, rate) in zip(keys, checks, strict=True)}
+    counter = getattr(cache, "count", None)  # hub.cache.ResilientRedisCache's
+    counts = counter(timeouts) if counter is not None else count_each(cache, timeouts)
+    return [counts[key] <= rate.amount for key, (_key, rate) in zip(keys, checks, strict=True)]
 
 
 def too_many_requests(

@@ -118,6 +118,24 @@ class ResilientRedisCache(RedisCache):
             timeout = self.default_timeout
         return FALLBACK_MAX_SECONDS if timeout is None else min(timeout, FALLBACK_MAX_SECONDS)
 
+    def count(self, timeouts: dict[str, int], version=None) -> dict[str, int]:
+        """Add one to each counter, one created at 1 living `timeout` seconds, in one round
+        trip (Django's add then incr takes three per counter: SET NX, EXISTS, INCR). What the
+        rate limits of hub.abuse count with."""
+
+        def redis_call():
+            keys = [self.make_and_validate_key(key, version=version) for key in timeouts]
+            with self._cache.get_client(write=True).pipeline(transaction=False) as pipe:
+                for key, timeout in zip(keys, timeouts.values(), strict=True):
+                    pipe.set(key, 0, ex=timeout, nx=True)
+                    pipe.incr(key)
+                results = pipe.execute()
+            return dict(zip(timeouts, results[1::2], strict=True))
+
+        return self._guarded(
+            "count", redis_call, lambda: count_each(self._fallback, timeouts, version)
+        )
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(
             "add",
@@ -195,3 +213,16 @@ class ResilientRedisCache(RedisCache):
         return self._guarded(
             "clear", lambda: super(ResilientRedisCache, self).clear(), lambda: False
         )
+
+
+def count_each(cache, timeouts: dict[str, int], version=None) -> dict[str, int]:
+    """ResilientRedisCache.count() on any Django cache, a counter at a time."""
+    counts = {}
+    for key, timeout in timeouts.items():
+        cache.add(key, 0, timeout=timeout, version=version)
+        try:
+            counts[key] = cache.incr(key, version=version)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=timeout, version=version)
+            counts[key] = 1
+    return counts

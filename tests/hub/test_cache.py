@@ -114,3 +114,23 @@ def test_fallback_entries_live_at_most_a_few_minutes(server, cache):
     cache.set("forever", 1, None)
     expiry = cache._fallback._expire_info[cache._fallback.make_key("forever")]
     assert expiry <= time.time() + FALLBACK_MAX_SECONDS
+
+
+def test_counters_count_in_one_round_trip_and_on_the_fallback(server, cache):
+    """What the rate limits (hub.abuse) count with: created at 1 with their lifetime, then
+    one more each call; Django's own counters (incr) read them; without Redis they count
+    on the fallback."""
+    client = redis.Redis.from_url(server.url)
+    assert cache.count({"ip": 60, "shop": 120}) == {"ip": 1, "shop": 1}
+    assert cache.count({"ip": 60}) == {"ip": 2}
+    assert cache.get("ip") == 2 and cache.incr("shop") == 2
+    ttl = client.ttl(cache.make_and_validate_key("shop"))
+    assert 0 < ttl <= 120
+    # An existing counter keeps its lifetime: the window does not slide with each event.
+    client.expire(cache.make_and_validate_key("ip"), 5)
+    cache.count({"ip": 60})
+    assert client.ttl(cache.make_and_validate_key("ip")) <= 5
+    server.stop()
+    assert cache.count({"ip": 60}) == {"ip": 1}  # the fallback starts afresh
+    assert cache.count({"ip": 60}) == {"ip": 2}
+    assert cache.is_available() is False
