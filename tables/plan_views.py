@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -165,6 +166,43 @@ def plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Staff: plans -----------------------------------------------------------------------------
 
 
+def _form_page(
+    request: HttpRequest,
+    form,
+    save,
+    *,
+    done: str,
+    then,
+    template: str,
+    context: dict | None = None,
+    field_for=None,
+) -> HttpResponse:
+    """The shape of every staff form here: a POST goes to the service (`save`); when it is
+    accepted, a message (`done`) and a redirect to `then(what the service returned)`;
+    otherwise the form again, with its reasons and a 400 when it was sent."""
+    if request.method == "POST":
+        ok, saved = submit(form, save, field_for=field_for)
+        if ok:
+            messages.success(request, done)
+            return redirect(then(saved))
+    status = 400 if form.is_bound else 200
+    return render(request, template, {**(context or {}), "form": form}, status=status)
+
+
+def _to_plan(plan: PianoFamily):
+    return lambda _saved: reverse("piano_family:plan", kwargs={"slug": plan.slug})
+
+
+def _to_objective(plan: PianoFamily, objective: Objective | None = None):
+    def url(saved):
+        target = objective if objective is not None else saved
+        return reverse(
+            "piano_family:objective", kwargs={"slug": plan.slug, "objective_id": target.pk}
+        )
+
+    return url
+
+
 def _plan_form(request: HttpRequest, plan: PianoFamily | None = None) -> PlanForm:
     options = plan_selectors.plan_form_options()
     initial = {}
@@ -189,36 +227,29 @@ def _plan_form(request: HttpRequest, plan: PianoFamily | None = None) -> PlanFor
 
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
-    form = _plan_form(request)
-    if request.method == "POST":
-        ok, plan = submit(
-            form,
-            lambda data: services.plan_create(by=request.user, data=services.PlanData(**data)),
-        )
-        if ok:
-            messages.success(request, _("Piano creato: ora aggiungi gli obiettivi."))
-            return redirect("piano_family:plan", slug=plan.slug)
-    status = 400 if form.is_bound else 200
-    return render(request, "tables/plan/plan_form.html", {"form": form}, status=status)
+    return _form_page(
+        request,
+        _plan_form(request),
+        lambda data: services.plan_create(by=request.user, data=services.PlanData(**data)),
+        done=_("Piano creato: ora aggiungi gli obiettivi."),
+        then=lambda plan: reverse("piano_family:plan", kwargs={"slug": plan.slug}),
+        template="tables/plan/plan_form.html",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _editable_plan(request, slug)
-    form = _plan_form(request, plan)
-    if request.method == "POST":
-        ok, _plan = submit(
-            form,
-            lambda data: services.plan_update(
-                plan=plan, by=request.user, data=services.PlanData(**data)
-            ),
-        )
-        if ok:
-            messages.success(request, _("Piano salvato."))
-            return redirect("piano_family:plan", slug=plan.slug)
-    status = 400 if form.is_bound else 200
-    return render(
-        request, "tables/plan/plan_form.html", {"form": form, "plan": plan}, status=status
+    return _form_page(
+        request,
+        _plan_form(request, plan),
+        lambda data: services.plan_update(
+            plan=plan, by=request.user, data=services.PlanData(**data)
+        ),
+        done=_("Piano salvato."),
+        then=_to_plan(plan),
+        template="tables/plan/plan_form.html",
+        context={"plan": plan},
     )
 
 
@@ -288,40 +319,34 @@ def _objective_form(
 @require_http_methods(["GET", "POST"])
 def objective_create(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _editable_plan(request, slug)
-    form = _objective_form(request, plan)
-    if request.method == "POST":
-        ok, objective = submit(
-            form,
-            lambda data: services.objective_create(
-                plan=plan, by=request.user, data=services.ObjectiveData(**data)
-            ),
-        )
-        if ok:
-            messages.success(request, _("Obiettivo aggiunto al piano."))
-            return redirect("piano_family:objective", slug=plan.slug, objective_id=objective.pk)
-    status = 400 if form.is_bound else 200
-    context = {**_plan_context(request, plan), "form": form}
-    return render(request, "tables/plan/objective_form.html", context, status=status)
+    return _form_page(
+        request,
+        _objective_form(request, plan),
+        lambda data: services.objective_create(
+            plan=plan, by=request.user, data=services.ObjectiveData(**data)
+        ),
+        done=_("Obiettivo aggiunto al piano."),
+        then=_to_objective(plan),
+        template="tables/plan/objective_form.html",
+        context=_plan_context(request, plan),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def objective_edit(request: HttpRequest, slug: str, objective_id: int) -> HttpResponse:
     plan = _editable_plan(request, slug)
     objective = _objective_or_404(plan, objective_id)
-    form = _objective_form(request, plan, objective)
-    if request.method == "POST":
-        ok, _objective = submit(
-            form,
-            lambda data: services.objective_update(
-                objective=objective, by=request.user, data=services.ObjectiveData(**data)
-            ),
-        )
-        if ok:
-            messages.success(request, _("Obiettivo salvato."))
-            return redirect("piano_family:objective", slug=plan.slug, objective_id=objective.pk)
-    status = 400 if form.is_bound else 200
-    context = {**_plan_context(request, plan), "form": form, "objective": objective}
-    return render(request, "tables/plan/objective_form.html", context, status=status)
+    return _form_page(
+        request,
+        _objective_form(request, plan, objective),
+        lambda data: services.objective_update(
+            objective=objective, by=request.user, data=services.ObjectiveData(**data)
+        ),
+        done=_("Obiettivo salvato."),
+        then=_to_objective(plan, objective),
+        template="tables/plan/objective_form.html",
+        context={**_plan_context(request, plan), "objective": objective},
+    )
 
 
 @require_POST
@@ -356,20 +381,17 @@ def _action_form(request: HttpRequest, plan: PianoFamily, action=None) -> Action
 def action_create(request: HttpRequest, slug: str, objective_id: int) -> HttpResponse:
     plan = _editable_plan(request, slug)
     objective = _objective_or_404(plan, objective_id)
-    form = _action_form(request, plan)
-    if request.method == "POST":
-        ok, _action = submit(
-            form,
-            lambda data: services.action_add(
-                objective=objective, by=request.user, data=services.ActionData(**data)
-            ),
-        )
-        if ok:
-            messages.success(request, _("Azione aggiunta."))
-            return redirect("piano_family:objective", slug=plan.slug, objective_id=objective.pk)
-    status = 400 if form.is_bound else 200
-    context = {**_plan_context(request, plan), "form": form, "objective": objective}
-    return render(request, "tables/plan/action_form.html", context, status=status)
+    return _form_page(
+        request,
+        _action_form(request, plan),
+        lambda data: services.action_add(
+            objective=objective, by=request.user, data=services.ActionData(**data)
+        ),
+        done=_("Azione aggiunta."),
+        then=_to_objective(plan, objective),
+        template="tables/plan/action_form.html",
+        context={**_plan_context(request, plan), "objective": objective},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -379,25 +401,17 @@ def action_edit(request: HttpRequest, slug: str, objective_id: int, action_id: i
     action = plan_selectors.action_for(objective, action_id)
     if action is None:
         raise Http404
-    form = _action_form(request, plan, action)
-    if request.method == "POST":
-        ok, _action = submit(
-            form,
-            lambda data: services.action_update(
-                action=action, by=request.user, data=services.ActionData(**data)
-            ),
-        )
-        if ok:
-            messages.success(request, _("Azione salvata."))
-            return redirect("piano_family:objective", slug=plan.slug, objective_id=objective.pk)
-    status = 400 if form.is_bound else 200
-    context = {
-        **_plan_context(request, plan),
-        "form": form,
-        "objective": objective,
-        "action": action,
-    }
-    return render(request, "tables/plan/action_form.html", context, status=status)
+    return _form_page(
+        request,
+        _action_form(request, plan, action),
+        lambda data: services.action_update(
+            action=action, by=request.user, data=services.ActionData(**data)
+        ),
+        done=_("Azione salvata."),
+        then=_to_objective(plan, objective),
+        template="tables/plan/action_form.html",
+        context={**_plan_context(request, plan), "objective": objective, "action": action},
+    )
 
 
 @require_POST
@@ -424,25 +438,23 @@ def update_create(request: HttpRequest, slug: str, objective_id: int) -> HttpRes
         initial={"date": plan_selectors.today(), "status": plan_selectors.latest_status(objective)},
         objective=objective,
     )
-    if request.method == "POST":
-        ok, _update = submit(
-            form,
-            lambda data: services.progress_update_record(
-                objective=objective,
-                by=request.user,
-                on=data["date"],
-                status=data["status"],
-                indicator_value=data["indicator_value"],
-                note=data["note"],
-            ),
-            field_for=lambda name: {"on": "date"}.get(name, name),
-        )
-        if ok:
-            messages.success(request, _("Aggiornamento registrato."))
-            return redirect("piano_family:objective", slug=plan.slug, objective_id=objective.pk)
-    status = 400 if form.is_bound else 200
-    context = {**_plan_context(request, plan), "form": form, "objective": objective}
-    return render(request, "tables/plan/update_form.html", context, status=status)
+    return _form_page(
+        request,
+        form,
+        lambda data: services.progress_update_record(
+            objective=objective,
+            by=request.user,
+            on=data["date"],
+            status=data["status"],
+            indicator_value=data["indicator_value"],
+            note=data["note"],
+        ),
+        field_for=lambda name: {"on": "date"}.get(name, name),
+        done=_("Aggiornamento registrato."),
+        then=_to_objective(plan, objective),
+        template="tables/plan/update_form.html",
+        context={**_plan_context(request, plan), "objective": objective},
+    )
 
 
 @require_POST
