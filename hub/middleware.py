@@ -9,8 +9,8 @@ class InvalidFormStatusMiddleware:
     Django's, django-allauth's and Wagtail's form views re-render an invalid form with status
     200; the hub promises a 4xx for bad input everywhere, so clients, tests and monitoring can
     tell a refused submission from an accepted one. Applies to full-page TemplateResponses
-    whose context holds a bound, invalid form; background (fetch/XHR) requests of the Wagtail
-    admin keep their own JSON conventions.
+    whose context holds a bound, invalid form (its inline formsets included); background
+    (fetch/XHR) requests of the Wagtail admin keep their own JSON conventions.
     """
 
     def __init__(self, get_response):
@@ -27,6 +27,9 @@ class InvalidFormStatusMiddleware:
         ):
             return response
         form = (response.context_data or {}).get("form")
-        if form is not None and getattr(form, "is_bound", False) and form.errors:
+        # is_valid(), not errors: Wagtail's forms (ClusterForm) hold their inline rows in
+        # formsets, whose errors only is_valid() counts; the view has already validated,
+        # so this reads the cached result.
+        if form is not None and getattr(form, "is_bound", False) and not form.is_valid():
             response.status_code = 400
         return response

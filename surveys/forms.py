@@ -109,8 +109,7 @@ class SurveyAdminForm(WagtailAdminModelForm):
                     % {"answer": answer, "code": code},
                 )
         if any(form.errors for form in (*sections, *questions)):
-            # Also on the form itself: the summary at the top, and a 400 for the refusal
-            # (hub.middleware reads the main form's errors, not its inline forms').
+            # Also on the form itself: a summary at the top of the page, where it is seen.
             self.add_error(None, _("Controlla le sezioni e le domande: alcune regole non vanno."))
         return cleaned
 

@@ -647,6 +647,26 @@ def test_admin_event_with_too_many_excluded_dates_is_400(client, world):
     assert not EventPage.objects.filter(slug="corso-con-troppe-esclusioni").exists()
 
 
+def test_admin_event_whose_only_error_is_in_an_inline_row_is_400(client, world):
+    """Wagtail re-renders the page form with 200 when only an inline row (an excluded date)
+    is wrong; the hub answers 400 for it as for any refused form."""
+    association = world["association"]
+    client.force_login(approver())
+    add_url = reverse("wagtailadmin_pages:add", args=["events", "eventpage", association.page.pk])
+    data = _weekly_course(
+        world["municipality"],
+        slug="corso-con-data-illeggibile",
+        **_formset("occurrence_changes", []),
+        **_formset("exclusions", [{"date": "31/31/2026"}]),
+    )
+    response = client.post(add_url, data)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert not form.errors  # the page's own fields are fine
+    assert form.formsets["exclusions"].errors[0]["date"]
+    assert not EventPage.objects.filter(slug="corso-con-data-illeggibile").exists()
+
+
 @pytest.mark.parametrize("edit", [False, True])
 def test_admin_event_with_an_excluded_date_outside_the_series_is_400(client, world, edit):
     association = world["association"]
