@@ -280,7 +280,7 @@ def proposal_version_from_document(*, proposal: Proposal, by) -> int | None:
     if document is None or document.last_seq <= document.version_seq:
         return None
     rendered = render_state(state_bytes(stored_state(document_id=document.pk)))
-    proposal_update(by=by, proposal=proposal, body=rendered.text)
+    proposal_update(by=by, proposal=proposal, body=rendered.text, from_document=True)
     CoeditDocument.objects.filter(pk=document.pk).update(version_seq=document.last_seq)
     return document.last_seq
 

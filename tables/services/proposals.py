@@ -251,13 +251,25 @@ def _notify_changed(proposal: Proposal, *, by, version: ProposalVersion) -> None
 
 @transaction.atomic
 def proposal_update(
-    *, by, proposal: Proposal, base_version: int | None = None, **fields
+    *,
+    by,
+    proposal: Proposal,
+    base_version: int | None = None,
+    from_document: bool = False,
+    **fields,
 ) -> ProposalVersion | None:
     """Save the proposal's new fields and body as a new version (None when nothing changed);
     the fields left out keep their values.
 
     `base_version` is the version the person was editing: if someone saved since, the save
-    is refused (409) and nothing is lost from either."""
+    is refused (409) and nothing is lost from either.
+
+    A new body written in the plain form goes into the proposal's co-edited document too, so
+    that open editors show it at once (as a restore does); while the document holds text
+    typed together and not yet saved as a version, such a save is refused (409), since it
+    would overwrite that text. `from_document`: the body comes from that document
+    (tables.coedit.services), which then needs nothing back."""
+    document_id = None if from_document else _lock_document(proposal.pk)
     proposal = lock_proposal(proposal.pk)
     if not rules.can_edit_proposal(by, proposal):
         if proposal.status not in workflow.EDITABLE:
@@ -283,11 +295,31 @@ def proposal_update(
     snapshot = _snapshot(values)
     if versions.same_content(latest_snapshot(proposal), snapshot):
         return None
+    push_body = document_id is not None and values["body"] != proposal.body
+    if push_body and _has_unsaved_text(document_id):
+        raise Conflict(
+            _(
+                "Il testo si sta scrivendo insieme e ha modifiche non ancora salvate: "
+                "salvalo come versione dall'editor, poi modifica qui."
+            ),
+            code=STALE,
+        )
     _apply(proposal, values)
     _set_relations(proposal, values)
     version = _add_version(proposal, by=by, snapshot=snapshot)
+    if push_body:
+        _push_to_document(document_id, body=values["body"], by=by)
     _notify_changed(proposal, by=by, version=version)
     return version
+
+
+def _has_unsaved_text(document_id: int) -> bool:
+    """Updates typed since the document was last saved as a version (its first update, the
+    text it opened with, counts as saved)."""
+    last_seq, version_seq = (
+        CoeditDocument.objects.filter(pk=document_id).values_list("last_seq", "version_seq").get()
+    )
+    return last_seq > max(version_seq, 1)
 
 
 def _lock_document(proposal_id: int) -> int | None:
@@ -303,8 +335,9 @@ def _lock_document(proposal_id: int) -> int | None:
 
 
 def _push_to_document(document_id: int, *, body: str, by) -> None:
-    """Put the restored body in the open co-editing document: open editors receive it after
-    commit like any other update, and the document counts as saved in this version."""
+    """Put a restored body, or one written in the plain form, in the co-editing document:
+    open editors receive it after commit like any other update, and the document counts as
+    saved in this version."""
     # tables.coedit.services builds versions with proposal_update from this module.
     from tables.coedit.services import document_replace_blocks
 

@@ -12,6 +12,7 @@ from tables import services
 from tables.coedit import rooms
 from tables.coedit.render import render_state
 from tables.models import CoeditDocument, Membership, ProposalVersion, Role
+from tables.services._common import Conflict
 from tests.tables.coedit_client import YClient
 from tests.tables.coedit_world import make_world, minutes_path, proposal_path
 
@@ -179,3 +180,47 @@ async def test_other_role_changes_and_other_tables_leave_the_sockets_open(world)
     assert marco_here.closed_code == 4403
     assert marco_there.online and _revocations(marco_there) == []
     await marco_there.disconnect()
+
+
+# --- Saving in the plain form -----------------------------------------------------------------
+
+THIRD = "Terza stesura, dal modulo: ludoteca in sei comuni."
+
+
+def _save_in_the_form(world, body: str):
+    world.proposal.refresh_from_db()
+    return services.proposal_update(by=world.coordinator, proposal=world.proposal, body=body)
+
+
+async def test_a_body_saved_in_the_plain_form_appears_in_the_open_editors(world):
+    await sync_to_async(_two_versions)(world)
+    anna = await connected(world.author, proposal_path(world.proposal))
+    assert anna.text() == SECOND
+    version = await sync_to_async(_save_in_the_form)(world, THIRD)
+    assert version.number == 3
+    await anna.pump()
+    assert anna.text() == THIRD
+    document = await sync_to_async(_document)(world)
+    assert document.version_seq == document.last_seq  # saved as that version already
+    # Typing goes on from the form's text.
+    await anna.edit(lambda f: f.children[0].children[0].insert(0, "Ultima: "))
+    await anna.pump()
+    assert anna.errors == [] and anna.text() == "Ultima: " + THIRD
+    await anna.disconnect()
+
+
+async def test_the_plain_form_does_not_overwrite_text_typed_together_and_not_saved(world):
+    await sync_to_async(_two_versions)(world)
+    anna = await connected(world.author, proposal_path(world.proposal))
+    await anna.edit(lambda f: f.children[0].children[0].insert(0, "Bozza: "))
+    await anna.pump()
+    assert anna.errors == [] and anna.acks[-1] is not None
+    with pytest.raises(Conflict):
+        await sync_to_async(_save_in_the_form)(world, THIRD)
+    await anna.pump()
+    assert anna.text() == "Bozza: " + SECOND
+    versions = await sync_to_async(
+        lambda: list(ProposalVersion.objects.filter(proposal=world.proposal).values("number"))
+    )()
+    assert len(versions) == 2
+    await anna.disconnect()
