@@ -216,6 +216,8 @@ def test_a_signed_in_stranger_and_a_pending_shop_s_operator_get_404(client, worl
 def test_staff_manage_any_shop(client, world):
     client.force_login(UserFactory(is_staff=True))
     b = world["shop_b"].pk
+    staff_page = client.get(reverse("carta:staff_shop", args=[b]))
+    assert f'href="{reverse("carta:operator_shop", args=[b])}"' in staff_page.text
     page = client.get(reverse("carta:operator_shop", args=[b]))
     assert page.status_code == 200
     assert "collega.b@example.org" in page.text
