@@ -380,6 +380,30 @@ class _PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
+    list=extend_schema(summary="Categories of the offers (the `category` filter's slugs)"),
+    retrieve=extend_schema(summary="A category"),
+)
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [DeclaredPolicyPermission]
+    serializer_class = CartaCategorySerializer
+    queryset = Category.objects.order_by("sort_order", "name")
+    lookup_field = "slug"
+    pagination_class = None
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Badges a shop earns (the `badge` filter's slugs)"),
+    retrieve=extend_schema(summary="A badge"),
+)
+class BadgeViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [DeclaredPolicyPermission]
+    serializer_class = CartaBadgeSerializer
+    queryset = Badge.objects.order_by("min_percentage")
+    lookup_field = "slug"
+    pagination_class = None
+
+
+@extend_schema_view(
     list=extend_schema(summary="Negozi di Buon Vicinato (approved shops)"),
     retrieve=extend_schema(summary="An approved shop, with its outlets and current offers"),
 )

@@ -11,6 +11,8 @@ API_RESOURCES = [
     ("carta/shops", "carta-shops", api.ShopViewSet, access.PUBLIC),
     ("carta/outlets", "carta-outlets", api.OutletViewSet, access.PUBLIC),
     ("carta/offers", "carta-offers", api.OfferViewSet, access.PUBLIC),
+    ("carta/categories", "carta-categories", api.CategoryViewSet, access.PUBLIC),
+    ("carta/badges", "carta-badges", api.BadgeViewSet, access.PUBLIC),
 ]
 for prefix, basename, viewset, policy in API_RESOURCES:
     router.register(prefix, viewset, basename=basename)

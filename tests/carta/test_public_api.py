@@ -223,3 +223,15 @@ def test_the_api_is_read_only(client, world):
     response = client.post(SHOPS, {"business_name": "Nuovo"}, content_type="application/json")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_the_filters_slugs_are_listed(client):
+    categories = client.get("/api/v1/carta/categories/").json()
+    assert {"slug": "alimentari", "name": "Alimentari e prodotti per la casa"} in categories
+    badges = client.get("/api/v1/carta/badges/").json()
+    assert [(b["slug"], b["min_percentage"]) for b in badges] == [
+        ("amico-della-famiglia", "5.00"),
+        ("sostenitore-della-famiglia", "20.00"),
+    ]
+    assert client.get("/api/v1/carta/badges/amico-della-famiglia/").status_code == 200
+    assert client.get("/api/v1/carta/badges/eroe/").json()["error"]["code"] == "not_found"

@@ -471,3 +471,21 @@ def test_the_last_operator_is_kept_under_the_service_too(world):
         )
     assert refused.value.code == "last_operator"
     assert Shop.objects.get(pk=shop.pk).memberships.count() == 1
+
+
+def test_a_pending_invitation_is_revoked_and_its_link_stops_working(client, world):
+    shop = world["shop_a"]
+    invitation, token = shop_services.shop_invitation_create(
+        shop=shop, email="ripensato@example.org", by=world["operator_a"]
+    )
+    client.force_login(world["operator_a"])
+    assert (
+        "ripensato@example.org" in client.get(reverse("carta:operator_shop", args=[shop.pk])).text
+    )
+    revoke = reverse("carta:operator_invitation_revoke", args=[shop.pk, invitation.pk])
+    assert client.post(revoke).status_code == 302
+    assert client.post(revoke).status_code == 404  # already revoked
+    client.force_login(UserFactory(email="ripensato@example.org"))
+    response = client.post(reverse("carta:operator_invitation", args=[token]))
+    assert response.status_code == 400 and "revocato" in response.text
+    assert not shop.memberships.filter(user__email="ripensato@example.org").exists()
