@@ -43,10 +43,18 @@ def load(*, admin) -> dict[str, int]:
     shop, was_created = Shop.objects.get_or_create(
         network=cidis,
         vat_number="01234567897",
-        defaults={"business_name": "Cartoleria Il Quaderno", "status": Shop.Status.APPROVED},
+        defaults={
+            "business_name": "Cartoleria Il Quaderno",
+            "status": Shop.Status.APPROVED,
+            "description": "Quaderni, zaini, libri per ragazzi e fotocopie vicino alle scuole.",
+            "contact_email": SHOP_OPERATOR_EMAIL,
+            "public_email": "info.quaderno@example.org",
+            "phone": "011 9000000",
+        },
     )
     created["shops"] += was_created
     if was_created:
+        shop.categories.set(Category.objects.filter(slug="libri-cartoleria"))
         Outlet.objects.create(
             shop=shop, name="Negozio di via Roma", address="Via Roma 12", municipality=orbassano
         )

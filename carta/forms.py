@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carta import tokens, vat
-from carta.models import Card, Category, IseeBand, Offer, Outlet
+from carta.models import Card, Category, IseeBand, Offer, Outlet, Shop
 from carta.offer_services import OfferData
-from carta.shop_services import ShopApplication
+from carta.shop_services import OutletData, ShopApplication, ShopDetails
 from hub.abuse import HoneypotFormMixin
 from hub.models import Municipality, Network
 
@@ -234,3 +234,118 @@ class OfferForm(forms.Form):
             "outlets": list(offer.outlets.all()),
             "categories": list(offer.categories.all()),
         }
+
+
+# --- The shop's management (its operators) -----------------------------------------------------
+
+
+class ShopDetailsForm(forms.Form):
+    description = forms.CharField(
+        label=_("Descrizione"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Cosa offre il negozio alle famiglie: appare nella sua pagina pubblica."),
+    )
+    public_email = forms.EmailField(
+        label=_("E-mail pubblica"),
+        required=False,
+        help_text=_("Appare nella pagina pubblica del negozio e nell'API."),
+    )
+    contact_email = forms.EmailField(
+        label=_("E-mail per la rete"),
+        help_text=_("Non è pubblica: la rete vi scrive qui."),
+    )
+    phone = forms.CharField(
+        label=_("Telefono"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    website = forms.URLField(label=_("Sito web"), required=False, assume_scheme="https")
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Categorie"),
+        queryset=Category.objects.order_by("sort_order", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    @classmethod
+    def initial_of(cls, shop: Shop) -> dict:
+        return {
+            "description": shop.description,
+            "public_email": shop.public_email,
+            "contact_email": shop.contact_email,
+            "phone": shop.phone,
+            "website": shop.website,
+            "categories": list(shop.categories.all()),
+        }
+
+    def to_data(self) -> ShopDetails:
+        data = dict(self.cleaned_data)
+        data["categories"] = tuple(data["categories"])
+        return ShopDetails(**data)
+
+
+class OutletForm(forms.Form):
+    """An outlet; the municipality among the shop's network's. The coordinates' ranges are
+    checked by the service (carta.shop_services), with its messages."""
+
+    name = forms.CharField(
+        label=_("Nome del punto vendita"), max_length=120, help_text=_("Ad esempio «Centro».")
+    )
+    address = forms.CharField(label=_("Indirizzo"), max_length=200)
+    municipality = forms.ModelChoiceField(label=_("Comune"), queryset=Municipality.objects.none())
+    latitude = forms.DecimalField(
+        label=_("Latitudine"),
+        required=False,
+        max_digits=8,
+        decimal_places=6,
+        help_text=_("Facoltativa, in gradi decimali (ad esempio 45.0703)."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitudine"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        help_text=_("Facoltativa, in gradi decimali (ad esempio 7.6869)."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args, shop: Shop, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any municipality is accepted here; one outside the network is refused by the service
+        # with a message that names it. The list offers the network's only.
+        self.fields["municipality"].queryset = Municipality.objects.all()
+        self.fields["municipality"].widget.choices = [
+            ("", "---------"),
+            *(
+                (municipality.pk, municipality.name)
+                for municipality in shop.network.municipalities.order_by("name")
+            ),
+        ]
+
+    @classmethod
+    def initial_of(cls, outlet: Outlet) -> dict:
+        return {
+            "name": outlet.name,
+            "address": outlet.address,
+            "municipality": outlet.municipality_id,
+            "latitude": outlet.latitude,
+            "longitude": outlet.longitude,
+        }
+
+    def to_data(self) -> OutletData:
+        return OutletData(**self.cleaned_data)
+
+
+class OperatorInvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail del collega da invitare"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "Riceverà un link valido 7 giorni: accedendo con questo indirizzo diventa operatore "
+            "dell'esercizio (verifica le carte, scrive le offerte, gestisce l'esercizio)."
+        ),
+    )

@@ -135,6 +135,17 @@ class Shop(Decision):
         help_text=_("Riceve l'accesso alla verifica delle carte quando l'esercizio è approvato."),
     )
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+    description = models.TextField(_("descrizione"), max_length=2000, blank=True)
+    public_email = models.EmailField(
+        _("e-mail pubblica"),
+        blank=True,
+        help_text=_("Appare nella pagina pubblica e nell'API; l'e-mail di contatto no."),
+    )
+    phone = models.CharField(_("telefono"), max_length=40, blank=True)
+    website = models.URLField(_("sito web"), blank=True)
+    categories = models.ManyToManyField(
+        "Category", related_name="shops", verbose_name=_("categorie"), blank=True
+    )
     operators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="ShopOperator",
@@ -207,6 +218,30 @@ class ShopOperator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.shop}"
+
+
+class ShopInvitation(models.Model):
+    """An e-mail invitation to become an operator of a shop, sent by one of its operators.
+    Only a digest of the token is stored (as the associations' invitations)."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invito a un operatore")
+        verbose_name_plural = _("inviti agli operatori")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.shop}"
 
 
 class Verification(models.Model):

@@ -24,3 +24,19 @@ def is_shop_operator(user, shop: Shop | None = None) -> bool:
 def may_manage_offer(user, offer) -> bool:
     """Operators of the offer's shop, and no one else's."""
     return is_shop_operator(user, offer.shop)
+
+
+def is_staff(user) -> bool:
+    return is_person(user) and (user.is_staff or user.is_superuser)
+
+
+def may_manage_shop(user, shop: Shop) -> bool:
+    """The shop's public details, outlets and operators: its own operators (once the shop is
+    approved) and network staff; no other shop's operators."""
+    return is_staff(user) or is_shop_operator(user, shop)
+
+
+def may_remove_operator(user, shop: Shop, operator) -> bool:
+    """Whoever manages the shop removes a colleague (themselves too); the service keeps the
+    last one."""
+    return may_manage_shop(user, shop) and shop.memberships.filter(user=operator).exists()

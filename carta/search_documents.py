@@ -55,7 +55,11 @@ def shop_documents(ids: Sequence[int]) -> Iterator[Document]:
             object_id=shop.pk,
             title=shop.business_name,
             subtitle=", ".join(outlet.address for outlet in outlets),
-            text=" ".join(offer.title for offer in shop.current_offers),
+            text=" ".join(
+                part
+                for part in (shop.description, *(offer.title for offer in shop.current_offers))
+                if part
+            ),
             url=reverse("carta:shop_page", args=[shop.pk]),
             municipality=_towns(outlets),
         )
@@ -112,5 +116,7 @@ def register() -> None:
         watch=[
             registry.Watch(Offer, lambda offer: [offer.pk]),
             registry.Watch(Shop, _shop_offers),
+            # An offer without outlets of its own is found in every town of its shop's.
+            registry.Watch(Outlet, lambda outlet: _shop_offers(outlet.shop)),
         ],
     )

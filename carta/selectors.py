@@ -16,9 +16,21 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
+from carta import tokens
 from carta.eligibility import Conditions
-from carta.models import Badge, Card, CardRule, Category, Offer, Outlet, Shop
+from carta.models import (
+    Badge,
+    Card,
+    CardRule,
+    Category,
+    Offer,
+    Outlet,
+    Shop,
+    ShopInvitation,
+)
+from carta.rules import is_staff
 from hub.models import Child, Municipality, Network
 from hub.selectors import family_of
 
@@ -183,7 +195,8 @@ def _not_ended(today: dt.date):
     return Offer.objects.filter(ends_on__gte=today)
 
 
-def directory(
+def filter_shops(
+    shops: QuerySet[Shop],
     *,
     today: dt.date,
     municipality: str = "",
@@ -191,36 +204,11 @@ def directory(
     badge=None,
     valid_now: bool = False,
 ) -> QuerySet[Shop]:
-    """Approved shops with their outlets and the offers not yet ended (a fixed number of
-    queries whatever the number of shops). Offers past their end date never appear."""
+    """The directory's filters: an outlet in the municipality (slug), a current offer in the
+    category (slug), a started percentage offer reaching the badge, an offer valid today."""
     offers = _not_ended(today)
     if valid_now:
         offers = offers.filter(starts_on__lte=today)
-    shops = _directory_shops(
-        today=today, municipality=municipality, category=category, badge=badge, valid_now=valid_now
-    )
-    return (
-        shops.select_related("network")
-        .prefetch_related(
-            Prefetch("outlets", queryset=Outlet.objects.select_related("municipality")),
-            Prefetch(
-                "offers",
-                queryset=offers.prefetch_related("categories").order_by("ends_on", "pk"),
-                to_attr="public_offers",
-            ),
-        )
-        .order_by("business_name", "pk")
-    )
-
-
-def _directory_shops(
-    *, today: dt.date, municipality: str, category: str, badge, valid_now: bool
-) -> QuerySet[Shop]:
-    """The approved shops the directory's filters keep (no related rows)."""
-    offers = _not_ended(today)
-    if valid_now:
-        offers = offers.filter(starts_on__lte=today)
-    shops = Shop.objects.filter(status=Shop.Status.APPROVED)
     if municipality:
         shops = shops.filter(outlets__municipality__slug=municipality)
     if category:
@@ -241,6 +229,39 @@ def _directory_shops(
     return shops.distinct()
 
 
+def directory(
+    *,
+    today: dt.date,
+    municipality: str = "",
+    category: str = "",
+    badge=None,
+    valid_now: bool = False,
+) -> QuerySet[Shop]:
+    """Approved shops with their outlets and the offers not yet ended (a fixed number of
+    queries whatever the number of shops). Offers past their end date never appear."""
+    offers = _not_ended(today)
+    if valid_now:
+        offers = offers.filter(starts_on__lte=today)
+    shops = filter_shops(
+        Shop.objects.filter(status=Shop.Status.APPROVED).select_related("network"),
+        today=today,
+        municipality=municipality,
+        category=category,
+        badge=badge,
+        valid_now=valid_now,
+    )
+    return shops.prefetch_related(
+        Prefetch("outlets", queryset=Outlet.objects.select_related("municipality")),
+        Prefetch(
+            "offers",
+            queryset=offers.prefetch_related(
+                "categories", Prefetch("outlets", queryset=Outlet.objects.order_by("pk"))
+            ).order_by("ends_on", "pk"),
+            to_attr="public_offers",
+        ),
+    ).order_by("business_name", "pk")
+
+
 def map_outlets(
     *,
     today: dt.date,
@@ -252,8 +273,13 @@ def map_outlets(
     """The outlets of the shops the directory shows with the same filters, with their shop
     and municipality (one query whatever the number of shops), by municipality and shop.
     With a municipality, only the outlets in it."""
-    shops = _directory_shops(
-        today=today, municipality=municipality, category=category, badge=badge, valid_now=valid_now
+    shops = filter_shops(
+        Shop.objects.filter(status=Shop.Status.APPROVED),
+        today=today,
+        municipality=municipality,
+        category=category,
+        badge=badge,
+        valid_now=valid_now,
     )
     outlets = Outlet.objects.filter(shop__in=shops.values("pk"))
     if municipality:
@@ -329,3 +355,97 @@ def open_data_items(*, today: dt.date) -> list[dict]:
                 }
             )
     return items
+
+
+# --- The public API -----------------------------------------------------------------------------
+
+
+def api_shops(*, today: dt.date) -> QuerySet[Shop]:
+    """Approved shops for the API: the directory's rows, with the shop's categories too."""
+    return directory(today=today).prefetch_related(
+        Prefetch("categories", queryset=Category.objects.order_by("sort_order", "name"))
+    )
+
+
+def api_outlets() -> QuerySet[Outlet]:
+    return (
+        Outlet.objects.filter(shop__status=Shop.Status.APPROVED)
+        .select_related("municipality", "shop")
+        .order_by("shop__business_name", "name", "pk")
+    )
+
+
+def api_offers(*, today: dt.date) -> QuerySet[Offer]:
+    """Offers of approved shops not yet ended (an ended offer is never listed)."""
+    return (
+        _not_ended(today)
+        .filter(shop__status=Shop.Status.APPROVED)
+        .select_related("shop")
+        .prefetch_related(
+            Prefetch("outlets", queryset=Outlet.objects.order_by("pk")),
+            Prefetch("categories", queryset=Category.objects.order_by("sort_order", "name")),
+        )
+        .order_by("ends_on", "pk")
+    )
+
+
+def filter_offers(
+    offers: QuerySet[Offer],
+    *,
+    today: dt.date,
+    shop=None,
+    municipality: str = "",
+    category: str = "",
+    badge=None,
+    valid_now: bool = False,
+) -> QuerySet[Offer]:
+    """An offer with no outlet of its own holds at every outlet of its shop."""
+    if shop is not None:
+        offers = offers.filter(shop=shop)
+    if municipality:
+        offers = offers.filter(
+            Q(outlets__municipality__slug=municipality)
+            | Q(outlets__isnull=True, shop__outlets__municipality__slug=municipality)
+        )
+    if category:
+        offers = offers.filter(categories__slug=category)
+    if valid_now:
+        offers = offers.filter(starts_on__lte=today)
+    if badge is not None:
+        offers = offers.filter(
+            shop__in=filter_shops(Shop.objects.all(), today=today, badge=badge).values("pk")
+        )
+    return offers.distinct()
+
+
+# --- The shop's management (its operators and staff) -------------------------------------------
+
+
+def managed_shop(user, pk: int) -> Shop | None:
+    """The shop if `user` may manage it (carta.rules.may_manage_shop), found in one query;
+    None for another shop's operator, so that the view answers 404."""
+    shops = Shop.objects.select_related("network")
+    if not is_staff(user):
+        shops = shops.filter(memberships__user=user, status=Shop.Status.APPROVED)
+    return shops.filter(pk=pk).first()
+
+
+def shop_management_context(shop: Shop) -> dict:
+    """What the management page shows: outlets, operators and pending invitations."""
+    return {
+        "outlets": list(shop.outlets.select_related("municipality").order_by("name", "pk")),
+        "operators": list(shop.memberships.select_related("user").order_by("user__email", "pk")),
+        "invitations": list(
+            shop.invitations.filter(
+                accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gte=timezone.now()
+            ).order_by("-created_at")
+        ),
+    }
+
+
+def invitation_for_token(token: str) -> ShopInvitation | None:
+    return (
+        ShopInvitation.objects.select_related("shop")
+        .filter(token_hash=tokens.invitation_token_hash(token))
+        .first()
+    )

@@ -120,3 +120,8 @@ def is_well_formed_number(number: str) -> bool:
 
 def grouped(number: str) -> str:
     return " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+
+
+def invitation_token_hash(token: str) -> str:
+    """What is stored of an operator's invitation token (carta.models.ShopInvitation)."""
+    return hashlib.sha256(f"carta-invitation:{token}".encode()).hexdigest()

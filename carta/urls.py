@@ -5,6 +5,18 @@ from hub import access
 
 app_name = "carta"
 
+MANAGE_SHOP = access.object_policy(
+    "carta.rules.may_manage_shop", "operators of the shop (approved), and network staff"
+)
+# Anyone holding the link sees which shop invites them; only the invited person, signed in
+# with that address, accepts it.
+INVITATION_LINK = access.Policy(
+    "carta_invitation_link",
+    "anyone with the link reads the invitation; the invited person, signed in with that "
+    "address, accepts it",
+    object_rule="carta.shop_services.shop_invitation_accept",
+)
+
 urlpatterns = [
     access.route(
         "",
@@ -109,6 +121,71 @@ urlpatterns = [
         policy=access.object_policy(
             "carta.rules.may_manage_offer", "operators of the offer's shop"
         ),
+        namespace=app_name,
+    ),
+    access.route(
+        "esercente/esercizio/",
+        views.operator_shop_home,
+        name="operator_shop_home",
+        policy=access.object_policy("carta.rules.is_shop_operator", "operators of the shop"),
+        namespace=app_name,
+    ),
+    access.route(
+        "esercente/esercizi/<int:pk>/",
+        views.operator_shop,
+        name="operator_shop",
+        policy=MANAGE_SHOP,
+        namespace=app_name,
+    ),
+    access.route(
+        "esercente/esercizi/<int:pk>/punti-vendita/nuovo/",
+        views.operator_outlet,
+        name="operator_outlet_new",
+        policy=MANAGE_SHOP,
+        namespace=app_name,
+    ),
+    access.route(
+        "esercente/esercizi/<int:pk>/punti-vendita/<int:outlet_pk>/",
+        views.operator_outlet,
+        name="operator_outlet",
+        policy=MANAGE_SHOP,
+        namespace=app_name,
+    ),
+    access.route(
+        "esercente/esercizi/<int:pk>/punti-vendita/<int:outlet_pk>/elimina/",
+        views.operator_outlet_delete,
+        name="operator_outlet_delete",
+        policy=MANAGE_SHOP,
+        namespace=app_name,
+    ),
+    access.route(
+        "esercente/esercizi/<int:pk>/operatori/invita/",
+        views.operator_invite,
+        name="operator_invite",
+        policy=MANAGE_SHOP,
+        namespace=app_name,
+    ),
+    access.route(
+        "esercente/esercizi/<int:pk>/operatori/inviti/<int:invitation_pk>/revoca/",
+        views.operator_invitation_revoke,
+        name="operator_invitation_revoke",
+        policy=MANAGE_SHOP,
+        namespace=app_name,
+    ),
+    access.route(
+        "esercente/esercizi/<int:pk>/operatori/<int:user_pk>/rimuovi/",
+        views.operator_remove,
+        name="operator_remove",
+        policy=access.object_policy(
+            "carta.rules.may_remove_operator", "operators of the shop, and network staff"
+        ),
+        namespace=app_name,
+    ),
+    access.route(
+        "esercente/invito/<str:token>/",
+        views.operator_invitation,
+        name="operator_invitation",
+        policy=INVITATION_LINK,
         namespace=app_name,
     ),
     access.route(

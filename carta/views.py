@@ -8,6 +8,7 @@ import json
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
@@ -15,7 +16,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_permissions_policy import PermissionsPolicyMiddleware
 
@@ -34,12 +37,21 @@ from carta.forms import (
     CardRequestForm,
     CardStatusForm,
     OfferForm,
+    OperatorInvitationForm,
+    OutletForm,
     ShopDecisionForm,
+    ShopDetailsForm,
     ShopJoinForm,
     VerifyForm,
 )
 from carta.models import Card, Shop
-from carta.rules import is_shop_operator, may_manage_offer, may_see_card
+from carta.rules import (
+    is_shop_operator,
+    may_manage_offer,
+    may_manage_shop,
+    may_remove_operator,
+    may_see_card,
+)
 from hub import abuse
 from hub.access import permission_denied_response
 from hub.csv_export import OPEN_DATA, CsvWriter
@@ -420,6 +432,193 @@ def operator_offer(request, pk: int | None = None):
         {"shop": shop, "offer": offer, "form": form},
         status=status,
     )
+
+
+# --- The shop's management (its operators, and staff) ---------------------------------------
+
+
+@require_GET
+def operator_shop_home(request):
+    """The operator's shop page (the first shop, if they run several)."""
+    return redirect("carta:operator_shop", pk=_operated_shop(request).pk)
+
+
+def _managed_shop_or_404(request, pk: int) -> Shop:
+    """The shop if the person may manage it; 404 for any other, whether it exists or not."""
+    shop = selectors.managed_shop(request.user, pk)
+    if shop is None or not may_manage_shop(request.user, shop):
+        raise Http404
+    return shop
+
+
+def _management_page(
+    request, shop: Shop, *, details_form=None, invitation_form=None, error="", status=200
+):
+    context = {
+        "shop": shop,
+        "details_form": details_form or ShopDetailsForm(initial=ShopDetailsForm.initial_of(shop)),
+        "invitation_form": invitation_form or OperatorInvitationForm(),
+        "error": error,
+        **selectors.shop_management_context(shop),
+    }
+    return render(request, "carta/operator_shop.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def operator_shop(request, pk: int):
+    """The shop's public details (GET shows the whole management page, POST saves them)."""
+    shop = _managed_shop_or_404(request, pk)
+    if request.method == "GET":
+        return _management_page(request, shop)
+    form = ShopDetailsForm(request.POST)
+    if form.is_valid():
+        try:
+            shop_services.shop_details_update(shop=shop, data=form.to_data())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Dati dell'esercizio salvati."))
+            return redirect("carta:operator_shop", pk=shop.pk)
+    return _management_page(request, shop, details_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def operator_outlet(request, pk: int, outlet_pk: int | None = None):
+    """Add an outlet (no outlet_pk) or change one of the shop's (404 for any other)."""
+    shop = _managed_shop_or_404(request, pk)
+    outlet = None
+    if outlet_pk is not None:
+        outlet = get_object_or_404(shop.outlets.select_related("municipality"), pk=outlet_pk)
+    if request.method == "POST":
+        form = OutletForm(request.POST, shop=shop)
+        if form.is_valid():
+            try:
+                shop_services.outlet_save(shop=shop, data=form.to_data(), outlet=outlet)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Punto vendita salvato."))
+                return redirect("carta:operator_shop", pk=shop.pk)
+        status = 400
+    else:
+        initial = OutletForm.initial_of(outlet) if outlet else {}
+        form = OutletForm(initial=initial, shop=shop)
+        status = 200
+    return render(
+        request,
+        "carta/operator_outlet.html",
+        {"shop": shop, "outlet": outlet, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+def operator_outlet_delete(request, pk: int, outlet_pk: int):
+    shop = _managed_shop_or_404(request, pk)
+    outlet = get_object_or_404(shop.outlets.all(), pk=outlet_pk)
+    try:
+        shop_services.outlet_delete(shop=shop, outlet=outlet)
+    except ValidationError as error:
+        return _management_page(request, shop, error=" ".join(error.messages), status=400)
+    messages.success(request, _("Punto vendita eliminato."))
+    return redirect("carta:operator_shop", pk=shop.pk)
+
+
+@require_POST
+def operator_invite(request, pk: int):
+    shop = _managed_shop_or_404(request, pk)
+    form = OperatorInvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            shop_services.shop_invitation_create(
+                shop=shop, email=form.cleaned_data["email"], by=request.user
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Invito inviato a %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("carta:operator_shop", pk=shop.pk)
+    return _management_page(request, shop, invitation_form=form, status=400)
+
+
+@require_POST
+def operator_invitation_revoke(request, pk: int, invitation_pk: int):
+    shop = _managed_shop_or_404(request, pk)
+    if not shop_services.shop_invitation_revoke(shop=shop, invitation_id=invitation_pk):
+        raise Http404
+    messages.success(request, _("Invito revocato."))
+    return redirect("carta:operator_shop", pk=shop.pk)
+
+
+@require_POST
+def operator_remove(request, pk: int, user_pk: int):
+    shop = _managed_shop_or_404(request, pk)
+    operator = get_object_or_404(shop.operators.all(), pk=user_pk)
+    if not may_remove_operator(request.user, shop, operator):  # pragma: no cover - found above
+        raise Http404
+    try:
+        shop_services.shop_operator_remove(shop=shop, operator_id=operator.pk, by=request.user)
+    except ValidationError as error:
+        return _management_page(request, shop, error=" ".join(error.messages), status=400)
+    if operator.pk == request.user.pk and not may_manage_shop(request.user, shop):
+        messages.success(request, _("Non sei più operatore di %(name)s.") % {"name": shop})
+        return redirect("profile")
+    messages.success(request, _("%(email)s non è più operatore.") % {"email": operator.email})
+    return redirect("carta:operator_shop", pk=shop.pk)
+
+
+def _masked_email(email: str) -> str:
+    local, _at, domain = email.partition("@")
+    return f"{local[:2]}…@{domain}"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def operator_invitation(request, token: str):
+    """Anyone holding the link sees which shop invites them; accepting takes the invited
+    person, signed in with the invited address (shop_services.shop_invitation_accept)."""
+    invitation = selectors.invitation_for_token(token)
+    if problem := shop_services.invitation_refusal(invitation):
+        return render(request, "carta/operator_invitation.html", {"problem": problem}, status=400)
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return render(
+            request,
+            "carta/operator_invitation.html",
+            {
+                "invitation": invitation,
+                "masked_email": _masked_email(invitation.email),
+                "next_query": urlencode({"next": request.get_full_path()}),
+            },
+        )
+    if request.user.email.lower() != invitation.email.lower():
+        problem = _("Questo invito è per %(email)s: accedi con quell'indirizzo.") % {
+            "email": _masked_email(invitation.email)
+        }
+        return render(
+            request,
+            "carta/operator_invitation.html",
+            {"problem": problem, "wrong_account": True},
+            status=403,
+        )
+    if request.method == "POST":
+        try:
+            shop_services.shop_invitation_accept(token=token, user=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            return render(
+                request, "carta/operator_invitation.html", {"problem": message}, status=400
+            )
+        messages.success(
+            request,
+            _("Ora sei operatore di %(name)s.") % {"name": invitation.shop.business_name},
+        )
+        return redirect("carta:operator_shop", pk=invitation.shop_id)
+    return render(request, "carta/operator_invitation.html", {"invitation": invitation})
 
 
 # --- Public directory ---------------------------------------------------------------------------

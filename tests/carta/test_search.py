@@ -70,3 +70,20 @@ def test_an_ended_offer_leaves_the_index_at_the_nightly_reconcile(indexed):
     with indexed():
         services.reconcile()
     assert titles(q="Ciambella", tipo="offer") == set()
+
+
+def test_the_description_an_operator_writes_is_found(indexed):
+    from carta import shop_services
+
+    with indexed():
+        network, town = network_with_town()
+        shop, _outlet, _operator = shop_in(network, town)
+    assert titles(q="Pasticceria") == set()
+    with indexed():
+        shop_services.shop_details_update(
+            shop=shop,
+            data=shop_services.ShopDetails(
+                description="Pasticceria artigianale", contact_email="rete@example.org"
+            ),
+        )
+    assert titles(q="Pasticceria") == {shop.business_name}
