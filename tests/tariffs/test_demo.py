@@ -15,10 +15,18 @@ pytestmark = pytest.mark.django_db
 def test_demo_tariffs_load_once_and_answer_for_both_networks(client):
     load_demo_data()
     admin = User.objects.get(email=DEMO_ADMIN_EMAIL)
-    assert demo.load(admin=admin) == {"tariff scales": 2, "tariff rules": 4}
-    assert demo.load(admin=admin) == {"tariff scales": 0, "tariff rules": 0}
+    assert demo.load(admin=admin) == {
+        "tariff scales": 2,
+        "tariff rules": 4,
+        "draft tariff rules": 2,
+    }
+    assert demo.load(admin=admin) == {
+        "tariff scales": 0,
+        "tariff rules": 0,
+        "draft tariff rules": 0,
+    }
     assert Scale.objects.count() == 2
-    assert TariffRule.objects.count() == 4
+    assert TariffRule.objects.count() == 6
     for slug in ("lissone", "bruino"):
         response = client.post(
             "/api/v1/tariffs/calculate/",
