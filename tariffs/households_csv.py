@@ -21,7 +21,6 @@ returned, only the errors (tariffs.simulation never sees a half-read file).
 from __future__ import annotations
 
 import csv
-import io
 import random
 import re
 from dataclasses import dataclass
@@ -239,7 +238,24 @@ def parse(text: str) -> list[HouseholdRow]:
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise HouseholdsFileError([RowError(1, "", _("il file è vuoto: manca l'intestazione."))])
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0]))
+    # One record a line (any of \n, \r\n, \r): a household has no multi-line cell, and the
+    # row numbers are the lines a spreadsheet shows.
+    reader = csv.reader(lines, delimiter=_delimiter(lines[0]))
+    try:
+        return _read(reader)
+    except csv.Error:
+        raise HouseholdsFileError(
+            [
+                RowError(
+                    reader.line_num,
+                    "",
+                    _("riga illeggibile: una cella troppo lunga o delle virgolette non chiuse."),
+                )
+            ]
+        ) from None
+
+
+def _read(reader) -> list[HouseholdRow]:
     header = [name.strip().lower() for name in next(reader)]
     missing = [column for column in COLUMNS if column not in header]
     if missing:

@@ -135,3 +135,14 @@ def test_the_template_and_the_sample_read_back():
     rows = parse(households_csv.decode(sample))
     assert len(rows) == 500
     assert sum("canteen" in row.services for row in rows) > 200
+
+
+def test_unreadable_rows_and_old_mac_line_ends():
+    with pytest.raises(HouseholdsFileError) as caught:
+        parse(f"{HEADER}\n2;;0;si;1;mensa\n2;{'1' * 200_000};0;si;1;mensa\n")
+    assert [str(error) for error in caught.value.errors] == [
+        "Riga 3: riga illeggibile: una cella troppo lunga o delle virgolette non chiuse."
+    ]
+    assert len(parse(f"{HEADER}\r2;;0;si;1;mensa\r2;;0;si;1;mensa")) == 2
+    with pytest.raises(HouseholdsFileError):
+        parse(f"{HEADER}\n2;\x00;0;si;1;mensa")

@@ -259,6 +259,13 @@ def test_no_household_using_the_service_is_a_400(staff_client, setup):
     )
 
 
+def test_a_file_over_the_size_limit_is_refused(staff_client, setup, monkeypatch):
+    monkeypatch.setattr(households_csv, "MAX_BYTES", 100)
+    response = post(staff_client, setup, FAMILIES)
+    assert response.status_code == 400
+    assert "dividilo in più parti" in response.content.decode()
+
+
 def test_non_utf8_files_are_refused(staff_client, setup):
     data = {
         "current_rule": setup["current"].pk,
