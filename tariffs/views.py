@@ -117,7 +117,7 @@ def simulation_report_download(request: HttpRequest) -> HttpResponse:
         summary = simulation.Summary.from_data(data)
     except signing.SignatureExpired:
         return _report_refused(request, _("Il rapporto è scaduto: rifai la simulazione."))
-    except (signing.BadSignature, KeyError, TypeError, ValueError, ArithmeticError):
+    except (signing.BadSignature, KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
         return _report_refused(request, _("Rapporto non valido: rifai la simulazione."))
     if request.POST.get("format") == "pdf":
         response = HttpResponse(

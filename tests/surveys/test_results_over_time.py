@@ -36,14 +36,15 @@ def add_on(survey, day, count, **kwargs):
     Response.objects.exclude(pk__in=before).update(submitted_on=day)
 
 
-def invite(survey, count, *, answered=0):
+def invite(survey, count, *, answered=0, municipality=None, prefix="famiglia"):
     Invitation.objects.bulk_create(
         Invitation(
             survey=survey,
-            email=f"famiglia{index}@example.org",
+            email=f"{prefix}{index}@example.org",
             salt="x",
-            token_hash=f"{survey.pk}-{index}",
+            token_hash=f"{survey.pk}-{prefix}-{index}",
             answered=index < answered,
+            municipality=municipality,
         )
         for index in range(count)
     )
@@ -111,6 +112,17 @@ def test_an_invited_questionnaire_shows_the_cumulative_response_rate(staff_clien
     assert "<polyline" in body
     assert "20,0&nbsp;%" in body  # 10 of 50
     assert "34,0&nbsp;%" in body  # 17 of 50
+
+
+def test_the_rate_of_a_filtered_page_counts_the_invitations_of_the_filter(staff_client):
+    survey = make_survey(audience=Survey.Audience.INVITED)
+    bruino, orbassano = survey.network.municipalities.order_by("pk")
+    invite(survey, 20, answered=10, municipality=bruino, prefix="b")
+    invite(survey, 80, answered=0, municipality=orbassano, prefix="o")
+    add_on(survey, D1, 10, municipality=bruino)
+    body = staff_client.get(RESULTS, {"municipality": bruino.pk}).content.decode()
+    assert "50,0&nbsp;%" in body  # 10 of Bruino's 20, not of all 100
+    assert "10,0&nbsp;%" in staff_client.get(RESULTS).content.decode()  # 10 of 100
 
 
 # --- The PDF summary --------------------------------------------------------------------------
