@@ -194,7 +194,7 @@ def _table(groups: list[Group]) -> Table:
                 _printable(money(group.mean_difference)),
             ]
         )
-    widths = [32 * mm, 14 * mm, 14 * mm, 14 * mm, 14 * mm, 23 * mm, 23 * mm, 23 * mm, 23 * mm]
+    widths = [30 * mm, *[16 * mm] * 4, *[21.5 * mm] * 4]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
