@@ -7,9 +7,12 @@ tariffs.indicators), works out the indicator and the monthly price of a canteen 
 and a nursery (linear between two thresholds, with a cap), then the yearly revenue of each
 service under each scale and how many families would pay more, less or the same.
 
-Hub: tariffs.indicators.compute + tariffs.pricing.monthly_price with explain=False, as a
-reform simulation calls them (validation, Decimal); for information, the same with the
-steps in words, as the calculator calls them (gettext and Italian number formatting).
+Hub: tariffs.simulation.simulate, the reform simulation of the staff's page, once per
+service with the ISEE scale as the current scenario and the example Fattore Famiglia as the
+draft (indicators.compute + pricing.monthly_price with explain=False, validation, Decimal,
+and its breakdowns by band and by number of children); for information, the indicators
+and prices with the steps in words, as the calculator computes them (gettext and Italian
+number formatting).
 Baseline, same run: a plain-Python loop over the same rules written inline (Decimal, the
 same rounding, no validation, no steps). Both must give the same revenues to the cent.
 
@@ -34,7 +37,7 @@ import django
 
 django.setup()
 
-from tariffs import indicators, pricing  # noqa: E402
+from tariffs import indicators, pricing, simulation  # noqa: E402
 
 D = Decimal
 CENT = D("0.01")
@@ -94,7 +97,27 @@ def summarise(prices: dict[str, list[Decimal]]) -> dict:
     return summary
 
 
-def through_the_hub(families: list[indicators.Household], *, explain: bool = False) -> dict:
+def through_the_hub(families: list[indicators.Household]) -> dict:
+    """The reform simulation's module: ISEE now, the example Fattore Famiglia as the draft."""
+    summary = {}
+    for service, (spec, months) in SERVICES.items():
+        total = simulation.simulate(
+            families,
+            current=simulation.Scenario(scale=SCALES["isee"], rule=spec),
+            draft=simulation.Scenario(scale=SCALES["ff"], rule=spec),
+            months_per_year=months,
+        ).total
+        summary[service] = {
+            "revenue_isee": str(total.revenue_current),
+            "revenue_ff": str(total.revenue_draft),
+            "pay_more": total.more,
+            "pay_less": total.less,
+            "pay_same": total.same,
+        }
+    return summary
+
+
+def as_the_calculator(families: list[indicators.Household], *, explain: bool = True) -> dict:
     prices: dict[str, list[Decimal]] = {
         f"{service}:{scale}": [] for service in SERVICES for scale in SCALES
     }
@@ -183,7 +206,7 @@ def main() -> None:
     hub = through_the_hub(families)
     hub_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    explained = through_the_hub(families, explain=True)
+    explained = as_the_calculator(families)
     explained_seconds = time.perf_counter() - started
     if not hub == explained == baseline:
         raise SystemExit(f"The two computations disagree:\nhub {hub}\nbare {baseline}")
@@ -195,7 +218,7 @@ def main() -> None:
             f"{figures['revenue_ff']} €; families paying more {figures['pay_more']}, "
             f"less {figures['pay_less']}, the same {figures['pay_same']}"
         )
-    print(f"hub (indicators.compute + pricing.monthly_price, explain=False): {hub_seconds:.3f} s")
+    print(f"hub (tariffs.simulation.simulate, once per service): {hub_seconds:.3f} s")
     print(f"hub with the steps in words (as the calculator): {explained_seconds:.3f} s")
     print(f"bare loop, same rules inline: {baseline_seconds:.3f} s")
     ratio = hub_seconds / baseline_seconds

@@ -172,3 +172,99 @@ def column_chart(bars: Sequence[Bar]) -> ColumnChart:
         columns=tuple(columns),
         gridlines=gridlines,
     )
+
+
+# --- Over time: a count per day, and a cumulative percentage ----------------------------------
+
+
+@dataclass(frozen=True)
+class Day:
+    """One day of a timeline and one row of its data table."""
+
+    label: str  # the whole date, for the table and the description
+    count: int | None  # None: not shown (a small cell)
+    count_text: str
+    rate: Decimal | None = None  # the cumulative percentage at the end of the day; None: none
+    short_label: str = ""  # under the axis, for the first and the last day
+
+
+@dataclass(frozen=True)
+class TimelineColumn:
+    day: Day
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    x: int
+    y: int
+    text: str
+
+
+@dataclass(frozen=True)
+class TimelineChart:
+    """Columns of a count per day on the left axis (0 to the largest count), and, when the
+    days have rates, the cumulative percentage as a line on the right axis (0–100 %)."""
+
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    plot_top: int
+    plot_bottom: int
+    count_max: int
+    columns: tuple[TimelineColumn, ...]
+    points: tuple[TimelinePoint, ...]
+    first_label: str
+    last_label: str
+
+    @property
+    def line(self) -> str:
+        """The points as an SVG polyline's `points` attribute."""
+        return " ".join(f"{point.x},{point.y}" for point in self.points)
+
+
+def timeline_chart(days: Sequence[Day]) -> TimelineChart:
+    plot_left, plot_right, plot_top, plot_height = 30, WIDTH - 36, 14, 140
+    plot_bottom = plot_top + plot_height
+    slot = Decimal(plot_right - plot_left) / max(len(days), 1)
+    column_width = max(1, min(24, int(slot * 2 / 3)))
+    count_max = max((day.count or 0 for day in days), default=0)
+    columns, points = [], []
+    for index, day in enumerate(days):
+        center = plot_left + int(slot * index + slot / 2)
+        if day.count:
+            height = int((Decimal(day.count) * plot_height / count_max).to_integral_value())
+            columns.append(
+                TimelineColumn(
+                    day=day,
+                    x=center - column_width // 2,
+                    y=plot_bottom - height,
+                    width=column_width,
+                    height=height,
+                )
+            )
+        if day.rate is not None:
+            points.append(
+                TimelinePoint(
+                    x=center,
+                    y=plot_bottom - _scaled(day.rate, plot_height),
+                    text=percent_text(day.rate),
+                )
+            )
+    return TimelineChart(
+        width=WIDTH,
+        height=plot_bottom + 22,
+        plot_left=plot_left,
+        plot_right=plot_right,
+        plot_top=plot_top,
+        plot_bottom=plot_bottom,
+        count_max=count_max,
+        columns=tuple(columns),
+        points=tuple(points),
+        first_label=(days[0].short_label or days[0].label) if days else "",
+        last_label=(days[-1].short_label or days[-1].label) if len(days) > 1 else "",
+    )

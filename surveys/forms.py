@@ -24,6 +24,19 @@ class ResultsFilterForm(forms.Form):
         ]
         self.fields["age_band"].choices = [("", _("Tutte le fasce")), *AgeBand.choices]
 
+    def filters_text(self) -> str:
+        """The filters applied, in words ("" when none): for the PDF summary's heading."""
+        if not self.is_bound or not self.is_valid():
+            return ""
+        parts = []
+        municipality = self.cleaned_data.get("municipality")
+        if municipality:
+            names = dict(self.fields["municipality"].choices)
+            parts.append(_("Comune: %(name)s") % {"name": names.get(municipality, "")})
+        if age_band := self.cleaned_data.get("age_band"):
+            parts.append(_("Fascia d'età: %(band)s") % {"band": AgeBand(age_band).label})
+        return "; ".join(parts)
+
 
 class InvitationRuleForm(forms.Form):
     RULE_ALL = "all"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from surveys.answering import QuestionSpec
@@ -85,3 +86,43 @@ def question_results(
                 QuestionResult(question, answered, False, texts=tuple(texts.get(question.id, ())))
             )
     return results
+
+
+# --- The response rate over time ----------------------------------------------------------
+
+MAX_DAYS = 366  # the timeline's last days, for a questionnaire open longer than a year
+
+
+@dataclass(frozen=True)
+class TimelineDay:
+    day: date
+    count: int | None  # None: from 1 to MIN_CELL - 1 answers, not shown
+    rate: Decimal | None  # cumulative answered invitations / invitations, in %; None: none
+
+
+def response_timeline(
+    per_day: Sequence[tuple[date, int]], *, invited: int | None
+) -> list[TimelineDay]:
+    """Every day from the first answer to the last (days without answers included), with
+    its answers, small cells hidden as on the rest of the page; for an invited
+    questionnaire (`invited` invitations) also the cumulative response rate.
+
+    The rate is given only on days at least MIN_CELL answers after the previous rate shown:
+    two consecutive rates never tell a small number of answers apart."""
+    if not per_day:
+        return []
+    counts = dict(per_day)
+    first, last = min(counts), max(counts)
+    days: list[TimelineDay] = []
+    cumulative = at_last_point = 0
+    day = first
+    while day <= last:
+        count = counts.get(day, 0)
+        cumulative += count
+        rate = None
+        if invited and cumulative - at_last_point >= MIN_CELL:
+            rate = _percent(cumulative, invited)
+            at_last_point = cumulative
+        days.append(TimelineDay(day, None if 0 < count < MIN_CELL else count, rate))
+        day += timedelta(days=1)
+    return days[-MAX_DAYS:]

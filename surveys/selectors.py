@@ -99,6 +99,7 @@ class ResultsData:
     number_sums: dict[int, Decimal]
     texts: dict[int, list[str]]
     per_day: list[tuple[date, int]]
+    invited_in_scope: int = 0  # the invitations within the filters
 
 
 def results_data(
@@ -136,13 +137,22 @@ def results_data(
         .annotate(n=Count("pk"))
         .values_list("submitted_on", "n")
     )
-    invitations = Invitation.objects.filter(survey=survey).aggregate(
-        invited=Count("pk"), answered=Count("pk", filter=Q(answered=True))
-    )
+    # The invitations of the filters' municipality and age band (copied onto each response
+    # when it is answered): the denominator of the response rate over time.
+    scope = Q()
+    if municipality_id:
+        scope &= Q(municipality_id=municipality_id)
+    if age_band:
+        scope &= Q(age_band=age_band)
+    counts = {"invited": Count("pk"), "answered": Count("pk", filter=Q(answered=True))}
+    if scope:
+        counts["invited_in_scope"] = Count("pk", filter=scope)
+    invitations = Invitation.objects.filter(survey=survey).aggregate(**counts)
     return ResultsData(
         responses=sum(n for _day, n in per_day),
         invited=invitations["invited"],
         answered=invitations["answered"],
+        invited_in_scope=invitations.get("invited_in_scope", invitations["invited"]),
         choice_counts=choice_counts,
         respondents=respondents,
         number_sums=number_sums,

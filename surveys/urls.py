@@ -17,6 +17,7 @@ STAFF = access.STAFF
 urlpatterns = [
     _route("gestione/", views.staff_index, "staff_index", STAFF),
     _route("gestione/<slug:slug>/risultati/", views.survey_results, "results", STAFF),
+    _route("gestione/<slug:slug>/riepilogo.pdf", views.survey_results_pdf, "results_pdf", STAFF),
     _route("gestione/<slug:slug>/risposte.csv", views.survey_results_csv, "results_csv", STAFF),
     _route("gestione/<slug:slug>/inviti/", views.survey_invitations, "invitations", STAFF),
     _route("gestione/<slug:slug>/promemoria/", views.survey_reminders, "reminders", STAFF),

@@ -13,13 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hub import abuse
 from hub.csv_export import CsvWriter, csv_response
 from hub.task_queue import enqueue_on_commit
-from surveys import presentation, results, rules, selectors, services
+from surveys import presentation, results, results_pdf, rules, selectors, services
 from surveys.answering import check_answers
 from surveys.forms import ContextForm, InvitationRuleForm, ResultsFilterForm
 from surveys.models import Survey
@@ -167,8 +168,10 @@ def staff_index(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/staff_index.html", {"surveys": selectors.staff_surveys()})
 
 
-def survey_results(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = _staff_survey(request, slug)
+def _results(request: HttpRequest, survey: Survey):
+    """(form, data, question results) for the filters in the query string; data is None
+    when the filters are invalid. The page and the PDF summary both read here, so they
+    suppress the same cells."""
     municipalities = selectors.network_municipalities(survey)
     form = ResultsFilterForm(request.GET or None, municipalities=municipalities)
     filters = {}
@@ -178,20 +181,32 @@ def survey_results(request: HttpRequest, slug: str) -> HttpResponse:
             "age_band": form.cleaned_data["age_band"],
         }
     elif form.is_bound:
-        return render(
-            request,
-            "surveys/results.html",
-            {"survey": survey, "form": form, "questions": [], "data": None},
-            status=400,
-        )
+        return form, None, []
     data = selectors.results_data(survey, **filters)
-    questions, _sections, section_rows = selectors.survey_structure(survey)
+    questions, _sections, _section_rows = selectors.survey_structure(survey)
     computed = results.question_results(
         questions,
         choice_counts=data.choice_counts,
         respondents=data.respondents,
         number_sums=data.number_sums,
         texts=data.texts,
+    )
+    return form, data, computed
+
+
+def survey_results(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _staff_survey(request, slug)
+    form, data, computed = _results(request, survey)
+    if data is None:
+        return render(
+            request,
+            "surveys/results.html",
+            {"survey": survey, "form": form, "questions": [], "data": None},
+            status=400,
+        )
+    invited = survey.audience == Survey.Audience.INVITED
+    timeline = results.response_timeline(
+        data.per_day, invited=data.invited_in_scope if invited else None
     )
     return render(
         request,
@@ -201,10 +216,35 @@ def survey_results(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "data": data,
             "questions": presentation.question_views(computed),
-            "sections": section_rows,
+            "timeline": presentation.timeline_view(timeline, with_rate=invited),
             "min_cell": results.MIN_CELL,
         },
     )
+
+
+def survey_results_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _staff_survey(request, slug)
+    form, data, computed = _results(request, survey)
+    if data is None:
+        return render(
+            request,
+            "surveys/results.html",
+            {"survey": survey, "form": form, "questions": [], "data": None},
+            status=400,
+        )
+    sheet = results_pdf.SummarySheet(
+        title=survey.title,
+        filters=form.filters_text(),
+        responses=data.responses,
+        invited=data.invited,
+        answered=data.answered,
+        made_on=date_format(timezone.localdate(), "j F Y"),
+    )
+    response = HttpResponse(
+        results_pdf.results_pdf(sheet, computed), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="riepilogo-{survey.slug}.pdf"'
+    return response
 
 
 def survey_results_csv(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,6 +1,11 @@
 """Demo data: the default ISEE scale, the example Fattore Famiglia scale, and canteen and
 nursery tariffs for Lissone (Lombard network) and Bruino (CIdiS). The tariffs are
 illustrative figures in the shape of real resolutions, not the municipalities' own.
+
+Each of the two canteens also has a draft rule for the reform simulation
+(/tariffe/simulazione/, with the sample of 500 households it offers for download): Lissone
+splits its four bands into six, gentler at the bottom and steeper at the top; Bruino moves
+from bands to a linear tariff. Drafts are never applied by the calculator.
 Idempotent: seed_demo may run again."""
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from decimal import Decimal
 
 from hub.models import Municipality
 from tariffs import indicators
-from tariffs.models import Scale, ScaleKind, Service, ServiceKind, TariffRule
+from tariffs.models import Scale, ScaleKind, Service, ServiceKind, Status, TariffRule
 
 START = date(2025, 9, 1)
 
@@ -94,6 +99,40 @@ TARIFFS = [
 ]
 
 
+DRAFT_START = date(2026, 9, 1)
+# (municipality slug, service kind, draft rule)
+DRAFTS = [
+    (
+        "lissone",
+        ServiceKind.CANTEEN,
+        {
+            "method": TariffRule.Method.BANDS,
+            "exemption_threshold": Decimal("3000"),
+            "bands": [
+                {"from": "0", "to": "4000", "price": "25.00"},
+                {"from": "4000", "to": "8000", "price": "40.00"},
+                {"from": "8000", "to": "12000", "price": "55.00"},
+                {"from": "12000", "to": "16000", "price": "70.00"},
+                {"from": "16000", "to": "24000", "price": "85.00"},
+                {"from": "24000", "to": None, "price": "100.00"},
+            ],
+        },
+    ),
+    (
+        "bruino",
+        ServiceKind.CANTEEN,
+        {
+            "method": TariffRule.Method.LINEAR,
+            "exemption_threshold": Decimal("2500"),
+            "min_price": Decimal("25.00"),
+            "max_price": Decimal("92.00"),
+            "lower_threshold": Decimal("4000"),
+            "upper_threshold": Decimal("22000"),
+        },
+    ),
+]
+
+
 def load(*, admin) -> dict[str, int]:
     scales = 0
     for name, kind, coefficients, notes in SCALES:
@@ -126,4 +165,13 @@ def load(*, admin) -> dict[str, int]:
             TariffRule(service=service, valid_from=START, **rule).full_clean()
             TariffRule.objects.create(service=service, valid_from=START, **rule)
             rules += 1
-    return {"tariff scales": scales, "tariff rules": rules}
+    drafts = 0
+    for slug, kind, rule in DRAFTS:
+        service = Service.objects.filter(municipality__slug=slug, kind=kind).first()
+        if service is None or service.rules.filter(status=Status.DRAFT).exists():
+            continue
+        draft = TariffRule(service=service, valid_from=DRAFT_START, status=Status.DRAFT, **rule)
+        draft.full_clean()
+        draft.save()
+        drafts += 1
+    return {"tariff scales": scales, "tariff rules": rules, "draft tariff rules": drafts}

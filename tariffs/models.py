@@ -19,6 +19,14 @@ from tariffs import indicators, pricing
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
+class Status(models.TextChoices):
+    """A draft is a proposal under study: the reform simulation compares it with the rule in
+    force; the calculator and the API apply only active scales and rules."""
+
+    ACTIVE = "active", _("in vigore")
+    DRAFT = "draft", _("bozza (solo simulazione)")
+
+
 class ScaleKind(models.TextChoices):
     ISEE = "isee", _("ISEE")
     FATTORE_FAMIGLIA = "ff", _("Fattore Famiglia")
@@ -58,6 +66,9 @@ class Scale(PreviewableMixin, models.Model):
         ),
     )
     notes = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("stato"), max_length=8, choices=Status.choices, default=Status.ACTIVE
+    )
 
     class Meta:
         verbose_name = _("scala di equivalenza")
@@ -182,6 +193,9 @@ class TariffRule(PreviewableMixin, models.Model):
         _("esenzione sotto l'indicatore"), null=True, blank=True, **MONEY
     )
     cap = models.DecimalField(_("tetto (€/mese)"), null=True, blank=True, **MONEY)
+    status = models.CharField(
+        _("stato"), max_length=8, choices=Status.choices, default=Status.ACTIVE
+    )
 
     class Meta:
         verbose_name = _("regola tariffaria")
@@ -195,7 +209,8 @@ class TariffRule(PreviewableMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service} ({self.valid_from:%d/%m/%Y})"
+        text = f"{self.service} ({self.valid_from:%d/%m/%Y})"
+        return f"{text} [{self.get_status_display()}]" if self.status == Status.DRAFT else text
 
     def get_preview_template(self, request, mode_name):
         return "tariffs/admin/rule_preview.html"

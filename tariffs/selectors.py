@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hub.models import Municipality
 from tariffs import indicators
-from tariffs.models import Scale, ScaleKind, Service, TariffRule
+from tariffs.models import Scale, ScaleKind, Service, Status, TariffRule
 
 # When no scale is in force for a municipality, its network or everyone, the calculator
 # still answers with the built-in ones (tariffs.indicators documents both).
@@ -46,7 +46,7 @@ def scales_in_force(
     """{kind: (name, coefficients)}: the municipality's own scale first, then its
     network's, then the one for everyone, then the built-in one. One query."""
     rows = (
-        Scale.objects.filter(_in_force(on))
+        Scale.objects.filter(_in_force(on), status=Status.ACTIVE)
         .filter(
             Q(municipality=municipality)
             | Q(network__municipalities=municipality)
@@ -84,8 +84,30 @@ def services_with_rules(
         Service.objects.filter(municipality=municipality, kind__in=kinds).order_by("kind")
     )
     rules: dict[int, TariffRule] = {}
-    for rule in TariffRule.objects.filter(_in_force(on), service__in=services).order_by(
-        "valid_from"
-    ):
+    for rule in TariffRule.objects.filter(
+        _in_force(on), status=Status.ACTIVE, service__in=services
+    ).order_by("valid_from"):
         rules[rule.service_id] = rule  # the latest start wins
     return [(service, rules.get(service.pk)) for service in services]
+
+
+# --- Reform simulation (staff) ------------------------------------------------------------
+
+
+def simulation_rules() -> list[TariffRule]:
+    """Every tariff rule, in force, past or draft, with its service and municipality, for
+    the simulation's choices: one query."""
+    return list(
+        TariffRule.objects.select_related("service__municipality").order_by(
+            "service__municipality__name", "service__kind", "status", "-valid_from", "pk"
+        )
+    )
+
+
+def draft_scales() -> list[Scale]:
+    """The draft scales, for the simulation's choices: one query."""
+    return list(
+        Scale.objects.filter(status=Status.DRAFT)
+        .select_related("municipality", "network")
+        .order_by("kind", "name", "pk")
+    )

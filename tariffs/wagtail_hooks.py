@@ -16,12 +16,21 @@ class ScaleViewSet(SnippetViewSet):
     model = Scale
     icon = "table"
     menu_label = _("Scale di equivalenza")
-    list_display = ["name", "kind", "municipality", "network", "valid_from", "valid_until"]
-    list_filter = ["kind"]
+    list_display = [
+        "name",
+        "kind",
+        "status",
+        "municipality",
+        "network",
+        "valid_from",
+        "valid_until",
+    ]
+    list_filter = ["kind", "status"]
     search_fields = ["name"]
     form_fields = [
         "name",
         "kind",
+        "status",
         "municipality",
         "network",
         "valid_from",
@@ -45,10 +54,11 @@ class TariffRuleViewSet(SnippetViewSet):
     model = TariffRule
     icon = "form"
     menu_label = _("Regole tariffarie")
-    list_display = ["service", "method", "valid_from", "valid_until"]
-    list_filter = ["method"]
+    list_display = ["service", "method", "status", "valid_from", "valid_until"]
+    list_filter = ["method", "status"]
     form_fields = [
         "service",
+        "status",
         "valid_from",
         "valid_until",
         "method",
