@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 from hub.outages import OutageLog
@@ -62,9 +62,33 @@ _shared: dict[tuple, _Shared] = {}
 _shared_lock = threading.Lock()
 
 
+class _ReusedClients(RedisCacheClient):
+    """Django's client makes a new redis.Redis for every operation, and building one (its
+    table of reply callbacks) costs more than a round trip to a local Redis; a redis.Redis
+    is safe to share between threads (each command takes a connection from the pool), so
+    each pool gets one, made once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(
+                    self._servers[index], **self._pool_options
+                )
+            pool = self._pools[index]
+            client = self._clients.setdefault(index, self._client(connection_pool=pool))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = _ReusedClients
         self.retry_after = float(params.get("RETRY_AFTER_SECONDS", RETRY_AFTER_SECONDS))
         identity = (tuple(self._servers), self.key_prefix)
         with _shared_lock:
