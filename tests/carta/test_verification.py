@@ -293,3 +293,14 @@ def test_the_verification_page_offers_the_camera_scan_and_works_without_it(clien
     assert answer.status_code == 200
     assert "camera=(self)" in answer["Permissions-Policy"]
     assert "camera=()" in client.get("/carta/negozi/")["Permissions-Policy"]
+
+
+def test_an_operator_whose_shop_has_no_outlet_is_led_to_add_one(client, world):
+    world["outlet"].delete()
+    client.force_login(world["operator"])
+    response = client.get(VERIFY)
+    assert response.status_code == 200
+    assert 'href="/carta/esercente/esercizio/"' in response.text
+    assert "aggiungilo dalla pagina del tuo esercizio" in response.text
+    english = client.get(VERIFY, HTTP_ACCEPT_LANGUAGE="en")
+    assert "add one on your shop's page" in english.text.replace("&#x27;", "'")
