@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tables.coedit import services
 from tables.models import CoeditDocument
@@ -30,23 +31,56 @@ def _wait_saved(page):
     page.wait_for_selector("#coedit-status[data-state='saved']")
 
 
-def _type_at(page, key: str, text: str):
+def _type_at(page, where: str, text: str):
+    """Click into the text, put the caret at its start or end through the editor, then type.
+
+    A click then Control+Home raced the other person's typing on a loaded machine: a remote
+    update applied before ProseMirror read the browser's new selection put the caret back
+    where the click had left it, and the words landed inside the other's. (The editor's
+    focus command alone waits for an animation frame, and keys typed before it were lost.)
+    The selection set as an editor transaction is the editor's at once, and remote updates
+    map it."""
     page.locator(".coedit-surface").click()
-    page.keyboard.press(key)
+    page.evaluate(
+        """(where) => {
+            const editor = document.getElementById('coedit-editor').coedit.editor;
+            const size = editor.state.doc.content.size;
+            editor.commands.setTextSelection(where === 'start' ? 1 : size - 1);
+        }""",
+        where,
+    )
     page.keyboard.type(text)
 
 
 def _type_at_end(page, text: str):
-    _type_at(page, "Control+End", text)
+    _type_at(page, "end", text)
 
 
 def _type_at_start(page, text: str):
-    _type_at(page, "Control+Home", text)
+    _type_at(page, "start", text)
 
 
 def _stored_text(proposal) -> str:
     document = CoeditDocument.objects.get(proposal=proposal)
     return services.document_rendered(document_id=document.pk).text
+
+
+def _wait_for_words(page, words: list[str], **pages):
+    """Wait until `page` shows every one of `words`; failing, say what each page shows."""
+    condition = " && ".join(f"({TEXT})().includes({word!r})" for word in words)
+    try:
+        page.wait_for_function(f"() => {condition}")
+    except PlaywrightTimeoutError:
+        seen = {
+            name: (
+                other.evaluate(TEXT),
+                other.evaluate(
+                    "() => document.getElementById('coedit-status')?.dataset.state || null"
+                ),
+            )
+            for name, other in pages.items()
+        }
+        raise AssertionError(f"{words} not all shown; each page's text, status: {seen}") from None
 
 
 def test_two_people_type_into_the_same_proposal(browser, asgi_server):
@@ -67,9 +101,7 @@ def test_two_people_type_into_the_same_proposal(browser, asgi_server):
     _type_at_end(anna, " Anna scrive.")
     _type_at_start(bruno, "Bruno aggiunge. ")
     for page in (anna, bruno):
-        page.wait_for_function(
-            f"() => ({TEXT})().includes('Anna scrive.') && ({TEXT})().includes('Bruno aggiunge.')"
-        )
+        _wait_for_words(page, ["Anna scrive.", "Bruno aggiunge."], anna=anna, bruno=bruno)
     # Each sees the other's cursor, labelled with the name from the hub.
     anna.locator(".collaboration-carets__label", has_text="Bruno Coautore").wait_for()
     bruno.locator(".collaboration-carets__label", has_text="Anna Autrice").wait_for()
