@@ -382,11 +382,21 @@ def staff_shop(request, pk: int):
 # --- Offers (shop operators) ------------------------------------------------------------------
 
 
+SHOP_PARAMETER = "esercizio"
+
+
 def _operated_shop(request) -> Shop:
-    """The operator's shop (the first, if they run several); 403 for anyone else."""
-    shop = selectors.operator_shops(request.user).first()
-    if shop is None:
+    """The operator's shop: the one `?esercizio=<id>` names among theirs (404 for any other),
+    else their first; 403 for anyone who operates none."""
+    shops = list(selectors.operator_shops(request.user))
+    if not shops:
         raise PermissionDenied(_("Questa pagina è riservata agli esercizi convenzionati."))
+    wanted = request.GET.get(SHOP_PARAMETER)
+    if wanted is None:
+        return shops[0]
+    shop = next((shop for shop in shops if str(shop.pk) == wanted), None)
+    if shop is None:
+        raise Http404
     return shop
 
 
@@ -396,7 +406,11 @@ def operator_offers(request):
     return render(
         request,
         "carta/operator_offers.html",
-        {"shop": shop, "offers": selectors.operator_offers(shop)},
+        {
+            "shop": shop,
+            "offers": selectors.operator_offers(shop),
+            "shops": list(selectors.operator_shops(request.user)),
+        },
     )
 
 
@@ -420,7 +434,7 @@ def operator_offer(request, pk: int | None = None):
                 add_service_error(form, error)
             else:
                 messages.success(request, _("Offerta salvata."))
-                return redirect("carta:operator_offers")
+                return redirect(f"{reverse('carta:operator_offers')}?{SHOP_PARAMETER}={shop.pk}")
         status = 400
     else:
         initial = OfferForm.initial_of(offer) if offer else {}
@@ -439,7 +453,10 @@ def operator_offer(request, pk: int | None = None):
 
 @require_GET
 def operator_shop_home(request):
-    """The operator's shop page (the first shop, if they run several)."""
+    """The operator's shop page; for someone who runs several, the list to choose from."""
+    shops = list(selectors.operator_shops(request.user))
+    if len(shops) > 1:
+        return render(request, "carta/operator_shops.html", {"shops": shops})
     return redirect("carta:operator_shop", pk=_operated_shop(request).pk)
 
 

@@ -120,6 +120,44 @@ def test_operators_never_touch_another_shop_s_offers(client, two_shops):
     assert offer_a.title == "Nuovo titolo"
 
 
+def test_an_operator_of_two_shops_chooses_which_one(client, two_shops):
+    """Someone who runs two shops picks one (the management page lists both; the offers
+    page switches between them) and writes offers for the one chosen; another person's
+    shop is not theirs to pick (404)."""
+    shop_a, outlet_a, operator_a, shop_b, outlet_b, _operator_b = two_shops
+    network, town = shop_a.network, outlet_a.municipality
+    shop_c, outlet_c, _ = shop_in(network, town, operator=operator_a)
+    client.force_login(operator_a)
+    home = client.get(reverse("carta:operator_shop_home"))
+    assert home.status_code == 200
+    for shop in (shop_a, shop_c):
+        assert reverse("carta:operator_shop", args=[shop.pk]) in home.text
+        assert f"/carta/esercente/offerte/?esercizio={shop.pk}" in home.text
+    assert shop_b.business_name not in home.text
+    offers_c = client.get(f"/carta/esercente/offerte/?esercizio={shop_c.pk}")
+    assert f"Le offerte di {shop_c.business_name}" in offers_c.text
+    assert f'href="{NEW_OFFER}?esercizio={shop_c.pk}"' in offers_c.text
+    response = client.post(
+        f"{NEW_OFFER}?esercizio={shop_c.pk}", offer_post(outlet_c, title="Offerta di C")
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/carta/esercente/offerte/?esercizio={shop_c.pk}"
+    assert Offer.objects.get(title="Offerta di C").shop == shop_c
+    # Another's shop, or no shop at all, is not found; nothing is written for it.
+    for wanted in (shop_b.pk, "abc", 999999):
+        assert client.get(f"/carta/esercente/offerte/?esercizio={wanted}").status_code == 404
+        assert (
+            client.post(
+                f"{NEW_OFFER}?esercizio={wanted}", offer_post(outlet_b, title="Presa")
+            ).status_code
+            == 404
+        )
+    assert not Offer.objects.filter(title="Presa").exists()
+    # Without a choice, the first of their shops by name, as before.
+    first = min((shop_a, shop_c), key=lambda shop: shop.business_name)
+    assert f"Le offerte di {first.business_name}" in client.get("/carta/esercente/offerte/").text
+
+
 def test_ended_offers_disappear_without_anyone_acting(client, two_shops):
     shop_a, _outlet_a, _operator_a, *_ = two_shops
     today = timezone.localdate()
