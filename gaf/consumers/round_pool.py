@@ -34,7 +34,13 @@ from gaf import live_totals, rules, selectors
 from gaf.live import NOT_FOUND, compact_json, group_access_scope, round_group, state_event
 from gaf.models import OrderRound
 from hub.selectors import family_of
-from hub.websocket import CloseCode, ClosedSocketSends, PersonalGroupEvents, user_group
+from hub.websocket import (
+    CloseCode,
+    ClosedSocketSends,
+    DirectDispatch,
+    PersonalGroupEvents,
+    user_group,
+)
 
 # The shares of the latest events, read once per process for all its pages, by
 # (round, version, after); and the latest state event of the last rounds seen, for the
@@ -64,7 +70,9 @@ def _remember(event: dict) -> None:
             _latest.popitem(last=False)
 
 
-class RoundPoolConsumer(ClosedSocketSends, PersonalGroupEvents, AsyncJsonWebsocketConsumer):
+class RoundPoolConsumer(
+    ClosedSocketSends, PersonalGroupEvents, DirectDispatch, AsyncJsonWebsocketConsumer
+):
     """One order page's live view of a round."""
 
     async def connect(self):

@@ -9,9 +9,11 @@ number of queries whatever the number of families.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -185,18 +187,28 @@ def send_supplier_order_on_commit(round: OrderRound) -> None:
     )
 
 
-def round_changed_on_commit(round: OrderRound, *, after: int) -> None:
+def round_changed_on_commit(
+    round: OrderRound, *, after: int, progressed: Iterable[int] = ()
+) -> None:
     """Once committed, send the round's open order pages its new state (gaf.consumers):
     read and worked out here, once for all the pages (a fixed number of queries), from the
-    committed orders. `after`: the round's change number before this change."""
-    from hub.websocket import broadcast_on_commit
+    committed orders. `after`: the round's change number before this change. Then, from
+    the same state, post in the round's thread the cases filled and tiers reached by the
+    products in `progressed` (gaf.services.chat_announcements): the state is worked out
+    once for both, and the pages get it first."""
+    from gaf.services.chat_announcements import round_progress_announce
+    from hub.websocket import broadcast
 
-    round_id = round.pk
+    round_id, progressed = round.pk, sorted(set(progressed))
 
-    def make_event() -> dict | None:
+    def changed() -> None:
         state = selectors.round_live_state(round_id=round_id, after=after)
         if state is None:
-            return None
-        return state_event(round_id, state.version, state.pools, state.shares)
+            return
+        broadcast(
+            round_group(round_id), state_event(round_id, state.version, state.pools, state.shares)
+        )
+        if progressed:
+            round_progress_announce(round_id=round_id, product_ids=progressed, pools=state.pools)
 
-    broadcast_on_commit(round_group(round_id), make_event)
+    transaction.on_commit(changed, robust=True)

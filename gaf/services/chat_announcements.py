@@ -14,11 +14,11 @@ import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from gaf.models import Order, OrderRound, RoundState, SystemKind
-from gaf.selectors.rounds import round_pool_status
+from gaf.selectors.live import round_live_state
+from gaf.selectors.rounds import round_products
 from gaf.services.chat import chat_round_announce, chat_round_announce_on_commit
 
 ONE_HOUR = dt.timedelta(hours=1)
@@ -69,31 +69,38 @@ def round_last_hour_announce(*, round: OrderRound, now: dt.datetime | None = Non
     return True
 
 
-def round_progress_announce(*, round_id: int, product_ids: Iterable[int]) -> int:
-    """After orders changed `product_ids`: a case filled, a volume tier reached (posts made)."""
+def round_progress_announce(
+    *, round_id: int, product_ids: Iterable[int], pools: dict[int, dict] | None = None
+) -> int:
+    """After orders changed `product_ids`: a case filled, a volume tier reached (posts made).
+
+    `pools`: the round's pools as its live state has them (gaf.live_totals.pool_data, by
+    round product), worked out once for the pages; read afresh when not given.
+    """
     round = OrderRound.objects.select_related("group").filter(pk=round_id).first()
     if round is None or round.state != RoundState.OPEN:
         return 0
-    wanted = set(product_ids)
+    if pools is None:
+        state = round_live_state(round_id=round_id)
+        pools = {} if state is None else state.pools
+    wanted = sorted(set(product_ids) & set(pools))
     posted = 0
-    for status in round_pool_status(round=round):
-        product = status.round_product
-        if product.pk not in wanted:
-            continue
-        pool = status.pool
+    for product in round_products(round=round).filter(pk__in=wanted):
+        pool = pools[product.pk]
+        full_cases, firm = pool["full_cases"], Decimal(pool["firm"])
         common = {"product": product.name, "unit": product.unit}
-        if pool.full_cases and product.case_size:
+        if full_cases and product.case_size:
             posted += _announce(
                 round,
                 SystemKind.CASE_FILLED,
-                f"case:{product.pk}:{pool.full_cases}",
+                f"case:{product.pk}:{full_cases}",
                 {
                     **common,
-                    "cases": pool.full_cases,
-                    "quantity": str((pool.full_cases * product.case_size).normalize()),
+                    "cases": full_cases,
+                    "quantity": str((full_cases * product.case_size).normalize()),
                 },
             )
-        reached = [tier for tier in sorted(_tiers(product)) if tier[0] <= pool.firm]
+        reached = [tier for tier in sorted(_tiers(product)) if tier[0] <= firm]
         if reached:
             quantity, price = reached[-1]
             posted += _announce(
@@ -111,11 +118,3 @@ def _tiers(product) -> list[tuple[Decimal, Decimal]]:
 
 def _announce(round: OrderRound, kind: str, key: str, data: dict) -> int:
     return int(chat_round_announce(round_id=round.pk, kind=kind, key=key, data=data) is not None)
-
-
-def progress_on_commit(round: OrderRound, product_ids: Iterable[int]) -> None:
-    """Once the orders are committed, look for cases filled and tiers reached."""
-    round_id, ids = round.pk, sorted(set(product_ids))
-    transaction.on_commit(
-        lambda: round_progress_announce(round_id=round_id, product_ids=ids), robust=True
-    )

@@ -47,7 +47,6 @@ from gaf.services._common import (
     quantity_text,
 )
 from gaf.services._side_effects import round_changed_on_commit
-from gaf.services.chat_announcements import progress_on_commit
 from hub.models import Family
 from hub.validation import parse_decimal
 
@@ -337,8 +336,7 @@ def _write(round, order, family, changes, current, by_user, now) -> dict[int, Or
     OrderChange.objects.bulk_create(events)
     round.last_sequence = sequence
     round.save(update_fields=["last_sequence", "updated_at"])
-    round_changed_on_commit(round, after=before)
-    progress_on_commit(round, changes)
+    round_changed_on_commit(round, after=before, progressed=changes)
     return current
 
 

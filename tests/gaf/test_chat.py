@@ -12,7 +12,9 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gaf import services
@@ -483,6 +485,34 @@ def test_the_round_tells_its_thread_what_happens(setup, member, django_capture_o
         ),
     ]
     assert seqs(thread) == list(range(1, 9))
+
+
+def test_a_save_works_out_the_rounds_state_once_for_the_pages_and_the_thread(
+    setup, supplier, django_capture_on_commit_callbacks
+):
+    """The cases filled and tiers reached are read from the state sent to the order pages:
+    working the whole round out a second time, in the request, after each save, delayed
+    the response and the pages' state behind it (bench/round_fanout.py)."""
+    apples = make_product(supplier, name="Mele", unit="kg", case_size=D("6"))
+    with django_capture_on_commit_callbacks(execute=True):
+        round = make_round(setup, supplier, [apples])
+    apple = RoundProduct.objects.get(round=round)
+    family, user = make_member(setup, name="Famiglia Rossi")
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.order_set_quantity(
+            round=round, family=family, round_product=apple, firm="6", by_user=user, now=DURING
+        )
+    history_reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().startswith("SELECT") and '"gaf_orderchange"' in query["sql"]
+    ]
+    assert len(history_reads) == 1, history_reads
+    thread = reads.round_room(round=round)
+    assert ChatMessage.objects.filter(room=thread, system_kind=SystemKind.CASE_FILLED).count() == 1
 
 
 def test_a_rerun_task_posts_once(setup, supplier, django_capture_on_commit_callbacks):

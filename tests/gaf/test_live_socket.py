@@ -278,6 +278,38 @@ async def test_a_broadcast_costs_the_same_queries_for_one_page_or_many(
 
 
 @pytest.mark.django_db(transaction=True)
+async def test_a_state_reaches_the_pages_without_a_trip_to_the_database_thread_each(
+    close_thread_connections, monkeypatch
+):
+    """Channels awaits a connection clean-up on the one sync thread before every handler:
+    a save then cost one trip through that thread per open page, queued behind the
+    request's own database work (hub.websocket.DirectDispatch; bench/round_fanout.py)."""
+    import channels.consumer
+
+    trips = []
+
+    async def counted():
+        trips.append(1)
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted)
+    setup, round, apples, rossi, bianchi = await sync_to_async(_world)()
+    families = await sync_to_async(bulk_members)(setup, 3)
+    others = await sync_to_async(lambda: [family.members.get() for family in families])()
+    pages = [await joined(user, round) for user in (bianchi[1], *others)]
+    for page in pages:
+        await page.send_json_to({"type": "ping"})
+        assert (await page.receive_json_from(timeout=10))["type"] == "pong"
+    trips.clear()
+    for firm in ("2", "3"):
+        await sync_to_async(_order)(round, apples, rossi, firm)
+        for page in pages:
+            assert (await state_from(page))["pools"]
+    assert trips == []
+    for page in pages:
+        await page.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
 async def test_a_family_taken_out_of_the_group_is_cut_off(close_thread_connections):
     setup, round, _apples, _rossi, bianchi = await sync_to_async(_world)()
     page = await joined(bianchi[1], round)
