@@ -1,5 +1,6 @@
 """The squashed migrations and the chains they replace (hub 0002–0007, associations
-0001–0004, events 0001–0007, gaf 0001–0005).
+0001–0004, events 0001–0007, gaf 0001–0005, tables 0001–0005, carta 0001–0006 and tariffs
+0001–0002).
 
 A new database migrates through the squashes. A database migrated along the old chains must
 migrate on: where all that a squash replaces has run, Django counts the squash as applied;
@@ -23,6 +24,9 @@ SQUASHES = {
     "associations": "0001_squashed_0004_shared_cost_fields",
     "events": "0001_squashed_0007_write_feed_parts",
     "gaf": "0001_squashed_0005_chat",
+    "tables": "0001_squashed_0005_comment_suggestion",
+    "carta": "0001_squashed_0006_shop_public_details_and_invitations",
+    "tariffs": "0001_squashed_0002_draft_status",
 }
 
 
@@ -135,8 +139,14 @@ def _schema(app_label: str) -> dict:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "app_label, partway",
-    [("gaf", "0003_merge_send_on_close_and_units"), ("events", "0004_decision_constraint_names")],
-    ids=["gaf", "events"],
+    [
+        ("gaf", "0003_merge_send_on_close_and_units"),
+        ("events", "0004_decision_constraint_names"),
+        ("tables", "0002_piano_family"),
+        ("carta", "0003_shop_contacts_and_outlet_coordinates"),
+        ("tariffs", "0001_initial"),
+    ],
+    ids=["gaf", "events", "tables", "carta", "tariffs"],
 )
 def test_a_database_migrated_along_the_old_chain_migrates_on(app_label, partway):
     squashed_schema = _schema(app_label)
@@ -167,3 +177,25 @@ def test_a_database_migrated_along_all_the_old_chains_has_nothing_to_apply():
     assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
     call_command("migrate", verbosity=0)
     assert set(SQUASHES.items()) <= set(recorder.applied_migrations())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "app_label, schedule, rows",
+    [("carta", "carta-renewal-reminders", {"Category": 12, "Badge": 2})],
+    ids=["carta"],
+)
+def test_a_squash_creates_the_data_of_the_migrations_it_replaces(app_label, schedule, rows):
+    """The schedules and seed rows the old chain created, by its functions: a new database
+    must have them too (carta 0002 and 0005)."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([(app_label, None)])
+    Schedule = executor.loader.project_state().apps.get_model("django_q", "Schedule")
+    assert not Schedule.objects.filter(name=schedule).exists()
+
+    executor = MigrationExecutor(connection)
+    state = executor.migrate([(app_label, SQUASHES[app_label])])
+
+    assert Schedule.objects.filter(name=schedule).count() == 1
+    for model, count in rows.items():
+        assert state.apps.get_model(app_label, model).objects.count() == count
