@@ -421,8 +421,10 @@ def hub_figures(env: dict, data: dict, arguments, layer: str) -> tuple[dict, dic
             )
     finally:
         hub.stop()
-    errors = [line for line in hub.log().splitlines() if "Traceback" in line or "ERROR" in line]
+    log = hub.log()
+    errors = [line for line in log.splitlines() if "Traceback" in line or "ERROR" in line]
     if errors:
+        Path(tempfile.gettempdir(), f"chat_fanout_{layer}.log").write_text(log)
         print(f"hub {layer}: {len(errors)} error lines in its log, e.g. {errors[:3]}")
     return steady, reconnecting
 

@@ -7,6 +7,7 @@ unavailable database is closed with 1013 "try again later", never answered with 
 closed with 1011. hub.daphne_close_codes lets Daphne send that code.
 """
 
+import gc
 import os
 import sys
 
@@ -40,3 +41,10 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# What is loaded by now (Django, Wagtail, the hub's modules and URL and settings objects:
+# most of the process's objects) lives as long as the process. Frozen, the cyclic garbage
+# collector no longer walks it on each full collection, a pause that stopped every socket
+# of the process (bench/chat_fanout.py).
+gc.collect()
+gc.freeze()

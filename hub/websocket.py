@@ -231,13 +231,25 @@ class ClosedSocketSends:
     frame sent between the client closing the connection and the server handling the
     disconnect is dropped, as one sent a moment later would be, instead of failing the
     consumer with a traceback ("Attempt to send on a closed protocol") and losing the
-    disconnect's clean-up."""
+    disconnect's clean-up.
 
-    async def send(self, *args, **kwargs):
-        try:
-            await super().send(*args, **kwargs)
-        except _SocketGone:
-            logger.debug("websocket: a frame for a socket that has just closed was dropped")
+    It wraps the server's `send` itself (Channels keeps it as `base_send`), under every way
+    a consumer sends: `send`, `send_json` (which calls Channels' own `send`, past any
+    override of it), `accept` and `close`."""
+
+    @property
+    def base_send(self):
+        return self._send_unless_gone
+
+    @base_send.setter
+    def base_send(self, send):
+        async def send_unless_gone(message):
+            try:
+                await send(message)
+            except _SocketGone:
+                logger.debug("websocket: a frame for a socket that has just closed was dropped")
+
+        self._send_unless_gone = send_unless_gone
 
 
 class PersonalGroupEvents:
