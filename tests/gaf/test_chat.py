@@ -170,6 +170,20 @@ def test_senders_are_rate_limited(room, member):
     assert ChatMessage.objects.filter(room=room).count() == 3
 
 
+@override_settings(GAF_CHAT_SEND_RATE="2/m")
+def test_a_retry_is_not_counted_and_a_refusal_leaves_no_gap(room, member, setup):
+    _family, user = member
+    first = send(room, user, "uno", client_id="00000000-0000-4000-8000-000000000001")
+    send(room, user, "due")
+    # The first message again (its reply was lost): the one saved, not "slow down".
+    again = send(room, user, "uno", client_id="00000000-0000-4000-8000-000000000001")
+    assert again.pk == first.pk
+    refused("rate_limited", send, room, user, "tre")
+    room.refresh_from_db()
+    assert room.last_seq == 2 and seqs(room) == [1, 2]
+    assert send(room, setup.coordinator, "quattro").seq == 3
+
+
 def test_edit_own_messages_only(setup, room, member):
     _family, user = member
     mine = send(room, user, "prima")
