@@ -76,6 +76,8 @@ def chat_name(full_name: str, family_name: str | None) -> str:
 
 
 def person_name(*, user) -> str:
+    if user.full_name.strip():
+        return chat_name(user.full_name, None)  # the family's name is not needed: no query
     row = (
         FamilyMember.objects.filter(user=user).values_list("family__name", flat=True).first()
         if user.pk

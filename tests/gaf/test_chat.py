@@ -170,6 +170,23 @@ def test_senders_are_rate_limited(room, member):
     assert ChatMessage.objects.filter(room=room).count() == 3
 
 
+def test_a_message_costs_a_fixed_few_queries(room, member):
+    """Each query of a send is a wait for the database, and all the room's sockets wait
+    for the send (bench/chat_fanout.py): the number, the retry check, the message, its
+    event; the author's name is theirs, without reading their family."""
+    _family, user = member
+    user.full_name = "Maria Rossi"
+    send(room, user, "primo")  # the person's memberships, read once per frame
+    with CaptureQueriesContext(connection) as captured:
+        send(room, user, "ciao", client_id="00000000-0000-4000-8000-00000000000a")
+    statements = [
+        query["sql"].split()[0]
+        for query in captured.captured_queries
+        if "SAVEPOINT" not in query["sql"]
+    ]
+    assert statements == ["UPDATE", "SELECT", "INSERT", "INSERT"], captured.captured_queries
+
+
 @override_settings(GAF_CHAT_SEND_RATE="2/m")
 def test_a_retry_is_not_counted_and_a_refusal_leaves_no_gap(room, member, setup):
     _family, user = member
