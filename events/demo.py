@@ -313,13 +313,12 @@ def _municipal_index(municipality: Municipality, intro: str, *, admin: User):
     home.add_child(instance=index)
     index.save_revision(user=admin, clean=False).publish(user=admin)  # add_child validated it
     # Network staff publish the municipality's events, as they do the associations' pages.
+    staff = staff_group()
     for permission in Permission.objects.filter(
         content_type__app_label="wagtailcore",
         codename__in=["add_page", "change_page", "publish_page"],
     ):
-        GroupPagePermission.objects.get_or_create(
-            group=staff_group(), page=index, permission=permission
-        )
+        GroupPagePermission.objects.get_or_create(group=staff, page=index, permission=permission)
     return index, True
 
 
