@@ -41,6 +41,7 @@ from associations.notifications import JOIN_TO_REVIEW
 from hub import notifications
 from hub.models import Area, Municipality, Network
 from hub.roles import STAFF_REVIEW_PLACE, staff_group, staff_user_ids
+from hub.services import page_add_published
 from hub.tasks import queue_email_on_commit
 from hub.urls_absolute import absolute_url, page_url
 
@@ -202,8 +203,7 @@ def _create_association_index(network: Network) -> AssociationIndexPage:
         slug=network.slug,
         network=network,
     )
-    home.add_child(instance=index)
-    index.save_revision(clean=False).publish()  # add_child has validated it
+    page_add_published(parent=home, page=index)
     return index
 
 
@@ -283,11 +283,9 @@ def join_request_approve(*, join_request: JoinRequest, by) -> Association:
         association=association,
         intro=request.description[:400],
     )
-    index.add_child(instance=page)
     # Approving is the permission here (rules.can_review_join_requests); the approver needs
     # no page rights of their own to publish the new association's first page.
-    # add_child has just validated the page: its first revision needs no second check.
-    page.save_revision(user=by, clean=False).publish(user=by, skip_permission_checks=True)
+    page_add_published(parent=index, page=page, user=by, skip_permission_checks=True)
     WorkflowPage.objects.create(page=page, workflow=staff_review_workflow())
     _grant_editing_rights(association, page)
 
