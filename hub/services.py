@@ -85,7 +85,10 @@ def page_add_published(*, parent, page, user=None, skip_permission_checks: bool 
     Validated once, by the publish (Wagtail's full_clean of a live page, with its database
     checks of every foreign key, unique field and constraint), instead of at each of the
     three saves: adding a live page validates it, so does its revision, so does the publish.
-    A draft is added with the title and slug checked; the revision is of that same page.
+    A draft is added with the title and slug checked; the revision is of that same page. So
+    a value the database itself refuses (a title over its length, on PostgreSQL) fails at the
+    add, with the database's error rather than a ValidationError: callers pass values their
+    own models or forms have checked. Either way, nothing of the page remains.
     """
     page.live = False
     parent.add_child(instance=page)
