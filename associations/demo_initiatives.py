@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from associations.models import Association, InitiativePage
 from hub.models import AgeBand, Area, Municipality, User
+from hub.services import page_add_published
 
 SCHOOL_YEAR = (date(2026, 9, 14), date(2027, 6, 5))
 
@@ -352,7 +353,6 @@ def load_initiatives(*, admin: User) -> dict[str, int]:
         )
         page.municipalities.set([municipalities[m] for m in spec.municipalities])
         page.age_bands.set([bands[b] for b in spec.age_bands])
-        parent.add_child(instance=page)
-        page.save_revision(user=admin).publish(user=admin)
+        page_add_published(parent=parent, page=page, user=admin)
         created["initiatives"] += 1
     return created

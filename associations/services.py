@@ -41,6 +41,7 @@ from associations.notifications import JOIN_TO_REVIEW
 from hub import notifications
 from hub.models import Area, Municipality, Network
 from hub.roles import STAFF_REVIEW_PLACE, staff_group, staff_user_ids
+from hub.services import page_add_published
 from hub.tasks import queue_email_on_commit
 from hub.urls_absolute import absolute_url, page_url
 
@@ -187,10 +188,9 @@ def association_index_for(network: Network) -> AssociationIndexPage:
     index = AssociationIndexPage.objects.filter(network=network).first()
     if index is None:
         index = _create_association_index(network)
+    staff = staff_group()
     for permission in _page_permissions(["change_page", "publish_page"]):
-        GroupPagePermission.objects.get_or_create(
-            group=staff_group(), page=index, permission=permission
-        )
+        GroupPagePermission.objects.get_or_create(group=staff, page=index, permission=permission)
     return index
 
 
@@ -203,8 +203,7 @@ def _create_association_index(network: Network) -> AssociationIndexPage:
         slug=network.slug,
         network=network,
     )
-    home.add_child(instance=index)
-    index.save_revision().publish()
+    page_add_published(parent=home, page=index)
     return index
 
 
@@ -223,23 +222,35 @@ def _page_permissions(codenames: list[str]) -> list[Permission]:
     )
 
 
+def _collection_permissions() -> list[Permission]:
+    """The permissions of COLLECTION_PERMISSIONS, in its order (each must exist)."""
+    wanted = Q()
+    for app_label, codename in COLLECTION_PERMISSIONS:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    found = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in Permission.objects.filter(wanted).select_related("content_type")
+    }
+    return [found[key] for key in COLLECTION_PERMISSIONS]
+
+
 def _grant_editing_rights(association: Association, page: AssociationPage) -> None:
     """A group whose rights cover exactly the association's subtree and collection."""
     group = Group.objects.create(name=f"Associazione: {association.name} [{association.pk}]")
     group.permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     )
-    for permission in _page_permissions(EDITOR_PAGE_PERMISSIONS):
-        GroupPagePermission.objects.create(group=group, page=page, permission=permission)
+    GroupPagePermission.objects.bulk_create(
+        GroupPagePermission(group=group, page=page, permission=permission)
+        for permission in _page_permissions(EDITOR_PAGE_PERMISSIONS)
+    )
     collection = Collection.get_first_root_node().add_child(
         name=f"{association.name} [{association.pk}]"
     )
-    for app_label, codename in COLLECTION_PERMISSIONS:
-        GroupCollectionPermission.objects.create(
-            group=group,
-            collection=collection,
-            permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
-        )
+    GroupCollectionPermission.objects.bulk_create(
+        GroupCollectionPermission(group=group, collection=collection, permission=permission)
+        for permission in _collection_permissions()
+    )
     association.group = group
     association.collection = collection
     association.save(update_fields=["group", "collection"])
@@ -272,10 +283,9 @@ def join_request_approve(*, join_request: JoinRequest, by) -> Association:
         association=association,
         intro=request.description[:400],
     )
-    index.add_child(instance=page)
     # Approving is the permission here (rules.can_review_join_requests); the approver needs
     # no page rights of their own to publish the new association's first page.
-    page.save_revision(user=by).publish(user=by, skip_permission_checks=True)
+    page_add_published(parent=index, page=page, user=by, skip_permission_checks=True)
     WorkflowPage.objects.create(page=page, workflow=staff_review_workflow())
     _grant_editing_rights(association, page)
 

@@ -27,6 +27,7 @@ from events.models import EventOccurrenceChange, EventPage, MunicipalEventsIndex
 from events.recurrence import ROME
 from hub.models import AgeBand, Area, HomePage, Municipality, User
 from hub.roles import staff_group
+from hub.services import page_add_published
 
 # (municipality slug, intro): the municipalities whose own events the demo shows.
 MUNICIPAL_INDEXES = [
@@ -310,16 +311,14 @@ def _municipal_index(municipality: Municipality, intro: str, *, admin: User):
         municipality=municipality,
         intro=intro,
     )
-    home.add_child(instance=index)
-    index.save_revision(user=admin).publish(user=admin)
+    page_add_published(parent=home, page=index, user=admin)
     # Network staff publish the municipality's events, as they do the associations' pages.
+    staff = staff_group()
     for permission in Permission.objects.filter(
         content_type__app_label="wagtailcore",
         codename__in=["add_page", "change_page", "publish_page"],
     ):
-        GroupPagePermission.objects.get_or_create(
-            group=staff_group(), page=index, permission=permission
-        )
+        GroupPagePermission.objects.get_or_create(group=staff, page=index, permission=permission)
     return index, True
 
 
@@ -333,8 +332,7 @@ def _create(spec: DemoEvent, parent: Page, *, today: date, admin: User) -> Event
     page.areas.set(Area.objects.filter(slug__in=spec.areas))
     page.age_bands.set(AgeBand.objects.filter(slug__in=spec.age_bands))
     page.occurrence_changes = [EventOccurrenceChange(**change) for change in spec.changes(today)]
-    parent.add_child(instance=page)
-    page.save_revision(user=admin).publish(user=admin)
+    page_add_published(parent=parent, page=page, user=admin)
     return page
 
 

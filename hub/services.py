@@ -74,3 +74,40 @@ def api_token_revoke(*, user, token_id: int) -> bool:
         revoked_at=timezone.now()
     )
     return bool(updated)
+
+
+@transaction.atomic
+def page_add_published(*, parent, page, user=None, skip_permission_checks: bool = False):
+    """Add `page` under `parent` and publish it: added as a draft, saved as its first
+    revision, the revision published, as a page saved as a draft in Wagtail's admin and then
+    published. Returns the revision.
+
+    Validated once, by the publish (Wagtail's full_clean of a live page, with its database
+    checks of every foreign key, unique field and constraint), instead of at each of the
+    three saves: adding a live page validates it, so does its revision, so does the publish.
+    A draft is added with the title and slug checked; the revision is of that same page. So
+    a value the database itself refuses (a title over its length, on PostgreSQL) fails at the
+    add, with the database's error rather than a ValidationError: callers pass values their
+    own models or forms have checked. Either way, nothing of the page remains.
+    """
+    page.live = False
+    parent.add_child(instance=page)
+    revision = page.save_revision(user=user, clean=False)
+    revision.publish(user=user, skip_permission_checks=skip_permission_checks)
+    # The publish saved another instance (the revision's): `page` takes what it wrote.
+    page.refresh_from_db(fields=PUBLISHED_FIELDS)
+    return revision
+
+
+# What publishing a page's revision writes on the page (Wagtail's PublishRevisionAction).
+PUBLISHED_FIELDS = [
+    "live",
+    "has_unpublished_changes",
+    "expired",
+    "first_published_at",
+    "last_published_at",
+    "live_revision",
+    "latest_revision",
+    "latest_revision_created_at",
+    "draft_title",
+]

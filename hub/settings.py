@@ -62,8 +62,11 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ConfigError("DJANGO_ALLOWED_HOSTS", "is required when DJANGO_DEBUG is false")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
+# Daphne is not an app here: its app module imports daphne.server, which installs Twisted's
+# reactor (a fifth of a second) in every process, every management command and the task
+# cluster included. The web process runs it itself (hub.serve); `runserver` is Daphne's
+# (hub/management/commands/runserver.py), which imports it only when it runs.
 INSTALLED_APPS = [
-    "daphne",
     "hub",
     "associations",
     "events",

@@ -18,13 +18,16 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from search.database import DatabaseEngine
 from search.errors import EngineError, EngineUnavailable
-from search.meili import MeilisearchEngine
 from search.query import SearchQuery, SearchResult
+
+if TYPE_CHECKING:
+    from search.meili import MeilisearchEngine
 
 logger = logging.getLogger("search")
 
@@ -44,6 +47,10 @@ def meilisearch_engine() -> MeilisearchEngine | None:
     """The Meilisearch engine when MEILISEARCH_URL is set, else None."""
     if not settings.MEILISEARCH_URL:
         return None
+    # Imported here: the Meilisearch client (and pydantic under it) is a tenth of a second
+    # of every process's start, for nothing with the embedded default.
+    from search.meili import MeilisearchEngine
+
     return MeilisearchEngine(
         settings.MEILISEARCH_URL,
         settings.MEILISEARCH_API_KEY,

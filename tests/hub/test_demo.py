@@ -4,13 +4,17 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.conf import global_settings
+from django.contrib.auth.hashers import check_password, get_hasher, identify_hasher
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from wagtail.models import ReferenceIndex
 from wagtail.search.models import IndexEntry
 
+import hub.demo
 from associations.models import Association
 from hub.models import Family, Municipality, Network, User
 from hub.task_queue import discarding
@@ -179,3 +183,44 @@ def test_the_demo_leaves_wagtail_indexes_as_a_rebuild_would(settings):
     # Rows only a rebuild adds are for objects the migrations created (never saved since).
     assert {row[:2] for row in rebuilt_references - references} <= before
     assert {row[:2] for row in rebuilt_search - search} <= before
+
+
+def test_the_stored_demo_password_hash_is_the_default_hashers_own(settings):
+    """With Django's default hashers (what the hub runs with) the demo accounts get the hash
+    made ahead of time: it is the demo password's, and the hasher would not update it (a
+    Django release that raises the work factor fails this: make the hash again)."""
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    assert hub.demo.demo_password_hash() == hub.demo.DEMO_PASSWORD_HASH
+    assert check_password(hub.demo.DEMO_PASSWORD, hub.demo.DEMO_PASSWORD_HASH)
+    assert not get_hasher().must_update(hub.demo.DEMO_PASSWORD_HASH)
+
+
+def test_other_hashers_hash_the_demo_password_themselves(settings):
+    hashed = hub.demo.demo_password_hash()  # the tests' MD5 hasher
+    assert hashed != hub.demo.DEMO_PASSWORD_HASH
+    assert identify_hasher(hashed).algorithm == "md5"
+    assert check_password(hub.demo.DEMO_PASSWORD, hashed)
+
+
+def test_queries_unrecorded_only_inside(settings):
+    settings.DEBUG = True
+    connection.queries_log.clear()
+    with hub.demo.queries_unrecorded():
+        Network.objects.count()
+    assert connection.queries == []
+    Network.objects.count()
+    assert len(connection.queries) == 1
+
+
+def test_a_failing_demo_leaves_nothing(settings, monkeypatch):
+    """One transaction around the whole load: an app's demo failing undoes the others'."""
+    settings.DEBUG = True
+
+    def fail(*, admin):
+        raise RuntimeError("tariffs' demo failed")
+
+    monkeypatch.setattr("tariffs.demo.load", fail)
+    with pytest.raises(RuntimeError, match="tariffs"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists() and not Association.objects.exists()
+    assert not IndexEntry.objects.exists()

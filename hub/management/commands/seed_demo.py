@@ -3,6 +3,7 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
 from hub.demo import (
@@ -11,6 +12,7 @@ from hub.demo import (
     demo_accounts_table,
     index_updates_once,
     load_demo_data,
+    queries_unrecorded,
 )
 from hub.models import User
 from hub.task_queue import discarding
@@ -33,8 +35,9 @@ class Command(BaseCommand):
                 "(pass --allow-production to load them anyway)."
             )
         # The demo's addresses are invented: the e-mails its services queue are dropped.
-        # Wagtail's indexes are brought up to date once per object, at the end.
-        with discarding(), index_updates_once():
+        # Wagtail's indexes are brought up to date once per object, at the end. One
+        # transaction: a failed load leaves nothing half made.
+        with queries_unrecorded(), transaction.atomic(), discarding(), index_updates_once():
             created = load_demo_data()
             admin = User.objects.get(email=DEMO_ADMIN_EMAIL)
             # Each feature app may add its own demo data (a `demo` module with
