@@ -7,9 +7,9 @@ task per channel. With 100 sockets in one chat room (each also in its person's g
 message cost 100 receives x ~300 entries walked, plus 100 tasks: the fan-out of a message
 took milliseconds before the first byte left (bench/chat_fanout.py). Here the expiry walk
 runs at most once per CLEAN_INTERVAL_SECONDS (messages live 60 s, memberships a day: a
-second late changes nothing), and `group_send` puts the message in each channel's queue
-directly. What the layer promises is unchanged: at most once, in order per channel, a
-full channel drops the message (ChannelFull), process-local.
+second late changes nothing), and `group_send` puts one copy of the message in the queue of
+each channel directly. What the layer promises is unchanged: at most once, in order per
+channel, a full channel drops the message, process-local.
 
 Nothing here imports Django or the hub.
 """
@@ -19,8 +19,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from copy import deepcopy
 
-from channels.exceptions import ChannelFull
 from channels.layers import InMemoryChannelLayer as ChannelsInMemoryChannelLayer
 
 CLEAN_INTERVAL_SECONDS = 1.0
@@ -42,10 +42,18 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
         assert isinstance(message, dict), "Message is not a dict"
         self.require_valid_group_name(group)
         self._clean_expired()
-        # At most once: a socket that fell this far behind catches up by resuming.
+        # Copied once, not once per channel (Channels' send deep-copies for each): the
+        # sender may change its dict afterwards, the receivers share one copy, as they share
+        # the one message channels_redis decodes for all the channels of a process.
+        message = deepcopy(message)
+        expires = time.time() + self.expiry
         for channel in list(self.groups.get(group, ())):
-            with contextlib.suppress(ChannelFull):
-                await self.send(channel, message)
+            queue = self.channels.setdefault(
+                channel, asyncio.Queue(maxsize=self.get_capacity(channel))
+            )
+            # At most once: a socket that fell this far behind catches up by resuming.
+            with contextlib.suppress(asyncio.QueueFull):
+                queue.put_nowait((expires, message))
         # Yield once, as Channels' layer does (it awaits a task per channel): the receivers
         # take the message before the sender goes on. A consumer that sends to its own group
         # (the chat's presence, when it connects) handles it before its next frame.

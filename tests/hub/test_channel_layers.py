@@ -37,12 +37,18 @@ async def test_a_message_reaches_every_socket_of_the_group_once_and_in_order():
     assert layer.channels == {}  # nothing left behind
 
 
-async def test_each_socket_gets_its_own_copy():
+async def test_the_sockets_share_one_copy_of_what_was_sent():
+    """A copy once, not one per socket (a deep copy each, 3.4 us, was a third of a ms of each
+    chat message's fan-out to 100 sockets): what the sender changes afterwards reaches no one,
+    and the sockets share the copy, as those of a process share the message channels_redis
+    decodes once for them. Consumers read events; none changes one."""
     layer = InMemoryChannelLayer()
     first, second = await _room(layer, 2)
-    await layer.group_send("gaf.chat.1", {"type": "chat.event", "data": {"seen": []}})
-    (await layer.receive(first))["data"]["seen"].append("first")
-    assert (await layer.receive(second))["data"]["seen"] == []
+    sent = {"type": "chat.event", "data": {"seen": []}}
+    await layer.group_send("gaf.chat.1", sent)
+    sent["data"]["seen"].append("sender")
+    received = [await layer.receive(first), await layer.receive(second)]
+    assert received[0]["data"]["seen"] == [] and received[0] is received[1]
 
 
 async def test_a_full_socket_misses_the_message_and_the_others_get_it():
