@@ -8,7 +8,10 @@ where only part of it has, Django runs the rest of the old chain. Both paths mus
 the same models and the same tables.
 """
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.autodetector import MigrationAutodetector
@@ -149,6 +152,11 @@ def _schema(app_label: str) -> dict:
     ids=["gaf", "events", "tables", "carta", "tariffs"],
 )
 def test_a_database_migrated_along_the_old_chain_migrates_on(app_label, partway):
+    if app_label == "carta":
+        # With its seed rows, as a migrated database has them (a transactional test before
+        # this one may have flushed them): unapplying the squash must drop them too (on
+        # PostgreSQL, deleting them first in the same transaction left checks pending).
+        import_module("carta.migrations.0005_categories_and_badges_data").create(django_apps, None)
     squashed_schema = _schema(app_label)
     executor = MigrationExecutor(connection)
     executor.migrate([(app_label, None)])
