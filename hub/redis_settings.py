@@ -40,10 +40,14 @@ def channel_layer_config(url: str, *, prefix: str = "hub:channels") -> dict:
                 }
             ],
             "prefix": prefix,
-            # A co-editing room has one channel per process for all its sockets
-            # (tables.coedit.rooms): a burst of typing from ten people must not overflow it
-            # (the layer drops what is over capacity; the room heals from the database, later).
-            "channel_capacity": {"coedit.room.*": 2000},
+            # channels_redis keeps the messages of all the channels a process made with
+            # `new_channel()` ("specific.<process>!<socket>") in one sorted set, and checks
+            # the capacity against that set: 100 by default for the whole process. A
+            # co-editing room and a chat room have one such channel per process for all
+            # their sockets (tables.coedit.rooms, hub.websocket.LocalGroups): a burst of
+            # typing from ten people, or a hundred people arriving, must not overflow it
+            # (the layer drops what is over capacity; rooms heal from the database, later).
+            "channel_capacity": {"specific.*": 2000},
         },
     }
 

@@ -4,11 +4,15 @@ The database is the record and the channel layer a doorbell. Services broadcast 
 event after its commit as `chat.event` with its gap-free number and the message as clients
 show it, already written as JSON (gaf.selectors.chat.event_doorbell: serialised once per
 event, not once per socket); this consumer forwards event n only when the last it sent was
-n - 1. On a gap (the
-layer dropped something) it reads what is missing from the database; on a duplicate it
-sends nothing. A client resumes with {"type": "resume", "after": n} when it connects and
-whenever it notices a gap itself; until then no live event is forwarded (the resume
-covers them).
+n - 1. On a gap (the layer dropped something) it reads what is missing from the database;
+on a duplicate it sends nothing. A client resumes with {"type": "resume", "after": n} when
+it connects and whenever it notices a gap itself; until then no live event is forwarded
+(the resume covers them).
+
+The room's events reach the sockets of a process through its one channel in the room's
+group (hub.websocket.LocalGroupMember), in one pass over them: the handlers of room events
+only send. A read from the database (a catch-up) runs apart, one at a time per socket, and
+the live events that arrive meanwhile wait for it, in order.
 
 Every frame is checked against its schema (gaf.chat_protocol) and, before anything else,
 the person's membership is read afresh: a family removed from the group is cut off at its
@@ -19,8 +23,11 @@ Bad frames get an error frame (code and Italian message) and the connection stay
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import time
+from collections import deque
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -52,16 +59,23 @@ from hub.websocket import (
     CloseCode,
     ClosedSocketSends,
     DirectDispatch,
+    LocalGroupMember,
     PersonalGroupEvents,
     user_group,
 )
+
+logger = logging.getLogger(__name__)
 
 # Frames that change something: the service call reads the person afresh itself (_call).
 CHANGING_FRAMES = frozenset({"send", "edit", "delete", "pin", "read"})
 
 
 class ChatConsumer(
-    ClosedSocketSends, PersonalGroupEvents, DirectDispatch, AsyncJsonWebsocketConsumer
+    ClosedSocketSends,
+    LocalGroupMember,
+    PersonalGroupEvents,
+    DirectDispatch,
+    AsyncJsonWebsocketConsumer,
 ):
     async def connect(self):
         self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
@@ -69,13 +83,18 @@ class ChatConsumer(
         self.synced = False
         self.last_seq = 0
         self.last_typing = 0.0
+        # Catch-ups run one at a time; live events wait in `held` while one is due.
+        self.catch_up_lock = asyncio.Lock()
+        self.catch_ups_due = 0
+        self.held: deque = deque()
+        self.gap_task: asyncio.Task | None = None
         hello = await database_sync_to_async(self._open)()
         if hello is None:
             await self.close(code=NOT_FOUND)
             return
         self.group = chat_group(self.room_id)
         self.personal = user_group(self.user_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.local_group_join(self.group)
         await self.channel_layer.group_add(self.personal, self.channel_name)
         await self.accept()
         online = await database_sync_to_async(self._enter)()
@@ -85,7 +104,9 @@ class ChatConsumer(
     async def disconnect(self, code):
         if not hasattr(self, "group"):
             return
-        await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.gap_task is not None:
+            self.gap_task.cancel()
+        await self.local_group_leave(self.group)
         await self.channel_layer.group_discard(self.personal, self.channel_name)
         online = await database_sync_to_async(self._leave)()
         await self.channel_layer.group_send(self.group, {"type": "chat.presence", "online": online})
@@ -173,21 +194,18 @@ class ChatConsumer(
         online = await database_sync_to_async(self._refresh)()
         await self.send_json({"type": "pong", "online": online})
 
-    # --- Events from the channel layer --------------------------------------------------------
+    # --- Events of the room (its fan-out in this process: they only send) --------------------
 
     async def chat_event(self, event):
-        seq = event["seq"]
-        if not self.synced or seq <= self.last_seq:
+        if self.catch_ups_due:  # including a resume's first read: what it may not have seen
+            self.held.append(event)
+        elif not self.synced or event["seq"] <= self.last_seq:
             return
-        if seq == self.last_seq + 1:
-            self.last_seq = seq
-            if event["localised"]:
-                with translation.override(self.language):
-                    await self.send_json(relocalise(json.loads(event["text"])))
-            else:
-                await self.send(text_data=event["text"])
-        else:
-            await self._catch_up(self.last_seq)
+        elif event["seq"] == self.last_seq + 1:
+            await self._forward(event)
+        else:  # a gap: the layer dropped something; read it apart from the fan-out
+            self.catch_ups_due += 1
+            self.gap_task = asyncio.get_running_loop().create_task(self._catch_up_gap())
 
     async def chat_typing(self, event):
         if event["user"] != self.user_id:
@@ -236,18 +254,62 @@ class ChatConsumer(
             await self._error(*refused, **(ref or {}))
         return result
 
-    async def _catch_up(self, after: int):
-        """Send the events after `after` from the database, in order; or say why not."""
-        answer = await database_sync_to_async(self._events_after)(after)
-        if answer["type"] != "events":
-            self.synced = False
-            await self.send_json(answer)
-            return
-        self.last_seq = after
-        for payload in answer["events"]:
-            self.last_seq = payload["id"]
-            await self.send_json(payload)
-        self.synced = True
+    async def _forward(self, event):
+        self.last_seq = event["seq"]
+        if event["localised"]:
+            with translation.override(self.language):
+                await self.send_json(relocalise(json.loads(event["text"])))
+        else:
+            await self.send(text_data=event["text"])
+
+    async def _catch_up(self, after: int | None, *, counted: bool = False):
+        """Send the events after `after` (None: after the last sent) from the database, in
+        order, then the live events held meanwhile; or say why not."""
+        if not counted:
+            self.catch_ups_due += 1
+        try:
+            async with self.catch_up_lock:
+                if after is None:
+                    after = self.last_seq
+                while True:
+                    answer = await database_sync_to_async(self._events_after)(after)
+                    if answer["type"] != "events":
+                        self.synced = False
+                        self.held.clear()
+                        await self.send_json(answer)
+                        return
+                    self.last_seq = after
+                    for payload in answer["events"]:
+                        self.last_seq = payload["id"]
+                        await self.send_json(payload)
+                    self.synced = True
+                    if not await self._forward_held():
+                        return
+                    after = self.last_seq  # a gap among them: read again from here
+        finally:
+            self.catch_ups_due -= 1
+
+    async def _forward_held(self) -> bool:
+        """Forward the held events that follow on; True if one did not (a gap: the rest
+        are dropped, the next read from the database has them)."""
+        while self.held:
+            event = self.held.popleft()
+            if event["seq"] <= self.last_seq:
+                continue
+            if event["seq"] != self.last_seq + 1:
+                self.held.clear()
+                return True
+            await self._forward(event)
+        return False
+
+    async def _catch_up_gap(self):
+        try:
+            await self._catch_up(None, counted=True)
+        except Exception:
+            # The consumer's own handlers would have failed into the outage guard (1013);
+            # this task is apart from them, so it closes the socket the same way.
+            logger.warning("chat room %s: a catch-up failed", self.room_id, exc_info=True)
+            await self.close(code=int(CloseCode.TRY_AGAIN_LATER))
 
     # --- Database work (worker threads) -------------------------------------------------------
 

@@ -157,7 +157,11 @@ class Room:
 
     async def listen(self) -> None:
         layer = get_channel_layer()
-        self.channel = await layer.new_channel("coedit.room.")
+        # The default prefix, as every socket's channel: channels_redis reads a process's
+        # channels of one prefix together, one reader at a time, and a reader of another
+        # prefix held that read until a message of its own came (up to 5 s, its blocking
+        # read's timeout, during which no socket of the process heard anything).
+        self.channel = await layer.new_channel()
         await layer.group_add(services.group_name(self.document_id), self.channel)
         loop = asyncio.get_running_loop()
         self.listener = loop.create_task(self._listen(layer))

@@ -74,6 +74,20 @@ async def next_of(communicator, kind, timeout=10):
         assert frame["type"] in {"hello", "presence", "typing", "pong"}, frame
 
 
+async def next_of_each(communicator, kinds: set[str], timeout=10) -> dict:
+    """The next frame of each type in `kinds`, in whatever order they come; no other frame
+    but presence and typing news comes between."""
+    found = {}
+    while set(found) != kinds:
+        frame = await communicator.receive_json_from(timeout=timeout)
+        if frame["type"] in kinds:
+            assert frame["type"] not in found, frame
+            found[frame["type"]] = frame
+        else:
+            assert frame["type"] in {"hello", "presence", "typing", "pong"}, frame
+    return found
+
+
 async def drained(communicator) -> list[str]:
     """The types of the frames waiting on the socket (until it stays quiet for 0.3 s)."""
     kinds = []
@@ -155,10 +169,12 @@ async def test_messages_arrive_once_in_order_across_retries_gaps_and_reconnectio
     await alice.send_json_to(
         {"type": "send", "client_id": client_id, "body": "Chi porta le cassette?"}
     )
-    ack = await next_of(alice, "ack")
+    # The sender's ack and the room's event may reach it in either order (the event goes
+    # out to the room's sockets as the send commits; the page takes whichever comes first).
+    mine = await next_of_each(alice, {"ack", "event"})
+    ack = mine["ack"]
     assert (ack["client_id"], ack["seq"], ack["created"]) == (client_id, 1, True)
-    for communicator in (alice, bob):
-        event = await next_of(communicator, "event")
+    for event in (mine["event"], await next_of(bob, "event")):
         assert (event["id"], event["kind"], event["message"]["text"]) == (
             1,
             "message",
@@ -461,3 +477,109 @@ def test_numbers_stay_gap_free_under_concurrent_senders_on_sqlite(tmp_path):
     with _threads_use_a_file_copy(tmp_path):
         outcomes = _run_in_threads(calls, 8)
         _read_in_thread(lambda: _check_crowd(room, outcomes))
+
+
+# --- The room's fan-out in a process -----------------------------------------------------------
+
+
+async def _room_members_in_layer(layer, group: str) -> list[str]:
+    """The channels the layer holds in `group`: in-memory, or in Redis (channels_redis)."""
+    if hasattr(layer, "groups"):
+        return list(layer.groups.get(group, {}))
+    members = await layer.connection(layer.consistent_hash(group)).zrange(
+        layer._group_key(group), 0, -1
+    )
+    return [member.decode() for member in members]
+
+
+async def _one_channel_per_process(layer):
+    from gaf.live import chat_group
+
+    setup, room, (_family, member), other = await sync_to_async(_world)()
+    group = chat_group(room.pk)
+    sockets = [(await joined(user, room))[0] for user in (member, other, setup.coordinator)]
+    for socket_ in sockets:
+        await socket_.send_json_to({"type": "ping"})
+        await next_of(socket_, "pong")
+    [channel] = await _room_members_in_layer(layer, group)
+    await sync_to_async(_send)(room, setup.coordinator, "uno")
+    for socket_ in sockets:
+        assert (await next_of(socket_, "event"))["id"] == 1
+    # The process's channel stays while one socket of the room does, and only that long.
+    for socket_ in sockets[:2]:
+        await socket_.disconnect()
+    assert await _room_members_in_layer(layer, group) == [channel]
+    await sockets[2].disconnect()
+    assert await _room_members_in_layer(layer, group) == []
+    # A socket that comes back later gets a new channel into the group, and the room's events.
+    socket_, _hello = await joined(member, room, after=1)
+    assert len(await _room_members_in_layer(layer, group)) == 1
+    await sync_to_async(_send)(room, setup.coordinator, "due")
+    assert (await next_of(socket_, "event"))["id"] == 2
+    await socket_.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_room_is_one_channel_of_the_process_in_the_layer_whatever_its_sockets(
+    close_thread_connections,
+):
+    """A message reaches the process once, not once per socket of the room (a delivery per
+    socket through the layer's queues and Channels' dispatch loop was most of a message's
+    time to reach a room of 100: bench/chat_fanout.py); the process hands it to its
+    sockets."""
+    from channels.layers import get_channel_layer
+
+    await _one_channel_per_process(get_channel_layer())
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+async def test_with_redis_a_room_is_one_channel_of_the_process_in_the_layer(
+    close_thread_connections, redis_url
+):
+    from channels.layers import get_channel_layer
+
+    from hub.redis_settings import channel_layer_config
+
+    prefix = f"test-room-fanout-{uuid.uuid4().hex[:8]}"
+    with override_settings(
+        CHANNEL_LAYERS={"default": channel_layer_config(redis_url, prefix=prefix)}
+    ):
+        layer = get_channel_layer()
+        try:
+            await _one_channel_per_process(layer)
+        finally:
+            await layer.flush()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_an_event_that_arrives_while_a_resume_reads_the_database_follows_it_once(
+    close_thread_connections, monkeypatch
+):
+    """The room's fan-out hands events to a socket while that socket's resume is still
+    reading the database: an event committed after the read must wait and follow what the
+    read found, in order, once (dropped, it would be missing until the next message)."""
+    from gaf.consumers.chat import ChatConsumer
+
+    setup, room, (_family, member), _other = await sync_to_async(_world)()
+    for body in ("uno", "due"):
+        await sync_to_async(_send)(room, setup.coordinator, body)
+    read = ChatConsumer._events_after
+    during = []
+
+    def read_then_a_message_arrives(self, after):
+        answer = read(self, after)
+        if not during:  # the first read only: a message is sent and broadcast meanwhile
+            during.append(_send(room, setup.coordinator, "mentre leggevi"))
+        return answer
+
+    monkeypatch.setattr(ChatConsumer, "_events_after", read_then_a_message_arrives)
+    communicator, _hello = await joined(member, room, after=0)
+    events = [await next_of(communicator, "event") for _n in range(3)]
+    assert [(e["id"], e["message"]["text"]) for e in events] == [
+        (1, "uno"),
+        (2, "due"),
+        (3, "mentre leggevi"),
+    ]
+    assert await communicator.receive_nothing(timeout=0.3)
+    await communicator.disconnect()

@@ -66,3 +66,32 @@ def test_an_update_is_stored_after_an_ended_event_loop_left_one_waiting():
         rooms._waiting.clear()
     assert seq == CoeditDocument.objects.get(pk=document_id).last_seq
     assert seq is not None
+
+
+@pytest.mark.redis
+async def test_with_redis_a_listening_room_holds_back_no_other_socket_of_the_process(redis_url):
+    """channels_redis reads all of a process's channels of one prefix with one blocking read,
+    taken by one reader at a time, which reads only its own prefix. The room's channel had
+    a prefix of its own: while it held the read, a message for any socket of the process
+    (a chat message, a notification's bell) waited up to 5 s, the read's timeout."""
+    from channels.layers import get_channel_layer
+    from django.test import override_settings
+
+    from hub.redis_settings import channel_layer_config
+
+    config = channel_layer_config(redis_url, prefix=f"test-coedit-{id(object())}")
+    with override_settings(CHANNEL_LAYERS={"default": config}):
+        layer = get_channel_layer()
+        room = Room(987654)
+        await room.listen()
+        await asyncio.sleep(0.3)  # the room's listener waits in the read first
+        socket_channel = await layer.new_channel()
+        receiving = asyncio.ensure_future(layer.receive(socket_channel))
+        await asyncio.sleep(0.3)
+        await layer.send(socket_channel, {"type": "notification.new"})
+        try:
+            message = await asyncio.wait_for(receiving, timeout=1)
+        finally:
+            await room.stop_listening()
+            await layer.flush()
+        assert message["type"] == "notification.new"
