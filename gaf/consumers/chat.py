@@ -94,11 +94,13 @@ class ChatConsumer(
             return
         self.group = chat_group(self.room_id)
         self.personal = user_group(self.user_id)
-        await self.local_group_join(self.group)
         await self.channel_layer.group_add(self.personal, self.channel_name)
         await self.accept()
         online = await database_sync_to_async(self._enter)()
         await self.send_json({**hello, "online": online})
+        # The hello is the first frame. Room events before the join are not missed: none is
+        # forwarded before the client's resume, which reads the database after the join.
+        await self.local_group_join(self.group)
         await self.channel_layer.group_send(self.group, {"type": "chat.presence", "online": online})
 
     async def disconnect(self, code):

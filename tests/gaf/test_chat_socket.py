@@ -513,6 +513,8 @@ async def _one_channel_per_process(layer):
     assert await _room_members_in_layer(layer, group) == []
     # A socket that comes back later gets a new channel into the group, and the room's events.
     socket_, _hello = await joined(member, room, after=1)
+    await socket_.send_json_to({"type": "ping"})
+    await next_of(socket_, "pong")
     assert len(await _room_members_in_layer(layer, group)) == 1
     await sync_to_async(_send)(room, setup.coordinator, "due")
     assert (await next_of(socket_, "event"))["id"] == 2
