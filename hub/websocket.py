@@ -291,10 +291,27 @@ class LocalGroupMember:
     person's group, `user.<id>`).
     """
 
+    async def __call__(self, scope, receive, send):
+        # A consumer that fails (its own receive meets a stopped Redis: the outage guard
+        # closes the socket) ends without `disconnect`: it leaves its groups here all the
+        # same, or the group would keep it, and the process's channel, for good.
+        try:
+            return await super().__call__(scope, receive, send)
+        finally:
+            for group in list(getattr(self, "local_group_names", ())):
+                try:
+                    await self.local_group_leave(group)
+                except CHANNEL_LAYER_ERRORS as error:
+                    channel_layer_outage.failed(error, during=f"leaving {group}")
+
     async def local_group_join(self, group: str) -> None:
         await local_groups(self.channel_layer).join(group, self)
+        if not hasattr(self, "local_group_names"):
+            self.local_group_names = set()
+        self.local_group_names.add(group)
 
     async def local_group_leave(self, group: str) -> None:
+        getattr(self, "local_group_names", set()).discard(group)
         await local_groups(self.channel_layer).leave(group, self)
 
     async def local_dispatch(self, message: dict) -> None:
@@ -337,7 +354,8 @@ class LocalGroups:
 
     async def join(self, name: str, consumer) -> None:
         group = self.groups.get(name)
-        if group is None:
+        first = group is None
+        if first:
             group = self.groups[name] = _LocalGroup(name)
             group.ready = asyncio.get_running_loop().create_task(self._open(group))
         group.members[consumer] = None
@@ -345,6 +363,11 @@ class LocalGroups:
             # Every joiner waits until the process's channel is in the group, so that what
             # it reads from the database next is followed by every later event.
             await asyncio.shield(group.ready)
+            if not first:
+                # Added again at each join, as each socket added itself before: a Redis that
+                # restarted has forgotten the group, and the process's sockets, closed by
+                # the outage, come back through here.
+                await self.layer.group_add(name, group.channel)
         except BaseException:
             group.members.pop(consumer, None)
             raise

@@ -187,3 +187,38 @@ async def test_sockets_are_told_to_retry_while_redis_is_down(own_redis, close_th
     )
     assert (await again.receive_json_from(timeout=10))["title"] == "Di nuovo qui"
     await again.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_chat_room_is_told_to_retry_while_redis_is_down_and_heard_again_after(
+    own_redis, close_thread_connections
+):
+    """The room's sockets hear it through their process's one channel (hub.websocket.
+    LocalGroups): when the layer fails under that channel's listener, every socket of the
+    room is closed with "try again later", and once Redis is back a socket that comes back
+    is in the room again and hears its messages."""
+    from gaf.models import ChatMessage
+    from tests.gaf.test_chat_socket import _send, _world, joined, next_of
+
+    setup, room, (_family, member), other = await sync_to_async(_world)()
+    sockets = [(await joined(user, room))[0] for user in (member, other)]
+    for socket_ in sockets:
+        await socket_.send_json_to({"type": "ping"})
+        await next_of(socket_, "pong")
+
+    await sync_to_async(own_redis.stop)()
+    for socket_ in sockets:
+        while (output := await socket_.receive_output(timeout=10))["type"] != "websocket.close":
+            assert output["type"] == "websocket.send", output
+        assert output["code"] == CloseCode.TRY_AGAIN_LATER
+        await socket_.wait(timeout=10)
+
+    await sync_to_async(own_redis.start)()
+    back, _hello = await joined(member, room, after=0)
+    await back.send_json_to({"type": "ping"})
+    await next_of(back, "pong")
+    await sync_to_async(_send)(room, setup.coordinator, "Di nuovo qui")
+    event = await next_of(back, "event")
+    assert event["message"]["text"] == "Di nuovo qui"
+    assert await sync_to_async(ChatMessage.objects.filter(room=room).count)() == 1
+    await back.disconnect()
