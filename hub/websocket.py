@@ -295,10 +295,11 @@ class LocalGroupMember:
         # A consumer that fails (its own receive meets a stopped Redis: the outage guard
         # closes the socket) ends without `disconnect`: it leaves its groups here all the
         # same, or the group would keep it, and the process's channel, for good.
+        self.local_group_names: set[str] = set()
         try:
             return await super().__call__(scope, receive, send)
         finally:
-            for group in list(getattr(self, "local_group_names", ())):
+            for group in list(self.local_group_names):
                 try:
                     await self.local_group_leave(group)
                 except CHANNEL_LAYER_ERRORS as error:
@@ -306,12 +307,10 @@ class LocalGroupMember:
 
     async def local_group_join(self, group: str) -> None:
         await local_groups(self.channel_layer).join(group, self)
-        if not hasattr(self, "local_group_names"):
-            self.local_group_names = set()
         self.local_group_names.add(group)
 
     async def local_group_leave(self, group: str) -> None:
-        getattr(self, "local_group_names", set()).discard(group)
+        self.local_group_names.discard(group)
         await local_groups(self.channel_layer).leave(group, self)
 
     async def local_dispatch(self, message: dict) -> None:
