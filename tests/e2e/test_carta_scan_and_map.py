@@ -163,6 +163,9 @@ def test_the_map_of_the_shops_at_360_px_shows_markers_and_the_list(live_server, 
     page.locator(f'#carta-map .leaflet-marker-icon[title^="{name},"]').click()
     popup = page.locator("#carta-map .leaflet-popup-content")
     popup.wait_for()
+    # Leaflet pans the map to show the popup (its class is on the map pane meanwhile): a
+    # click during the pan can land where the link was a frame earlier (CI, a loaded machine).
+    page.wait_for_function("() => !document.querySelector('#carta-map .leaflet-pan-anim')")
     assert name in popup.inner_text()
     assert "Via Roma 1" in popup.inner_text()
     popup.get_by_role("link", name="Pagina del negozio").click()
