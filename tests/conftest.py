@@ -4,6 +4,7 @@ from django.db import connection
 from django.utils import translation
 
 from tests.services import require_postgres, require_redis
+from tests.sqlite_file import threads_on_a_sqlite_file  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(autouse=True)

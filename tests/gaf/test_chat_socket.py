@@ -23,8 +23,9 @@ from gaf.selectors import chat as reads
 from hub.asgi import application
 from hub.models import User
 from tests.gaf.factories import bulk_members, make_family, make_group, make_member
-from tests.gaf.test_concurrency import _read_in_thread, _run_in_threads, _threads_use_a_file_copy
+from tests.gaf.test_concurrency import _read_in_thread, _run_in_threads
 from tests.hub.factories import UserFactory
+from tests.sqlite_file import threads_use_a_file_copy
 
 ORIGIN = (b"origin", b"http://testserver")
 
@@ -474,7 +475,7 @@ def test_numbers_stay_gap_free_under_concurrent_senders_on_postgresql():
 @pytest.mark.django_db(transaction=True)
 def test_numbers_stay_gap_free_under_concurrent_senders_on_sqlite(tmp_path):
     room, calls = _crowd()
-    with _threads_use_a_file_copy(tmp_path):
+    with threads_use_a_file_copy(tmp_path, "gaf.sqlite3"):
         outcomes = _run_in_threads(calls, 8)
         _read_in_thread(lambda: _check_crowd(room, outcomes))
 

@@ -10,11 +10,9 @@ transaction_mode IMMEDIATE: writers queue for the lock instead of failing with
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -32,6 +30,7 @@ from tests.gaf.factories import (
     make_supplier,
     rome,
 )
+from tests.sqlite_file import threads_use_a_file_copy
 
 D = Decimal
 DURING = rome(2026, 10, 22, 12)
@@ -122,28 +121,6 @@ def test_200_concurrent_baskets_on_postgresql():
     _check_race(round, limited_rp, free_rp, outcomes)
 
 
-@contextmanager
-def _threads_use_a_file_copy(tmp_path):
-    """Point new connections at a file copy of the in-memory SQLite test database.
-
-    The in-memory test database is shared-cache, whose table locks fail at once instead
-    of waiting; a file is what the hub runs on. The copy has the test data; threads open
-    it with the project's options (IMMEDIATE, timeout).
-    """
-    path = tmp_path / "gaf.sqlite3"
-    target = sqlite3.connect(path)
-    connection.ensure_connection()
-    connection.connection.backup(target)
-    target.close()
-    settings_dict = connections.settings["default"]
-    in_memory = settings_dict["NAME"]
-    settings_dict["NAME"] = str(path)
-    try:
-        yield path
-    finally:
-        settings_dict["NAME"] = in_memory
-
-
 def _read_in_thread(function):
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(lambda: (function(), connections.close_all())[0]).result()
@@ -154,7 +131,7 @@ def _read_in_thread(function):
 def test_200_concurrent_baskets_on_sqlite(tmp_path):
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     round, limited_rp, free_rp, calls = _basket_race(8)
-    with _threads_use_a_file_copy(tmp_path):
+    with threads_use_a_file_copy(tmp_path, "gaf.sqlite3"):
         outcomes = _run_in_threads(calls, 8)
         _read_in_thread(lambda: _check_race(round, limited_rp, free_rp, outcomes))
 

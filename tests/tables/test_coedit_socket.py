@@ -22,9 +22,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-async def close_thread_connections():
+async def close_thread_connections(threads_on_a_sqlite_file):
     """The consumer reads through database_sync_to_async, in worker threads whose
-    connections would outlive the test (PostgreSQL then refuses to drop the database)."""
+    connections would outlive the test (PostgreSQL then refuses to drop the database).
+    On SQLite those threads work on a file (threads_on_a_sqlite_file): the co-editing
+    writer thread and the consumers' database thread use the database at once."""
     yield
     await sync_to_async(connections.close_all)()
 

@@ -1,0 +1,67 @@
+"""Threads of a test on a file copy of the in-memory SQLite test database.
+
+The in-memory test database is shared-cache, whose table locks fail at once ("database
+table is locked") instead of waiting for the busy timeout; a file, with the project's own
+options (IMMEDIATE transactions, timeout, WAL), is what the hub runs on. Tests in which
+several threads use the database at once (a race of writers, the co-editing writer thread
+beside the consumers' database thread) point new connections at a copy in a file.
+
+Connections share their settings dict with `connections.settings`, so changing its NAME
+moves every connection opened afterwards; a connection already open must be closed first
+(Django ignores `close()` on an in-memory database, so that is done while NAME is the file).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.db import connection, connections
+
+
+def copy_to(path) -> None:
+    target = sqlite3.connect(path)
+    connection.ensure_connection()
+    connection.connection.backup(target)
+    target.close()
+
+
+@contextmanager
+def threads_use_a_file_copy(tmp_path, name: str = "hub.sqlite3"):
+    """For a sync test: new connections open a file copy (with the test data so far)."""
+    path = tmp_path / name
+    copy_to(path)
+    settings_dict = connections.settings["default"]
+    in_memory = settings_dict["NAME"]
+    settings_dict["NAME"] = str(path)
+    try:
+        yield path
+    finally:
+        settings_dict["NAME"] = in_memory
+
+
+@pytest.fixture
+async def threads_on_a_sqlite_file(tmp_path):
+    """For an async test on SQLite: its database threads (asgiref's, and the co-editing
+    writer's) work on a file copy. On PostgreSQL it does nothing."""
+    from tables.coedit import rooms
+
+    settings_dict = connections.settings["default"]
+    if settings_dict["ENGINE"] != "hub.sqlite_backend":
+        yield None
+        return
+    path = tmp_path / "hub.sqlite3"
+    await sync_to_async(copy_to)(path)
+    in_memory = settings_dict["NAME"]
+    settings_dict["NAME"] = str(path)
+    try:
+        # Connections still open on the in-memory database are closed for real now.
+        await sync_to_async(connections.close_all)()
+        await rooms.release_writer()
+        yield path
+    finally:
+        await sync_to_async(connections.close_all)()
+        await rooms.release_writer()
+        settings_dict["NAME"] = in_memory
