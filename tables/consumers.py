@@ -36,7 +36,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from pycrdt import Doc
 
-from hub.websocket import CloseCode, ClosedSocketSends, PersonalGroupEvents, user_group
+from hub.websocket import (
+    CHANNEL_LAYER_ERRORS,
+    CloseCode,
+    ClosedSocketSends,
+    PersonalGroupEvents,
+    channel_layer_outage,
+    user_group,
+)
 from tables.coedit import protocol, rooms, rules, services
 from tables.coedit.content import WRITABLE_ROOTS
 from tables.coedit.presence import person_label
@@ -79,6 +86,9 @@ def error_message(code: str) -> str:
 class DocumentConsumer(ClosedSocketSends, PersonalGroupEvents, AsyncWebsocketConsumer):
     # The room sends to a socket once it is accepted (tables.coedit.rooms.Room.send_all).
     accepted = False
+    # Set when the socket leaves its room (closed by the hub, or by the client): frames
+    # still in flight from the client are then ignored.
+    left = False
 
     async def connect(self):
         kwargs = self.scope["url_route"]["kwargs"]
@@ -103,16 +113,42 @@ class DocumentConsumer(ClosedSocketSends, PersonalGroupEvents, AsyncWebsocketCon
         if awareness is not None:
             await self.send_frame(awareness)
 
+    async def __call__(self, scope, receive, send):
+        # A consumer that fails (its own receive meets a stopped Redis: the outage guard
+        # closes the socket) ends without `disconnect`: it leaves its room here all the
+        # same, or the room would keep it, and stay open (and out of the restarted Redis's
+        # group) for the sockets that come back.
+        try:
+            return await super().__call__(scope, receive, send)
+        finally:
+            await self._leave()
+
     async def disconnect(self, code):
+        await self._leave()
+
+    async def close(self, code=None, reason=None):
+        # A socket the hub closes (access revoked, Redis stopped) leaves its room at once:
+        # the room must not wait for the client's closing handshake (which a vanished
+        # client never makes) to stop sending to it and to empty.
+        try:
+            await self._leave()
+        finally:
+            await super().close(code=code, reason=reason)
+
+    async def _leave(self):
         room = getattr(self, "room", None)
-        if room is None:
+        if room is None or self.left:
             return
-        await self.channel_layer.group_discard(self.personal, self.channel_name)
+        self.left = True
         gone = room.awareness_of(self.channel_name)
-        await rooms.leave(room, self)
-        if gone:
-            room.awareness_set(gone, None)
-            await self._share_awareness(protocol.awareness_frame(gone), include_self=False)
+        try:
+            await rooms.leave(room, self)
+            await self.channel_layer.group_discard(self.personal, self.channel_name)
+            if gone:
+                room.awareness_set(gone, None)
+                await self._share_awareness(protocol.awareness_frame(gone), include_self=False)
+        except CHANNEL_LAYER_ERRORS as error:
+            channel_layer_outage.failed(error, during=f"leaving {self.kind} {self.object_id}")
 
     async def send_frame(self, frame: bytes) -> None:
         await self.send(bytes_data=frame)
@@ -120,6 +156,8 @@ class DocumentConsumer(ClosedSocketSends, PersonalGroupEvents, AsyncWebsocketCon
     # --- Frames from the client ---------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
+        if self.left:
+            return
         try:
             message = protocol.decode_message(bytes_data if text_data is None else text_data)
             if isinstance(message, SyncMessage):

@@ -31,6 +31,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import InterfaceError, OperationalError, connection
 from pycrdt import Doc
 
+from hub.websocket import CHANNEL_LAYER_ERRORS, CloseCode, channel_layer_outage
 from tables.coedit import protocol, services
 from tables.coedit.protocol import AwarenessEntry, decode_state_vector
 
@@ -192,6 +193,19 @@ class Room:
         while True:
             try:
                 event = await layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except CHANNEL_LAYER_ERRORS as error:
+                # Redis stopped: the room can no longer hear the other processes, and a
+                # restarted Redis forgets the group. Its sockets are told to try again
+                # later; they reconnect to a room made afresh, in the group again.
+                channel_layer_outage.failed(error, during=f"co-editing room {self.document_id}")
+                self.listener = None  # this task, which leaving must not cancel
+                for socket in list(self.sockets):
+                    with contextlib.suppress(Exception):
+                        await socket.close(code=int(CloseCode.TRY_AGAIN_LATER))
+                return
+            try:
                 if event.get("origin") == PROCESS_TOKEN:
                     continue
                 if event.get("type") == "coedit.update":
@@ -229,9 +243,13 @@ class Room:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         if self.channel is not None:
-            await get_channel_layer().group_discard(
-                services.group_name(self.document_id), self.channel
-            )
+            try:
+                await get_channel_layer().group_discard(
+                    services.group_name(self.document_id), self.channel
+                )
+            except CHANNEL_LAYER_ERRORS as error:
+                # Redis is down: the membership goes with it, or expires.
+                channel_layer_outage.failed(error, during=f"closing room {self.document_id}")
 
     # --- Awareness --------------------------------------------------------------------------
 

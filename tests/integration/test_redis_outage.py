@@ -222,3 +222,56 @@ async def test_a_chat_room_is_told_to_retry_while_redis_is_down_and_heard_again_
     assert event["message"]["text"] == "Di nuovo qui"
     assert await sync_to_async(ChatMessage.objects.filter(room=room).count)() == 1
     await back.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_coedited_document_is_told_to_retry_while_redis_is_down_and_rejoins_after(
+    own_redis, threads_on_a_sqlite_file, close_thread_connections
+):
+    """A co-edited document's room hears the other processes through its channel in the
+    document's group (tables.coedit.rooms): when Redis stops, the room's sockets are told
+    to try again later and the room closes; once Redis is back, the editors that come back
+    are in a room made afresh, whose channel is in the group again (a restarted Redis has
+    forgotten it), and what they typed meanwhile is merged and stored."""
+    from tables.coedit import rooms, services
+    from tables.coedit.render import render_state
+    from tests.gaf.test_chat_socket import _room_members_in_layer
+    from tests.tables.coedit_client import YClient
+    from tests.tables.coedit_world import make_world, proposal_path
+
+    world = await sync_to_async(make_world)(body="Prima riga.")
+    path = proposal_path(world.proposal)
+    anna, bruno = YClient(world.author, path), YClient(world.coauthor, path)
+    for client in (anna, bruno):
+        assert await client.connect() == (True, None)
+        await client.pump()
+    [document_id] = rooms.open_rooms()
+    group = services.group_name(document_id)
+    assert await _room_members_in_layer(get_channel_layer(), group)
+
+    await sync_to_async(own_redis.stop)()
+    for client in (anna, bruno):
+        for _ in range(50):
+            await client.pump(quiet=0.2)
+            if not client.online:
+                break
+        assert client.closed_code == CloseCode.TRY_AGAIN_LATER
+    assert document_id not in rooms.open_rooms()
+    # Typed while offline: kept in the editor, sent with the next connection's sync.
+    await anna.edit(lambda f: f.children[0].children[0].insert(0, "Scritto offline. "))
+
+    await sync_to_async(own_redis.start)()
+    for client in (anna, bruno):
+        assert await client.connect() == (True, None)
+        await client.pump()
+    layer = get_channel_layer()
+    assert await _room_members_in_layer(layer, group) == [rooms.open_rooms()[document_id].channel]
+    await bruno.edit(lambda f: f.children[0].children[0].insert(0, "Di nuovo qui. "))
+    await bruno.pump()
+    await anna.pump()
+    assert bruno.text() == anna.text() == "Di nuovo qui. Scritto offline. Prima riga."
+    stored = await sync_to_async(services.stored_state)(document_id=document_id)
+    assert render_state(services.state_bytes(stored)).text == anna.text()
+    await anna.disconnect()
+    await bruno.disconnect()
+    assert document_id not in rooms.open_rooms()

@@ -23,7 +23,7 @@ SECOND = "Seconda stesura: ludoteca diffusa in tre comuni."
 
 
 @pytest.fixture
-async def world():
+async def world(threads_on_a_sqlite_file):
     made = await sync_to_async(make_world)(body="")
     yield made
     await sync_to_async(connections.close_all)()
@@ -159,6 +159,10 @@ async def test_a_member_made_observer_has_their_editors_closed_and_reads_on_reop
         "Ora sei osservatore del tavolo: ricarica la pagina per leggere il documento."
     ]
     assert anna.closed_code == 4403
+    # The closed socket left its room at once (the client's closing handshake is not
+    # awaited): the room, of which it was the only socket, is gone.
+    document = await sync_to_async(_document)(world)
+    assert document.pk not in rooms.open_rooms()
     reopened = await connected(world.author, proposal_path(world.proposal))
     assert reopened.hello["can_write"] is False
     await reopened.disconnect()
