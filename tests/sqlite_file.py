@@ -13,12 +13,34 @@ moves every connection opened afterwards; a connection already open must be clos
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import tempfile
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from asgiref.sync import sync_to_async
 from django.db import connection, connections
+
+# In memory all the same where the machine has it (tmpfs): a file's locking, without the
+# disk's latency, which on a busy CI machine made a first write take longer than the
+# co-editing tests wait for quiet.
+SHARED_MEMORY = Path("/dev/shm")
+
+
+@contextmanager
+def file_dir(tmp_path):
+    """A directory for the copy: in /dev/shm when there is one, else `tmp_path`."""
+    if SHARED_MEMORY.is_dir() and os.access(SHARED_MEMORY, os.W_OK):
+        directory = Path(tempfile.mkdtemp(prefix="hub-test-", dir=SHARED_MEMORY))
+        try:
+            yield directory
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+    else:
+        yield tmp_path
 
 
 def copy_to(path) -> None:
@@ -31,15 +53,16 @@ def copy_to(path) -> None:
 @contextmanager
 def threads_use_a_file_copy(tmp_path, name: str = "hub.sqlite3"):
     """For a sync test: new connections open a file copy (with the test data so far)."""
-    path = tmp_path / name
-    copy_to(path)
-    settings_dict = connections.settings["default"]
-    in_memory = settings_dict["NAME"]
-    settings_dict["NAME"] = str(path)
-    try:
-        yield path
-    finally:
-        settings_dict["NAME"] = in_memory
+    with file_dir(tmp_path) as directory:
+        path = directory / name
+        copy_to(path)
+        settings_dict = connections.settings["default"]
+        in_memory = settings_dict["NAME"]
+        settings_dict["NAME"] = str(path)
+        try:
+            yield path
+        finally:
+            settings_dict["NAME"] = in_memory
 
 
 @pytest.fixture
@@ -52,16 +75,17 @@ async def threads_on_a_sqlite_file(tmp_path):
     if settings_dict["ENGINE"] != "hub.sqlite_backend":
         yield None
         return
-    path = tmp_path / "hub.sqlite3"
-    await sync_to_async(copy_to)(path)
-    in_memory = settings_dict["NAME"]
-    settings_dict["NAME"] = str(path)
-    try:
-        # Connections still open on the in-memory database are closed for real now.
-        await sync_to_async(connections.close_all)()
-        await rooms.release_writer()
-        yield path
-    finally:
-        await sync_to_async(connections.close_all)()
-        await rooms.release_writer()
-        settings_dict["NAME"] = in_memory
+    with file_dir(tmp_path) as directory:
+        path = directory / "hub.sqlite3"
+        await sync_to_async(copy_to)(path)
+        in_memory = settings_dict["NAME"]
+        settings_dict["NAME"] = str(path)
+        try:
+            # Connections still open on the in-memory database are closed for real now.
+            await sync_to_async(connections.close_all)()
+            await rooms.release_writer()
+            yield path
+        finally:
+            await sync_to_async(connections.close_all)()
+            await rooms.release_writer()
+            settings_dict["NAME"] = in_memory

@@ -23,6 +23,7 @@ from tables.coedit import protocol
 from tables.coedit.render import render_fragment
 
 ORIGIN = (b"origin", b"http://testserver")
+ANSWER_WAIT = 10.0
 
 
 def session_cookie(user) -> bytes:
@@ -49,6 +50,9 @@ class YClient:
         self.received = 0
         self.random = random.Random(seed)
         self.closed_code = None
+        # Updates sent on this connection that the server has not answered yet (an ack, an
+        # error or a resync answers each): `pump` waits for them, not only for quiet.
+        self.unanswered = 0
 
     # --- Connection -----------------------------------------------------------------------
 
@@ -59,6 +63,7 @@ class YClient:
         if self.cookie:
             headers.append((b"cookie", self.cookie))
         self.socket = WebsocketCommunicator(application, self.path, headers=headers)
+        self.unanswered = 0
         connected, code = await self.socket.connect(timeout=10)
         if not connected:
             self.socket = None
@@ -76,15 +81,26 @@ class YClient:
         return self.socket is not None
 
     async def send(self, frame: bytes) -> None:
+        writer = self.hello is None or self.hello["can_write"]
+        if writer and frame[0] == protocol.MESSAGE_SYNC and frame[1] != protocol.SYNC_STEP1:
+            # An update, or a step 2: the server answers each of a writer's. (A reader's
+            # empty one is dropped without an answer.)
+            self.unanswered += 1
         await self.socket.send_to(bytes_data=frame)
 
     # --- Frames from the server -------------------------------------------------------------
 
     async def pump(self, quiet: float = 0.2) -> None:
-        """Handle what the server sent, until it stays quiet for `quiet` seconds."""
+        """Handle what the server sent, until it stays quiet for `quiet` seconds with every
+        update sent answered (or for ANSWER_WAIT seconds more: a loaded machine, CI's, can
+        take longer than `quiet` to store an update and acknowledge it)."""
+        waited = 0.0
         while self.socket is not None:
             if await self.socket.receive_nothing(timeout=quiet):
-                return
+                if self.unanswered <= 0 or waited >= ANSWER_WAIT:
+                    return
+                waited += quiet
+                continue
             message = await self.socket.receive_output(timeout=5)
             if message["type"] == "websocket.close":
                 self.closed_code = message.get("code")
@@ -106,6 +122,8 @@ class YClient:
                 self.resyncs += 1
             elif payload["type"] == "error":
                 self.errors.append(payload)
+            if payload["type"] in {"ack", "resync", "error"}:
+                self.unanswered -= 1
             return
         message = protocol.decode_message(frame)
         if isinstance(message, protocol.SyncMessage):

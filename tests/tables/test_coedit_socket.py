@@ -342,6 +342,7 @@ async def test_a_restart_loses_nothing_acknowledged(world):
     for index in range(30):
         await anna.type_somewhere(f"<{index}>")
     await anna.pump()
+    assert anna.errors == []
     assert len([seq for seq in anna.acks if seq]) == 30
     document_id = await sync_to_async(document_id_of)(world.proposal)
     await sync_to_async(services.snapshot_create)(document_id=document_id)
