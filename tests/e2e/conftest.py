@@ -8,6 +8,8 @@ skip, or fail under REQUIRE_SERVICES=1.
 from __future__ import annotations
 
 import threading
+import time
+import warnings
 
 import pytest
 from django.test import override_settings
@@ -50,6 +52,49 @@ def page(browser):
         context.close()
 
 
+# The Daphne server of `asgi_server`, once started (one per test process).
+_daphne = {}
+QUIET_TIMEOUT = 30.0
+
+
+def _applications_running(server) -> int:
+    """How many of the server's application instances (a socket's consumer, a request) have
+    not finished; read in the reactor's thread, which owns them."""
+    from twisted.internet import reactor
+    from twisted.internet.threads import blockingCallFromThread
+
+    def count():
+        return sum(
+            1
+            for details in server.connections.values()
+            if details.get("application_instance") is not None
+            and not details["application_instance"].done()
+        )
+
+    return blockingCallFromThread(reactor, count)
+
+
+@pytest.fixture(autouse=True)
+def asgi_server_quiet_after_the_test():
+    """After a test (and after its browser closed), wait until the server has finished with
+    its sockets: a consumer's disconnect writes (a co-edited document's last version, a chat
+    presence), and on PostgreSQL the test database's emptying (TRUNCATE) once deadlocked
+    with those writes."""
+    yield
+    server = _daphne.get("server")
+    if server is None:
+        return
+    deadline = time.monotonic() + QUIET_TIMEOUT
+    while (running := _applications_running(server)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if running:
+        warnings.warn(
+            f"{running} application instance(s) of the test server still running after "
+            f"{QUIET_TIMEOUT:g} s",
+            stacklevel=1,
+        )
+
+
 @pytest.fixture(scope="session")
 def asgi_server(django_db_setup, django_db_blocker):
     """The base URL of Daphne serving hub.asgi in a thread of this process, on the test
@@ -77,9 +122,13 @@ def asgi_server(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         thread.start()
         wait_for(lambda: port_open(port), timeout=30, what="Daphne listening")
-        yield f"http://127.0.0.1:{port}"
-        reactor.callFromThread(reactor.stop)
-        thread.join(timeout=30)
+        _daphne["server"] = server
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            _daphne.clear()
+            reactor.callFromThread(reactor.stop)
+            thread.join(timeout=30)
     no_relay.disable()
 
 
