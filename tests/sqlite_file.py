@@ -51,18 +51,24 @@ def copy_to(path) -> None:
 
 
 @contextmanager
+def _connections_opening(path):
+    """New connections open `path` until the block ends."""
+    settings_dict = connections.settings["default"]
+    in_memory = settings_dict["NAME"]
+    settings_dict["NAME"] = str(path)
+    try:
+        yield path
+    finally:
+        settings_dict["NAME"] = in_memory
+
+
+@contextmanager
 def threads_use_a_file_copy(tmp_path, name: str = "hub.sqlite3"):
     """For a sync test: new connections open a file copy (with the test data so far)."""
     with file_dir(tmp_path) as directory:
-        path = directory / name
-        copy_to(path)
-        settings_dict = connections.settings["default"]
-        in_memory = settings_dict["NAME"]
-        settings_dict["NAME"] = str(path)
-        try:
+        copy_to(directory / name)
+        with _connections_opening(directory / name) as path:
             yield path
-        finally:
-            settings_dict["NAME"] = in_memory
 
 
 @pytest.fixture
@@ -71,21 +77,17 @@ async def threads_on_a_sqlite_file(tmp_path):
     writer's) work on a file copy. On PostgreSQL it does nothing."""
     from tables.coedit import rooms
 
-    settings_dict = connections.settings["default"]
-    if settings_dict["ENGINE"] != "hub.sqlite_backend":
+    if connections.settings["default"]["ENGINE"] != "hub.sqlite_backend":
         yield None
         return
     with file_dir(tmp_path) as directory:
-        path = directory / "hub.sqlite3"
-        await sync_to_async(copy_to)(path)
-        in_memory = settings_dict["NAME"]
-        settings_dict["NAME"] = str(path)
-        try:
-            # Connections still open on the in-memory database are closed for real now.
-            await sync_to_async(connections.close_all)()
-            await rooms.release_writer()
-            yield path
-        finally:
-            await sync_to_async(connections.close_all)()
-            await rooms.release_writer()
-            settings_dict["NAME"] = in_memory
+        await sync_to_async(copy_to)(directory / "hub.sqlite3")
+        with _connections_opening(directory / "hub.sqlite3") as path:
+            try:
+                # Connections still open on the in-memory database are closed for real now.
+                await sync_to_async(connections.close_all)()
+                await rooms.release_writer()
+                yield path
+            finally:
+                await sync_to_async(connections.close_all)()
+                await rooms.release_writer()
